@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// The simulator patches globals (timers, Math.random, fetch) for the length of a run and restores
+// them afterwards; running test files in separate forked processes keeps one file's runs from ever
+// observing another's. Nothing in the suite depends on wall-clock timing, so the generous timeout
+// only exists to turn an unexpected hang into a failure instead of a stuck CI job.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    pool: 'forks',
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
