@@ -1,0 +1,85 @@
+// Actors: the concurrent strands of agent code in a run. The kernel tracks what each one is waiting
+// on, so that a stuck run can say who is blocked and on what.
+
+export type ActorState = 'running' | 'ok' | 'threw';
+
+/** A world call an actor is waiting on. */
+export interface Wait {
+  /** A short description: `fetch GET https://api.example.com/v1/x`, `sleep 500ms`. */
+  readonly what: string;
+  readonly since: number;
+  readonly span: number;
+}
+
+export class Actor {
+  state: ActorState = 'running';
+  /** The world calls the actor has in flight (usually one; more when it fans out with Promise.all). */
+  readonly waits = new Set<Wait>();
+  /** The last world call that completed, and when. */
+  last: { readonly what: string; readonly endedAt: number } | undefined;
+  endedAt: number | undefined;
+  error: unknown;
+
+  constructor(
+    readonly name: string,
+    /** The actor's own span; its calls are children of it. */
+    readonly span: number,
+    readonly parent: Actor | undefined,
+    readonly spawnedAt: number,
+  ) {}
+}
+
+/** An actor's life, as the run result reports it. */
+export interface ActorSummary {
+  readonly name: string;
+  readonly parent: string | undefined;
+  readonly state: ActorState;
+  readonly spawnedAt: number;
+  readonly endedAt: number | undefined;
+}
+
+/** An unfinished actor at the moment a run was found stuck. */
+export interface BlockedActor {
+  readonly actor: string;
+  /** The world calls it is still waiting on, if any. */
+  readonly waitingOn: readonly string[];
+  /** One sentence: what it waits on and since when. */
+  readonly explanation: string;
+}
+
+export function summarize(actor: Actor): ActorSummary {
+  return {
+    name: actor.name,
+    parent: actor.parent?.name,
+    state: actor.state,
+    spawnedAt: actor.spawnedAt,
+    endedAt: actor.endedAt,
+  };
+}
+
+/** Describes why `actor` cannot make progress, for a deadlock report. */
+export function describeBlocked(actor: Actor): BlockedActor {
+  const waits = [...actor.waits];
+  if (waits.length > 0) {
+    const list = waits.map((w) => `${w.what} (since t=${w.since}ms)`).join(' and ');
+    return { actor: actor.name, waitingOn: waits.map((w) => w.what), explanation: `"${actor.name}" waits on ${list}` };
+  }
+  const last =
+    actor.last === undefined
+      ? 'it has made no world call yet'
+      : `its last world call, ${actor.last.what}, returned at t=${actor.last.endedAt}ms`;
+  return {
+    actor: actor.name,
+    waitingOn: [],
+    explanation: `"${actor.name}" awaits a promise that no world event will settle (${last})`,
+  };
+}
+
+/** Names are unique within a run: a second `worker` becomes `worker#2`. */
+export function uniqueName(wanted: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(wanted)) return wanted;
+  for (let i = 2; ; i++) {
+    const candidate = `${wanted}#${i}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}

@@ -1,0 +1,70 @@
+// Errors a Faultline user sees. Each one says what happened, where (scenario, actor, virtual time)
+// and what to do, in that order, behind a `[faultline]` prefix so it stands out in a test log.
+
+const marker = Symbol.for('faultline.error');
+
+/** Where in a run something happened. Every field is optional: an error names what it knows. */
+export interface Where {
+  readonly scenario?: string;
+  readonly actor?: string;
+  readonly virtualTimeMs?: number;
+}
+
+export type FaultlineErrorCode =
+  | 'INVALID_OPTIONS'
+  | 'OVERLAPPING_RUN'
+  | 'RUN_ENDED'
+  | 'UNHANDLED_REQUEST'
+  | 'HANDLER_THREW'
+  | 'REAL_NETWORK'
+  | 'INVALID_FAULT_PLAN'
+  | 'INVALID_SCENARIO'
+  | 'HARNESS_BUG';
+
+export interface FaultlineErrorInit {
+  readonly what: string;
+  readonly where?: Where;
+  readonly todo?: string;
+  readonly cause?: unknown;
+}
+
+/** Renders a `Where` as `scenario "x", actor "planner", t=1200ms`, or '' when nothing is known. */
+export function formatWhere(where: Where | undefined): string {
+  if (where === undefined) return '';
+  const parts: string[] = [];
+  if (where.scenario !== undefined) parts.push(`scenario "${where.scenario}"`);
+  if (where.actor !== undefined) parts.push(`actor "${where.actor}"`);
+  if (where.virtualTimeMs !== undefined) parts.push(`t=${where.virtualTimeMs}ms`);
+  return parts.join(', ');
+}
+
+export class FaultlineError extends Error {
+  readonly [marker] = true;
+  readonly code: FaultlineErrorCode;
+  readonly where: Where | undefined;
+  readonly todo: string | undefined;
+
+  constructor(code: FaultlineErrorCode, init: FaultlineErrorInit) {
+    const where = formatWhere(init.where);
+    const message =
+      `[faultline] ${init.what}` +
+      (where === '' ? '' : ` (${where})`) +
+      (init.todo === undefined ? '' : `. ${init.todo}`);
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = 'FaultlineError';
+    this.code = code;
+    this.where = init.where;
+    this.todo = init.todo;
+  }
+}
+
+/** True for any error Faultline itself raised, whichever copy of the module raised it. */
+export function isFaultlineError(value: unknown): value is FaultlineError {
+  return typeof value === 'object' && value !== null && (value as { [marker]?: unknown })[marker] === true;
+}
+
+/** Raised when options are wrong; lists every problem at once rather than the first. */
+export function invalidOptions(subject: string, problems: readonly string[], todo: string): FaultlineError {
+  const list = problems.map((p) => `\n  - ${p}`).join('');
+  return new FaultlineError('INVALID_OPTIONS', { what: `Invalid ${subject}:${list}\n`, todo });
+}

@@ -1,0 +1,330 @@
+// The simulation kernel: the virtual clock, the event queue, actors and yield points of one run.
+//
+// Every world call (fetch, sleep, and later llm, tools, stores, locks) passes through a yield point:
+// the kernel records a span, schedules the request half and the response half of the call as
+// separate events in virtual time, and only lets agent code see the result when the response event
+// is delivered. Events whose time has come wait in a ready set from which the scheduling strategy
+// picks the next one, so that the order of simultaneous events is the kernel's decision.
+import type { Clock } from '@sinonjs/fake-timers';
+import { Actor, type Wait, uniqueName } from './actors.ts';
+import { FaultlineError, type Where } from './errors.ts';
+import type { Limits } from './limits.ts';
+import { Rng } from './rng.ts';
+import type { RunGlobals } from './runGlobals.ts';
+import { type SpanKind, type TraceData, TraceRecorder } from './trace.ts';
+
+/** Something the harness noticed that is not the agent's doing: a missing handler, a real network call. */
+export interface Problem {
+  readonly kind: 'unhandled-request' | 'real-network' | 'handler-threw';
+  readonly message: string;
+  readonly actor: string | undefined;
+  readonly t: number;
+}
+
+/** A scheduled kernel event: part of a world call, due at a virtual time. */
+export interface KernelEvent {
+  readonly seq: number;
+  readonly actor: Actor;
+  readonly dueAt: number;
+  readonly run: () => void;
+  timer: unknown;
+  state: 'pending' | 'ready' | 'done' | 'cancelled';
+}
+
+/** What a world call is, for the trace. */
+export interface CallSpec<T> {
+  readonly actor: Actor;
+  readonly kind: SpanKind;
+  readonly target: string;
+  /** Shown in deadlock reports: `fetch GET https://…`. */
+  readonly what: string;
+  readonly data?: TraceData;
+  /** Data for the span's end, from the value the call produced. */
+  readonly summarize?: (value: T) => TraceData;
+  readonly signal?: AbortSignal | null | undefined;
+}
+
+/** When the two halves of a call happen, in virtual milliseconds. */
+export interface CallTiming {
+  readonly requestMs: number;
+  readonly responseMs: number;
+}
+
+export interface KernelConfig {
+  readonly rng: Rng;
+  readonly startTime: number;
+  readonly limits: Limits;
+  readonly scenario: string | undefined;
+  /** Real milliseconds, for the wall-clock guard only. */
+  readonly wallClock: () => number;
+}
+
+export class Kernel {
+  readonly rng: Rng;
+  readonly limits: Limits;
+  readonly scenario: string | undefined;
+  readonly startTime: number;
+  readonly wallClock: () => number;
+  readonly trace: TraceRecorder;
+  readonly problems: Problem[] = [];
+  readonly actors: Actor[] = [];
+  /** Events whose virtual time has come, in the order their timers fired. */
+  readonly ready: KernelEvent[] = [];
+  /** Pending kernel timers per due time, to know when every event of an instant is ready. */
+  private readonly due = new Map<number, number>();
+  private nextSeq = 0;
+  private globalsRef: RunGlobals | undefined;
+  /** Set by kernel timer callbacks, so the loop knows when a fired timer ran no agent code. */
+  firedKernelTimer = false;
+  ended = false;
+
+  constructor(config: KernelConfig) {
+    this.rng = config.rng;
+    this.limits = config.limits;
+    this.scenario = config.scenario;
+    this.startTime = config.startTime;
+    this.wallClock = config.wallClock;
+    this.trace = new TraceRecorder(() => this.now());
+  }
+
+  attach(globals: RunGlobals): void {
+    this.globalsRef = globals;
+  }
+
+  get globals(): RunGlobals {
+    if (this.globalsRef === undefined) throw new Error('kernel used before its run started');
+    return this.globalsRef;
+  }
+
+  get clock(): Clock {
+    return this.globals.clock;
+  }
+
+  /** Virtual milliseconds since the run started. */
+  now(): number {
+    return this.globalsRef === undefined ? 0 : this.globalsRef.clock.now - this.startTime;
+  }
+
+  where(actor?: Actor | string): Where {
+    const name = typeof actor === 'string' ? actor : actor?.name;
+    return { scenario: this.scenario, actor: name, virtualTimeMs: this.now() };
+  }
+
+  /** True while kernel events are still due at the current instant but not yet ready. */
+  eventsDueNow(): boolean {
+    return (this.due.get(this.globals.clock.now) ?? 0) > 0;
+  }
+
+  assertLive(actor: Actor, what: string): void {
+    if (this.ended) {
+      throw new FaultlineError('RUN_ENDED', {
+        what: `${what} was called after the simulated run ended`,
+        where: this.where(actor),
+        todo: 'Await every world call inside the agent; work left running when the agent returns is dropped',
+      });
+    }
+  }
+
+  /** Schedules `run` to become ready after `delayMs` virtual milliseconds. */
+  schedule(delayMs: number, actor: Actor, run: () => void): KernelEvent {
+    const clock = this.clock;
+    const dueAt = clock.now + Math.max(0, delayMs);
+    const event: KernelEvent = { seq: this.nextSeq++, actor, dueAt, run, timer: undefined, state: 'pending' };
+    this.due.set(dueAt, (this.due.get(dueAt) ?? 0) + 1);
+    event.timer = clock.setTimeout(() => {
+      this.firedKernelTimer = true;
+      this.undue(dueAt);
+      event.state = 'ready';
+      this.ready.push(event);
+    }, Math.max(0, delayMs));
+    return event;
+  }
+
+  cancel(event: KernelEvent): void {
+    if (event.state === 'pending') {
+      this.clock.clearTimeout(event.timer as number);
+      this.undue(event.dueAt);
+    }
+    if (event.state === 'pending' || event.state === 'ready') event.state = 'cancelled';
+  }
+
+  private undue(dueAt: number): void {
+    const n = (this.due.get(dueAt) ?? 1) - 1;
+    if (n === 0) this.due.delete(dueAt);
+    else this.due.set(dueAt, n);
+  }
+
+  /** Takes the next ready event (first in, first out) and runs it. */
+  deliverNext(): boolean {
+    const event = this.ready.shift();
+    if (event === undefined) return false;
+    if (event.state !== 'ready') return true;
+    event.state = 'done';
+    event.run();
+    return true;
+  }
+
+  /**
+   * A yield point: the single path of every world call. The request half is delivered after
+   * `timing.requestMs`, then `serve` runs (it may itself wait in virtual time), then the response
+   * half is delivered after `timing.responseMs` and the caller sees the result.
+   */
+  call<T>(spec: CallSpec<T>, timing: CallTiming, serve: () => Promise<T> | T): Promise<T> {
+    const { actor, signal } = spec;
+    this.assertLive(actor, spec.what);
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const span = this.trace.open({ parent: actor.span, actor: actor.name, kind: spec.kind, target: spec.target, data: spec.data });
+    const wait: Wait = { what: spec.what, since: this.now(), span };
+    actor.waits.add(wait);
+
+    return new Promise<T>((resolve, reject) => {
+      let pending: KernelEvent | undefined;
+      let done = false;
+      const finish = (outcome: 'ok' | 'error' | 'aborted', settle: () => void, data?: TraceData): void => {
+        if (done) return;
+        done = true;
+        signal?.removeEventListener('abort', onAbort);
+        actor.waits.delete(wait);
+        actor.last = { what: spec.what, endedAt: this.now() };
+        this.trace.close(span, outcome, data);
+        settle();
+      };
+      const onAbort = (): void => {
+        if (pending !== undefined) this.cancel(pending);
+        finish('aborted', () => reject(signal?.reason));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+
+      pending = this.schedule(timing.requestMs, actor, () => {
+        pending = undefined;
+        let served: Promise<T>;
+        try {
+          served = Promise.resolve(serve());
+        } catch (error) {
+          served = Promise.reject(error);
+        }
+        served.then(
+          (value) => {
+            if (done || this.ended) return;
+            pending = this.schedule(timing.responseMs, actor, () =>
+              finish('ok', () => resolve(value), spec.summarize?.(value)),
+            );
+          },
+          (error: unknown) => {
+            if (done || this.ended) return;
+            pending = this.schedule(timing.responseMs, actor, () =>
+              finish('error', () => reject(error), { error: describeError(error) }),
+            );
+          },
+        );
+      });
+    });
+  }
+
+  /** A virtual sleep: one event, `ms` from now. */
+  sleep(actor: Actor, ms: number, signal?: AbortSignal | null): Promise<void> {
+    const what = `sleep ${ms}ms`;
+    this.assertLive(actor, 'world.sleep');
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const span = this.trace.open({ parent: actor.span, actor: actor.name, kind: 'sleep', target: 'sleep', data: { ms } });
+    const wait: Wait = { what, since: this.now(), span };
+    actor.waits.add(wait);
+    return new Promise<void>((resolve, reject) => {
+      const end = (outcome: 'ok' | 'aborted'): void => {
+        signal?.removeEventListener('abort', onAbort);
+        actor.waits.delete(wait);
+        actor.last = { what, endedAt: this.now() };
+        this.trace.close(span, outcome);
+      };
+      const onAbort = (): void => {
+        this.cancel(event);
+        end('aborted');
+        reject(signal?.reason);
+      };
+      const event = this.schedule(ms, actor, () => {
+        end('ok');
+        resolve();
+      });
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Registers a new actor (its span opens now); `parent` is undefined only for the main actor. */
+  addActor(wanted: string, parent: Actor | undefined): Actor {
+    const name = uniqueName(wanted, new Set(this.actors.map((a) => a.name)));
+    const span = this.trace.open({ parent: parent?.span, actor: name, kind: 'actor', target: `actor:${name}` });
+    const actor = new Actor(name, span, parent, this.now());
+    this.actors.push(actor);
+    return actor;
+  }
+
+  /** Marks an actor finished and closes its span. */
+  endActor(actor: Actor, state: 'ok' | 'threw', error?: unknown): void {
+    if (actor.state !== 'running' || this.ended) return;
+    actor.state = state;
+    actor.endedAt = this.now();
+    actor.error = error;
+    this.trace.close(actor.span, state === 'ok' ? 'ok' : 'error', state === 'ok' ? undefined : { error: describeError(error) });
+  }
+
+  /** Starts `fn` as a new actor at the next scheduling point; resolves with its result. */
+  spawn<T>(wanted: string, parent: Actor, fn: (actor: Actor) => Promise<T> | T): Promise<T> {
+    this.assertLive(parent, `world.spawn("${wanted}")`);
+    const actor = this.addActor(wanted, parent);
+    const result = new Promise<T>((resolve, reject) => {
+      this.schedule(0, actor, () => {
+        let running: Promise<T>;
+        try {
+          running = Promise.resolve(fn(actor));
+        } catch (error) {
+          running = Promise.reject(error);
+        }
+        running.then(
+          (value) => {
+            this.endActor(actor, 'ok');
+            resolve(value);
+          },
+          (error: unknown) => {
+            this.endActor(actor, 'threw', error);
+            reject(error);
+          },
+        );
+      });
+    });
+    // An actor's failure is recorded in the trace; an agent that never awaits the actor should not
+    // also get an unhandled-rejection report from Node.
+    result.catch(() => undefined);
+    return result;
+  }
+
+  /** Virtual time at which the run ended (set by `finish`). */
+  endTime = 0;
+
+  /**
+   * Ends the run: unfinished calls and actors get their spans closed as `unfinished` (in creation
+   * order, so the trace stays deterministic), and world calls from now on are refused.
+   */
+  finish(outcome: string): void {
+    this.endTime = this.now();
+    for (const actor of this.actors) {
+      if (actor.state !== 'running') continue;
+      for (const wait of actor.waits) this.trace.close(wait.span, 'unfinished');
+      this.trace.close(actor.span, 'unfinished');
+    }
+    this.trace.record({ type: 'run.end', outcome });
+    this.ended = true;
+  }
+
+  /** Records something the harness noticed that the agent may have swallowed (an SDK retrying, say). */
+  problem(kind: Problem['kind'], message: string, actor: Actor | string | undefined): void {
+    const name = typeof actor === 'string' ? actor : actor?.name;
+    this.problems.push({ kind, message, actor: name, t: this.now() });
+    this.trace.record({ type: 'mark', name: `problem:${kind}`, actor: name, data: { message } });
+  }
+}
+
+/** A short, deterministic description of an error for the trace. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 500);
+  return String(error).slice(0, 500);
+}

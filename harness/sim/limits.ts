@@ -1,0 +1,40 @@
+// Every run has a bound on virtual time, on steps and on wall-clock time, so that no run, however
+// wrong the agent under test, can hang a test suite (STYLE.md: "put a limit on everything").
+
+export interface Limits {
+  /** Virtual milliseconds after which an unfinished run ends with outcome `timeout`. */
+  readonly virtualTimeMs: number;
+  /**
+   * Kernel steps (a timer fired or a world event delivered) after which an unfinished run ends
+   * with outcome `livelock`: it kept scheduling work without finishing.
+   */
+  readonly steps: number;
+  /**
+   * Real milliseconds after which the run is abandoned with outcome `timeout`. This is the one
+   * non-deterministic limit; it exists only so that a pathological agent cannot stall CI.
+   */
+  readonly wallClockMs: number;
+}
+
+export const defaultLimits: Limits = {
+  virtualTimeMs: 24 * 60 * 60 * 1000,
+  steps: 200_000,
+  wallClockMs: 10_000,
+};
+
+/** Fills in defaults and returns the problems with the result, as sentences. */
+export function qualifyLimits(partial: Partial<Limits> | undefined): { limits: Limits; problems: string[] } {
+  const limits: Limits = { ...defaultLimits, ...stripUndefined(partial ?? {}) };
+  const problems: string[] = [];
+  for (const key of ['virtualTimeMs', 'steps', 'wallClockMs'] as const) {
+    const v = limits[key];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
+      problems.push(`limits.${key} must be a finite number > 0, got ${JSON.stringify(v)}`);
+    }
+  }
+  return { limits, problems };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,72 @@
+// During a run, agent code must not reach the real network: a run is a pure function of its inputs.
+// The guard covers the global fetch, node:http(s) and, underneath everything else (undici, ws,
+// database drivers), net.Socket#connect. Each blocked attempt becomes a clear error.
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import { patchProperty } from './patch.ts';
+import { redactUrl } from './redact.ts';
+
+/** Turns a description of a blocked call ("GET https://x/y") into the error to raise. */
+export type OnBlocked = (what: string, via: string) => Error;
+
+/** Installs the guard and returns the function that removes it. */
+export function installNetworkGuard(onBlocked: OnBlocked): () => void {
+  const undo: Array<() => void> = [];
+  const patch = (target: object, key: string, value: unknown): void => {
+    undo.push(patchProperty(target, key, value));
+  };
+
+  patch(globalThis, 'fetch', (input: RequestInfo | URL, init?: RequestInit) =>
+    Promise.reject(onBlocked(describeFetch(input, init), 'the global fetch')),
+  );
+  for (const [name, mod] of [['node:http', http], ['node:https', https]] as const) {
+    const blocked = (...args: unknown[]): never => {
+      throw onBlocked(describeHttp(name, args), `${name}`);
+    };
+    patch(mod, 'request', blocked);
+    patch(mod, 'get', blocked);
+  }
+  patch(net.Socket.prototype, 'connect', function (this: net.Socket, ...args: unknown[]) {
+    // Fail the way a refused connection fails: asynchronously, through the socket's 'error' event,
+    // so that clients built on sockets report it through their usual error path.
+    this.destroy(onBlocked(describeSocket(args), 'a socket (node:net)'));
+    return this;
+  });
+
+  return () => {
+    for (const restore of undo.reverse()) restore();
+  };
+}
+
+function describeFetch(input: RequestInfo | URL, init: RequestInit | undefined): string {
+  const isRequest = typeof input === 'object' && input !== null && 'url' in input && 'method' in input;
+  const method = init?.method ?? (isRequest ? (input as Request).method : 'GET');
+  const url = isRequest ? (input as Request).url : String(input);
+  return `${method.toUpperCase()} ${redactUrl(url)}`;
+}
+
+function describeHttp(module: string, args: unknown[]): string {
+  const [first, second] = args;
+  const options = (typeof first === 'object' && first !== null && !(first instanceof URL) ? first : second) as
+    | { method?: string; protocol?: string; hostname?: string; host?: string; port?: number | string; path?: string }
+    | undefined;
+  const method = (options?.method ?? 'GET').toUpperCase();
+  if (typeof first === 'string' || first instanceof URL) return `${method} ${redactUrl(first)}`;
+  const protocol = options?.protocol ?? (module === 'node:https' ? 'https:' : 'http:');
+  const host = options?.hostname ?? options?.host ?? 'localhost';
+  const port = options?.port === undefined ? '' : `:${options.port}`;
+  return `${method} ${redactUrl(`${protocol}//${host}${port}${options?.path ?? '/'}`)}`;
+}
+
+function describeSocket(args: unknown[]): string {
+  const [first, second] = args;
+  if (Array.isArray(first)) return describeSocket(first);
+  if (typeof first === 'object' && first !== null) {
+    const o = first as { host?: string; port?: number | string; path?: string };
+    if (o.path !== undefined) return `connection to socket ${o.path}`;
+    return `connection to ${o.host ?? 'localhost'}:${String(o.port)}`;
+  }
+  if (typeof first === 'string' && Number.isNaN(Number(first))) return `connection to socket ${first}`;
+  return `connection to ${typeof second === 'string' ? second : 'localhost'}:${String(first)}`;
+}

@@ -1,0 +1,130 @@
+// The world's fetch: a deterministic, in-process fetch that resolves each request through msw
+// request handlers (`getResponse`), with both halves of the exchange scheduled in virtual time.
+// Official SDKs take it as their `fetch` option: `new OpenAI({ fetch: world.fetch })`.
+import { getResponse, type RequestHandler } from 'msw';
+import type { Actor } from '../sim/actors.ts';
+import { FaultlineError } from '../sim/errors.ts';
+import type { Kernel } from '../sim/kernel.ts';
+import { type LatencyModel, sampleLatency } from '../sim/latency.ts';
+import { redactUrl } from '../sim/redact.ts';
+import { type RouteInfo, routeOf } from './route.ts';
+
+export type WorldFetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+
+export interface FetchConfig {
+  readonly handlers: HandlerChain;
+  /** One-way latency: drawn once for the request half and once for the response half. */
+  readonly latency: LatencyModel;
+}
+
+/**
+ * The run's handlers in order, with runs of plain msw handlers grouped for one `getResponse` call
+ * and routes kept apart for their fast lane. The first handler that answers wins, as in msw.
+ */
+export type HandlerChain = ReadonlyArray<{ readonly route: RouteInfo } | { readonly msw: RequestHandler[] }>;
+
+export function chainHandlers(handlers: readonly RequestHandler[]): HandlerChain {
+  const chain: Array<{ route: RouteInfo } | { msw: RequestHandler[] }> = [];
+  for (const handler of handlers) {
+    const route = routeOf(handler);
+    const last = chain[chain.length - 1];
+    if (route !== undefined) chain.push({ route });
+    else if (last !== undefined && 'msw' in last) last.msw.push(handler);
+    else chain.push({ msw: [handler] });
+  }
+  return chain;
+}
+
+async function resolve(chain: HandlerChain, request: Request, url: URL, kernel: Kernel): Promise<Response | undefined> {
+  for (const link of chain) {
+    if ('route' in link) {
+      const params = link.route.matches(request.method, url);
+      if (params === undefined) continue;
+      try {
+        return await link.route.resolver({ request, params });
+      } catch (thrown) {
+        // As in msw, a resolver may throw a Response to answer early.
+        if (thrown instanceof Response) return thrown;
+        throw thrown;
+      }
+    }
+    if ('msw' in link) {
+      // msw draws request ids from Math.random; give it its own stream so that it does not shift
+      // the draws agent code sees.
+      const group = link.msw;
+      const response = await kernel.globals.withMathRandom(kernel.rng.stream('kernel:msw'), () => getResponse(group, request));
+      if (response !== undefined) return response;
+    }
+  }
+  return undefined;
+}
+
+/** The yield-point name of a request, e.g. `http:api.openai.com`; fault rules target it. */
+export function httpTarget(url: URL): string {
+  return `http:${url.host}`;
+}
+
+export function createWorldFetch(kernel: Kernel, actor: Actor, config: FetchConfig): WorldFetch {
+  return function fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    let request: Request;
+    try {
+      request = input instanceof Request && init === undefined ? input : new Request(input, init);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const url = new URL(request.url);
+    const target = httpTarget(url);
+    const shownUrl = redactUrl(url);
+    const what = `fetch ${request.method} ${shownUrl}`;
+    const latency = kernel.rng.stream(`latency:${target}`);
+    const timing = {
+      requestMs: sampleLatency(config.latency, latency),
+      responseMs: sampleLatency(config.latency, latency),
+    };
+    return kernel.call<Response>(
+      {
+        actor,
+        kind: 'fetch',
+        target,
+        what,
+        data: { method: request.method, url: shownUrl },
+        summarize: (response) => ({ status: response.status }),
+        // Reading request.signal makes undici build an AbortSignal; only do so when there is one.
+        signal: init?.signal ?? (input instanceof Request ? input.signal : undefined),
+      },
+      timing,
+      async () => {
+        let response: Response | undefined;
+        try {
+          response = await resolve(config.handlers, request, url, kernel);
+        } catch (error) {
+          const failure = new FaultlineError('HANDLER_THREW', {
+            what: `The msw handler for ${request.method} ${shownUrl} threw: ${error instanceof Error ? error.message : String(error)}`,
+            where: kernel.where(actor),
+            todo: 'Fix the handler, or return an error response from it (HttpResponse.json(body, { status: 500 }))',
+            cause: error,
+          });
+          kernel.problem('handler-threw', failure.message, actor);
+          throw failure;
+        }
+        if (response === undefined) {
+          const failure = new FaultlineError('UNHANDLED_REQUEST', {
+            what: `Unhandled request: ${request.method} ${shownUrl}`,
+            where: kernel.where(actor),
+            todo:
+              `No msw handler matched it. Add one to the run's handlers, e.g. ` +
+              `http.${request.method.toLowerCase()}('${url.origin}${url.pathname}', () => HttpResponse.json({ ... }))`,
+          });
+          kernel.problem('unhandled-request', failure.message, actor);
+          throw failure;
+        }
+        if (response.type === 'error') {
+          // HttpResponse.error(): a network error, which fetch reports as a TypeError.
+          throw new TypeError('fetch failed', { cause: new Error(`network error from the handler for ${what}`) });
+        }
+        Object.defineProperty(response, 'url', { value: request.url });
+        return response;
+      },
+    );
+  };
+}

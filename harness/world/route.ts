@@ -1,0 +1,65 @@
+// Routes: msw request handlers with a fast lane. `route.post(url, resolver)` returns a genuine msw
+// HttpHandler, so it works anywhere msw handlers do (setupServer included), and it also carries a
+// precompiled matcher that the world's fetch uses directly, skipping msw's per-request work
+// (request cloning, cookie parsing, path compilation, abort bookkeeping), which costs about a
+// quarter of a millisecond per request on Node 20. Faultline's own adapters are routes; users may
+// use them too for hot endpoints.
+import { type HttpHandler, http } from 'msw';
+import { match } from 'path-to-regexp';
+
+const ROUTE = Symbol.for('faultline.route');
+
+export interface RouteRequestInfo {
+  readonly request: Request;
+  readonly params: Readonly<Record<string, string>>;
+}
+
+export type RouteResolver = (info: RouteRequestInfo) => Response | Promise<Response>;
+
+export interface RouteInfo {
+  readonly method: string;
+  readonly url: string;
+  /** The path parameters when `request` matches this route, otherwise undefined. */
+  matches(method: string, url: URL): Record<string, string> | undefined;
+  readonly resolver: RouteResolver;
+}
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'all';
+
+function create(method: Method, url: string, resolver: RouteResolver): HttpHandler {
+  const parsed = new URL(url);
+  const origin = parsed.origin;
+  const matchPath = match<Record<string, string>>(parsed.pathname, { decode: decodeURIComponent });
+  const wantMethod = method.toUpperCase();
+  const info: RouteInfo = {
+    method: wantMethod,
+    url,
+    matches(requestMethod, requestUrl) {
+      if (wantMethod !== 'ALL' && requestMethod !== wantMethod) return undefined;
+      if (requestUrl.origin !== origin) return undefined;
+      const result = matchPath(requestUrl.pathname);
+      return result === false ? undefined : result.params;
+    },
+    resolver,
+  };
+  const handler = http[method](url, ({ request, params }) =>
+    resolver({ request, params: params as Record<string, string> }),
+  );
+  Object.defineProperty(handler, ROUTE, { value: info });
+  return handler;
+}
+
+/** Builders for routes, one per HTTP method, in msw's shape: `route.post(url, ({ request, params }) => Response)`. */
+export const route = {
+  get: (url: string, resolver: RouteResolver) => create('get', url, resolver),
+  post: (url: string, resolver: RouteResolver) => create('post', url, resolver),
+  put: (url: string, resolver: RouteResolver) => create('put', url, resolver),
+  patch: (url: string, resolver: RouteResolver) => create('patch', url, resolver),
+  delete: (url: string, resolver: RouteResolver) => create('delete', url, resolver),
+  all: (url: string, resolver: RouteResolver) => create('all', url, resolver),
+};
+
+/** The route behind an msw handler, if it is one. */
+export function routeOf(handler: unknown): RouteInfo | undefined {
+  return typeof handler === 'object' && handler !== null ? (handler as { [ROUTE]?: RouteInfo })[ROUTE] : undefined;
+}
