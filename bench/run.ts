@@ -1,0 +1,16 @@
+// `npm run bench`: every benchmark, each printing a markdown section with its baselines measured in
+// the same run. Paste the output into bench/README.md when the numbers change.
+import os from 'node:os';
+import { kernelBench } from './kernel.ts';
+
+const benches: Record<string, () => Promise<string>> = {
+  kernel: kernelBench,
+};
+
+const only = process.argv.slice(2);
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+console.log(`Node ${process.version}, ${cpu}, ${os.cpus().length} cores, one process.\n`);
+for (const [name, bench] of Object.entries(benches)) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  console.log(`${await bench()}\n`);
+}
