@@ -2,109 +2,24 @@
 // The public function validates the options and fills in every default once; the kernel, the
 // world and the run loop then never ask "was this set?".
 import type { RequestHandler } from 'msw';
-import type { ActorSummary, BlockedActor } from './sim/actors.ts';
+import { providerRoutes } from '../adapters/index.ts';
+import { type Agent, qualify, type RunResult, type SimulateOptions } from './options.ts';
 import { summarize } from './sim/actors.ts';
-import { FaultlineError, invalidOptions } from './sim/errors.ts';
-import { describeError, Kernel, type Problem } from './sim/kernel.ts';
-import { type LatencyModel, latencyModelProblems } from './sim/latency.ts';
-import { type Limits, qualifyLimits } from './sim/limits.ts';
-import { normalizeSeed, Rng, type Seed } from './sim/rng.ts';
-import { RunGlobals, wallClockMs } from './sim/runGlobals.ts';
+import { FaultlineError } from './sim/errors.ts';
+import { describeError, Kernel } from './sim/kernel.ts';
+import { Rng } from './sim/rng.ts';
+import { RunGlobals } from './sim/runGlobals.ts';
 import { type Ending, runLoop } from './sim/runLoop.ts';
-import { hashTrace, type TraceEvent } from './sim/trace.ts';
+import { hashTrace } from './sim/trace.ts';
+import { FaultInjector } from './faults/injector.ts';
 import { chainHandlers } from './world/fetch.ts';
-import { createWorld, type World } from './world/world.ts';
+import { Ledger } from './world/llm/ledger.ts';
+import { LlmService } from './world/llm/llmService.ts';
+import { McpHub } from './world/mcp/mcpHub.ts';
+import { ToolBox } from './world/tools.ts';
+import { createWorld } from './world/world.ts';
 
-export type Agent<T> = (world: World) => Promise<T> | T;
-
-export type Outcome = 'ok' | 'threw' | 'deadlock' | 'livelock' | 'timeout' | 'budget';
-
-export interface SimulateOptions {
-  /** The run's seed (default 0). The run is a pure function of it and the other options. */
-  readonly seed?: Seed;
-  /**
-   * msw request handlers that serve `world.fetch`. Prefer a function that builds them: it is
-   * called once per run, so handlers that keep state (a counter, `{ once: true }`) start fresh.
-   */
-  readonly handlers?: readonly RequestHandler[] | (() => readonly RequestHandler[]);
-  /** One-way network latency of `world.fetch` (default uniform 5–50 ms each way). */
-  readonly latency?: LatencyModel;
-  /** Bounds on the run; see `Limits`. */
-  readonly limits?: Partial<Limits>;
-  /** Where the virtual clock starts (default 2025-01-01T00:00:00Z). */
-  readonly startTime?: number | string | Date;
-  /** The scenario's name, for error messages and reports. */
-  readonly scenario?: string;
-  /**
-   * The real-time source of the wall-clock guard (default: the process's monotonic clock). Only
-   * tests of the guard itself replace it.
-   */
-  readonly wallClock?: () => number;
-}
-
-export interface RunResult<T = unknown> {
-  readonly outcome: Outcome;
-  /** The agent's return value, when `outcome` is `ok`. */
-  readonly value?: T;
-  /** What the agent threw, when `outcome` is `threw`. */
-  readonly error?: unknown;
-  /** One or two sentences on how the run ended, with the virtual time and what to do. */
-  readonly message: string;
-  readonly seed: string;
-  readonly scenario: string | undefined;
-  readonly virtualTimeMs: number;
-  readonly trace: readonly TraceEvent[];
-  readonly traceHash: string;
-  readonly actors: readonly ActorSummary[];
-  /** For `deadlock`: every unfinished actor and what it waits on. */
-  readonly blocked: readonly BlockedActor[];
-  /** Things the harness noticed that are not faults of the agent: unhandled requests, real network calls. */
-  readonly problems: readonly Problem[];
-  readonly stats: { readonly steps: number; readonly traceEvents: number };
-}
-
-const DEFAULT_START = Date.UTC(2025, 0, 1);
-const DEFAULT_LATENCY: LatencyModel = { kind: 'uniform', minMs: 5, maxMs: 50 };
-
-interface QualifiedOptions {
-  readonly seed: string;
-  readonly handlers: RequestHandler[];
-  readonly latency: LatencyModel;
-  readonly limits: Limits;
-  readonly startTime: number;
-  readonly scenario: string | undefined;
-  readonly wallClock: () => number;
-}
-
-function qualify(options: SimulateOptions): QualifiedOptions {
-  const problems: string[] = [];
-  let seed = '0';
-  try {
-    seed = normalizeSeed(options.seed ?? 0);
-  } catch (error) {
-    problems.push(`seed: ${(error as Error).message}`);
-  }
-  const { limits, problems: limitProblems } = qualifyLimits(options.limits);
-  problems.push(...limitProblems);
-  const latency = options.latency ?? DEFAULT_LATENCY;
-  problems.push(...latencyModelProblems(latency, 'latency'));
-  const startTime = options.startTime === undefined ? DEFAULT_START : new Date(options.startTime).getTime();
-  if (!Number.isFinite(startTime)) problems.push(`startTime must be a date, got ${JSON.stringify(options.startTime)}`);
-  const handlers = typeof options.handlers === 'function' ? options.handlers() : (options.handlers ?? []);
-  if (!Array.isArray(handlers)) problems.push('handlers must be an array of msw request handlers (or a function returning one)');
-  if (problems.length > 0) {
-    throw invalidOptions('simulate() options', problems, 'Fix the options listed above and run again');
-  }
-  return {
-    seed,
-    handlers: [...handlers],
-    latency,
-    limits,
-    startTime,
-    scenario: options.scenario,
-    wallClock: options.wallClock ?? wallClockMs,
-  };
-}
+export type { Agent, Outcome, RunResult, SimulateOptions } from './options.ts';
 
 /** Runs `agent` once in a simulated world and reports how the run ended. */
 export async function simulate<T>(agent: Agent<T>, options: SimulateOptions = {}): Promise<RunResult<T>> {
@@ -138,11 +53,26 @@ export async function simulate<T>(agent: Agent<T>, options: SimulateOptions = {}
   });
   let ending: Ending<T>;
   let steps = 0;
+  const ledger = new Ledger();
   try {
     kernel.attach(globals);
     kernel.trace.record({ type: 'run.start', seed: q.seed });
     const main = kernel.addActor('main', undefined);
-    const world = createWorld({ kernel, fetch: { handlers: chainHandlers(q.handlers), latency: q.latency } }, main);
+    const injector = new FaultInjector(q.faults, kernel);
+    const llm = new LlmService(kernel, injector, ledger, q.models, q.prices, q.timing);
+    // The agent's own handlers come first, so they can override the simulated providers.
+    const handlers = chainHandlers([...q.handlers, ...(Object.keys(q.models).length > 0 ? providerRoutes(llm) : [])]);
+    const world = createWorld(
+      {
+        kernel,
+        injector,
+        llm,
+        tools: new ToolBox(kernel, injector, q.tools),
+        mcp: new McpHub(kernel, injector, q.mcp),
+        fetch: { handlers, latency: q.latency, injector },
+      },
+      main,
+    );
     ({ ending, steps } = await runLoop(kernel, main, async () => agent(world)));
     kernel.finish(ending.outcome);
   } finally {
@@ -163,6 +93,8 @@ export async function simulate<T>(agent: Agent<T>, options: SimulateOptions = {}
     actors: kernel.actors.map(summarize),
     blocked: ending.outcome === 'deadlock' ? ending.blocked : [],
     problems: kernel.problems,
+    spend: ledger.summary(),
+    faults: q.faults,
     stats: { steps, traceEvents: trace.length },
   };
   // Hashing a trace costs more than a short run's own bookkeeping, so the hash is computed when it

@@ -25,6 +25,8 @@ export interface FaultlineErrorInit {
   readonly what: string;
   readonly where?: Where;
   readonly todo?: string;
+  /** Itemised problems, listed one per line after the sentence. */
+  readonly details?: readonly string[];
   readonly cause?: unknown;
 }
 
@@ -49,7 +51,8 @@ export class FaultlineError extends Error {
     const message =
       `[faultline] ${init.what}` +
       (where === '' ? '' : ` (${where})`) +
-      (init.todo === undefined ? '' : `. ${init.todo}`);
+      (init.todo === undefined ? '' : `. ${init.todo}`) +
+      (init.details === undefined || init.details.length === 0 ? '' : `:${init.details.map((d) => `\n  - ${d}`).join('')}`);
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
     this.name = 'FaultlineError';
     this.code = code;
@@ -65,6 +68,5 @@ export function isFaultlineError(value: unknown): value is FaultlineError {
 
 /** Raised when options are wrong; lists every problem at once rather than the first. */
 export function invalidOptions(subject: string, problems: readonly string[], todo: string): FaultlineError {
-  const list = problems.map((p) => `\n  - ${p}`).join('');
-  return new FaultlineError('INVALID_OPTIONS', { what: `Invalid ${subject}:${list}\n`, todo });
+  return new FaultlineError('INVALID_OPTIONS', { what: `Invalid ${subject}`, todo, details: problems });
 }

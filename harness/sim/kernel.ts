@@ -15,7 +15,7 @@ import { type SpanKind, type TraceData, TraceRecorder } from './trace.ts';
 
 /** Something the harness noticed that is not the agent's doing: a missing handler, a real network call. */
 export interface Problem {
-  readonly kind: 'unhandled-request' | 'real-network' | 'handler-threw';
+  readonly kind: 'unhandled-request' | 'real-network' | 'handler-threw' | 'unknown-model';
   readonly message: string;
   readonly actor: string | undefined;
   readonly t: number;
@@ -42,6 +42,15 @@ export interface CallSpec<T> {
   /** Data for the span's end, from the value the call produced. */
   readonly summarize?: (value: T) => TraceData;
   readonly signal?: AbortSignal | null | undefined;
+}
+
+/** What the serving side of a call knows about it. */
+export interface ServeContext {
+  /** The call's span, parent of any spans the serving side opens. */
+  readonly span: number;
+  readonly actor: Actor;
+  /** The caller's abort signal, if it gave one. */
+  readonly signal: AbortSignal | undefined;
 }
 
 /** When the two halves of a call happen, in virtual milliseconds. */
@@ -169,7 +178,7 @@ export class Kernel {
    * `timing.requestMs`, then `serve` runs (it may itself wait in virtual time), then the response
    * half is delivered after `timing.responseMs` and the caller sees the result.
    */
-  call<T>(spec: CallSpec<T>, timing: CallTiming, serve: () => Promise<T> | T): Promise<T> {
+  call<T>(spec: CallSpec<T>, timing: CallTiming, serve: (call: ServeContext) => Promise<T> | T): Promise<T> {
     const { actor, signal } = spec;
     this.assertLive(actor, spec.what);
     if (signal?.aborted) return Promise.reject(signal.reason);
@@ -199,7 +208,7 @@ export class Kernel {
         pending = undefined;
         let served: Promise<T>;
         try {
-          served = Promise.resolve(serve());
+          served = Promise.resolve(serve({ span, actor, signal: signal ?? undefined }));
         } catch (error) {
           served = Promise.reject(error);
         }
@@ -218,6 +227,18 @@ export class Kernel {
           },
         );
       });
+    });
+  }
+
+  /**
+   * Resolves after `ms` virtual milliseconds, without a span of its own: for time spent inside a
+   * call that already has one (a server's processing time, an injected delay).
+   */
+  delay(actor: Actor, ms: number): Promise<void> {
+    // After the run, nothing is scheduled any more: the wait simply never ends.
+    if (this.ended) return new Promise<void>(() => undefined);
+    return new Promise<void>((resolve) => {
+      this.schedule(ms, actor, resolve);
     });
   }
 
@@ -306,11 +327,7 @@ export class Kernel {
    */
   finish(outcome: string): void {
     this.endTime = this.now();
-    for (const actor of this.actors) {
-      if (actor.state !== 'running') continue;
-      for (const wait of actor.waits) this.trace.close(wait.span, 'unfinished');
-      this.trace.close(actor.span, 'unfinished');
-    }
+    for (const span of this.trace.openSpans()) this.trace.close(span, 'unfinished');
     this.trace.record({ type: 'run.end', outcome });
     this.ended = true;
   }

@@ -60,6 +60,7 @@ type Unstamped<E> = E extends Stamp ? Omit<E, 'seq' | 't'> : never;
 export class TraceRecorder {
   readonly events: TraceEvent[] = [];
   private nextSpan = 1;
+  private readonly liveSpans = new Set<number>();
 
   constructor(private readonly now: () => number) {}
 
@@ -70,12 +71,20 @@ export class TraceRecorder {
   /** Opens a span and returns its id (ids count up from 1 in the order spans open). */
   open(start: Omit<SpanStartEvent, 'seq' | 't' | 'type' | 'span'>): number {
     const span = this.nextSpan++;
+    this.liveSpans.add(span);
     this.record({ type: 'span.start', span, ...start });
     return span;
   }
 
+  /** Closes a span; closing one that is not open (twice, say) is ignored. */
   close(span: number, outcome: SpanOutcome, data?: TraceData): void {
+    if (!this.liveSpans.delete(span)) return;
     this.record(data === undefined ? { type: 'span.end', span, outcome } : { type: 'span.end', span, outcome, data });
+  }
+
+  /** Spans opened and not yet closed, oldest first. */
+  openSpans(): number[] {
+    return [...this.liveSpans];
   }
 }
 

@@ -3,8 +3,11 @@
 // Official SDKs take it as their `fetch` option: `new OpenAI({ fetch: world.fetch })`.
 import { getResponse, type RequestHandler } from 'msw';
 import type { Actor } from '../sim/actors.ts';
-import { FaultlineError } from '../sim/errors.ts';
-import type { Kernel } from '../sim/kernel.ts';
+import { FaultlineError, isFaultlineError } from '../sim/errors.ts';
+import { firstOf, type FaultInjector } from '../faults/injector.ts';
+import { type FaultKind, kindsByLayer } from '../faults/plan.ts';
+import { connectionError, emptyBody, isNetworkError, json, retryAfterHeaders, truncatedBody } from './httpFaults.ts';
+import type { Kernel, ServeContext } from '../sim/kernel.ts';
 import { type LatencyModel, sampleLatency } from '../sim/latency.ts';
 import { redactUrl } from '../sim/redact.ts';
 import { type RouteInfo, routeOf } from './route.ts';
@@ -13,6 +16,7 @@ export type WorldFetch = (input: RequestInfo | URL, init?: RequestInit) => Promi
 
 export interface FetchConfig {
   readonly handlers: HandlerChain;
+  readonly injector: FaultInjector;
   /** One-way latency: drawn once for the request half and once for the response half. */
   readonly latency: LatencyModel;
 }
@@ -35,13 +39,13 @@ export function chainHandlers(handlers: readonly RequestHandler[]): HandlerChain
   return chain;
 }
 
-async function resolve(chain: HandlerChain, request: Request, url: URL, kernel: Kernel): Promise<Response | undefined> {
+async function resolve(chain: HandlerChain, request: Request, url: URL, kernel: Kernel, call: ServeContext): Promise<Response | undefined> {
   for (const link of chain) {
     if ('route' in link) {
       const params = link.route.matches(request.method, url);
       if (params === undefined) continue;
       try {
-        return await link.route.resolver({ request, params });
+        return await link.route.resolver({ request, params, call });
       } catch (thrown) {
         // As in msw, a resolver may throw a Response to answer early.
         if (thrown instanceof Response) return thrown;
@@ -57,6 +61,45 @@ async function resolve(chain: HandlerChain, request: Request, url: URL, kernel: 
     }
   }
   return undefined;
+}
+
+async function serveFromHandlers(kernel: Kernel, actor: Actor, chain: HandlerChain, request: Request, url: URL, call: ServeContext): Promise<Response> {
+  const shownUrl = redactUrl(url);
+  let response: Response | undefined;
+  try {
+    response = await resolve(chain, request, url, kernel, call);
+  } catch (error) {
+    // Simulated network errors and Faultline's own errors pass through as they are.
+    if (isNetworkError(error)) throw error;
+    if (isFaultlineError(error)) {
+      kernel.problem('handler-threw', error.message, actor);
+      throw error;
+    }
+    const failure = new FaultlineError('HANDLER_THREW', {
+      what: `The msw handler for ${request.method} ${shownUrl} threw: ${error instanceof Error ? error.message : String(error)}`,
+      where: kernel.where(actor),
+      todo: 'Fix the handler, or return an error response from it (HttpResponse.json(body, { status: 500 }))',
+      cause: error,
+    });
+    kernel.problem('handler-threw', failure.message, actor);
+    throw failure;
+  }
+  if (response === undefined) {
+    const failure = new FaultlineError('UNHANDLED_REQUEST', {
+      what: `Unhandled request: ${request.method} ${shownUrl}`,
+      where: kernel.where(actor),
+      todo:
+        `No msw handler matched it. Add one to the run's handlers, e.g. ` +
+        `http.${request.method.toLowerCase()}('${url.origin}${url.pathname}', () => HttpResponse.json({ ... }))`,
+    });
+    kernel.problem('unhandled-request', failure.message, actor);
+    throw failure;
+  }
+  if (response.type === 'error') {
+    // HttpResponse.error(): a network error, which fetch reports as a TypeError.
+    throw new TypeError('fetch failed', { cause: new Error(`network error from the handler for ${request.method} ${shownUrl}`) });
+  }
+  return response;
 }
 
 /** The yield-point name of a request, e.g. `http:api.openai.com`; fault rules target it. */
@@ -93,35 +136,26 @@ export function createWorldFetch(kernel: Kernel, actor: Actor, config: FetchConf
         signal: init?.signal ?? (input instanceof Request ? input.signal : undefined),
       },
       timing,
-      async () => {
-        let response: Response | undefined;
-        try {
-          response = await resolve(config.handlers, request, url, kernel);
-        } catch (error) {
-          const failure = new FaultlineError('HANDLER_THREW', {
-            what: `The msw handler for ${request.method} ${shownUrl} threw: ${error instanceof Error ? error.message : String(error)}`,
-            where: kernel.where(actor),
-            todo: 'Fix the handler, or return an error response from it (HttpResponse.json(body, { status: 500 }))',
-            cause: error,
-          });
-          kernel.problem('handler-threw', failure.message, actor);
-          throw failure;
+      async (call) => {
+        const hits = config.injector.decide(target, actor.name, kindsByLayer.http as FaultKind[], call.span);
+        for (const hit of hits) {
+          if (hit.kind === 'latency') await kernel.delay(actor, sampleLatency(hit.params.latency, latency));
         }
-        if (response === undefined) {
-          const failure = new FaultlineError('UNHANDLED_REQUEST', {
-            what: `Unhandled request: ${request.method} ${shownUrl}`,
-            where: kernel.where(actor),
-            todo:
-              `No msw handler matched it. Add one to the run's handlers, e.g. ` +
-              `http.${request.method.toLowerCase()}('${url.origin}${url.pathname}', () => HttpResponse.json({ ... }))`,
-          });
-          kernel.problem('unhandled-request', failure.message, actor);
-          throw failure;
+        const outage = firstOf(hits, 'outage');
+        if (outage !== undefined) throw connectionError(outage.params.mode, url.host);
+        if (firstOf(hits, 'hang') !== undefined) return new Promise<Response>(() => undefined);
+        const limited = firstOf(hits, 'rate-limit');
+        if (limited !== undefined) {
+          return json(429, { error: { message: 'Rate limit exceeded', type: 'rate_limit_error' } }, retryAfterHeaders(limited.params.retryAfterMs, limited.params.header));
         }
-        if (response.type === 'error') {
-          // HttpResponse.error(): a network error, which fetch reports as a TypeError.
-          throw new TypeError('fetch failed', { cause: new Error(`network error from the handler for ${what}`) });
+        const failed = firstOf(hits, 'server-error');
+        if (failed !== undefined) {
+          return json(failed.params.status, { error: { message: failed.params.message ?? 'Internal server error', type: 'server_error' } });
         }
+        let response = await serveFromHandlers(kernel, actor, config.handlers, request, url, call);
+        if (firstOf(hits, 'empty') !== undefined) response = emptyBody(response);
+        const truncate = firstOf(hits, 'truncate');
+        if (truncate !== undefined) response = await truncatedBody(response, truncate.params.keepFraction);
         Object.defineProperty(response, 'url', { value: request.url });
         return response;
       },

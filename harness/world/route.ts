@@ -6,12 +6,18 @@
 // use them too for hot endpoints.
 import { type HttpHandler, http } from 'msw';
 import { match } from 'path-to-regexp';
+import type { ServeContext } from '../sim/kernel.ts';
 
 const ROUTE = Symbol.for('faultline.route');
 
 export interface RouteRequestInfo {
   readonly request: Request;
   readonly params: Readonly<Record<string, string>>;
+  /**
+   * The world call being served (its span, actor and abort signal). Present whenever the route is
+   * served by a simulated run's fetch; absent when plain msw resolves the handler outside a run.
+   */
+  readonly call?: ServeContext;
 }
 
 export type RouteResolver = (info: RouteRequestInfo) => Response | Promise<Response>;

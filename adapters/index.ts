@@ -1,0 +1,11 @@
+// The wire adapters: msw handler sets (routes) that serve the simulated LLMs to real clients in the
+// providers' own formats. simulate() adds them to world.fetch's handlers when models are configured.
+import type { RequestHandler } from 'msw';
+import type { LlmService } from '../harness/world/llm/llmService.ts';
+import { anthropicRoutes } from './anthropic/index.ts';
+import { openaiRoutes } from './openai/index.ts';
+
+/** Every provider endpoint Faultline simulates, served by `service`. */
+export function providerRoutes(service: LlmService): RequestHandler[] {
+  return [...openaiRoutes(service), ...anthropicRoutes(service)];
+}

@@ -1,0 +1,175 @@
+// The options of simulate(), their defaults, and their validation. Following fast-check's habit,
+// the public options are validated and filled in once here; everything after works with the
+// qualified form and never asks "was this set?".
+import type { RequestHandler } from 'msw';
+import type { ActorSummary, BlockedActor } from './sim/actors.ts';
+import { invalidOptions } from './sim/errors.ts';
+import type { Problem } from './sim/kernel.ts';
+import { type LatencyModel, latencyModelProblems } from './sim/latency.ts';
+import { type Limits, qualifyLimits } from './sim/limits.ts';
+import { normalizeSeed, type Seed } from './sim/rng.ts';
+import { wallClockMs } from './sim/runGlobals.ts';
+import type { TraceEvent } from './sim/trace.ts';
+import { type FaultPlan, type FaultPlanInput, parseFaultPlan } from './faults/plan.ts';
+import type { Brain } from './world/llm/brains.ts';
+import type { SpendSummary } from './world/llm/ledger.ts';
+import type { GenerationTiming, ModelConfig } from './world/llm/llmService.ts';
+import { defaultPrices, type PriceTable, priceOf } from './world/llm/pricing.ts';
+import type { McpServerFactory } from './world/mcp/mcpHub.ts';
+import type { Tool } from './world/tools.ts';
+import type { World } from './world/world.ts';
+
+export type Agent<T> = (world: World) => Promise<T> | T;
+
+export type Outcome = 'ok' | 'threw' | 'deadlock' | 'livelock' | 'timeout' | 'budget';
+
+export interface SimulateOptions {
+  /** The run's seed (default 0). The run is a pure function of it and the other options. */
+  readonly seed?: Seed;
+  /**
+   * msw request handlers that serve `world.fetch`. Prefer a function that builds them: it is
+   * called once per run, so handlers that keep state (a counter, `{ once: true }`) start fresh.
+   */
+  readonly handlers?: readonly RequestHandler[] | (() => readonly RequestHandler[]);
+  /** One-way network latency of `world.fetch` (default uniform 5–50 ms each way). */
+  readonly latency?: LatencyModel;
+  /** Bounds on the run; see `Limits`. */
+  readonly limits?: Partial<Limits>;
+  /** Where the virtual clock starts (default 2025-01-01T00:00:00Z). */
+  readonly startTime?: number | string | Date;
+  /** The scenario's name, for error messages and reports. */
+  readonly scenario?: string;
+  /** The fault plan: rules `{ target, kind, when?, params? }` (see harness/faults/plan.ts). */
+  readonly faults?: FaultPlanInput;
+  /** The simulated LLMs, served to SDKs through world.fetch and to agent code through world.llm. */
+  readonly llm?: LlmOptions;
+  /** Tools agent code calls through world.tools. */
+  readonly tools?: readonly Tool[];
+  /** Simulated MCP servers by name, each built fresh per run by its factory. */
+  readonly mcp?: Readonly<Record<string, McpServerFactory>>;
+  /**
+   * The real-time source of the wall-clock guard (default: the process's monotonic clock). Only
+   * tests of the guard itself replace it.
+   */
+  readonly wallClock?: () => number;
+}
+
+export interface LlmOptions {
+  /** Models by the name clients ask for: a brain, or a brain with versions. */
+  readonly models: Readonly<Record<string, Brain | ModelConfig>>;
+  /** Prices per million tokens, merged over the defaults (harness/world/llm/pricing.ts). */
+  readonly prices?: PriceTable;
+  /** Generation time (default: first token after 200–800 ms, then 10 ms per token). */
+  readonly timing?: Partial<GenerationTiming>;
+}
+
+export interface RunResult<T = unknown> {
+  readonly outcome: Outcome;
+  /** The agent's return value, when `outcome` is `ok`. */
+  readonly value?: T;
+  /** What the agent threw, when `outcome` is `threw`. */
+  readonly error?: unknown;
+  /** One or two sentences on how the run ended, with the virtual time and what to do. */
+  readonly message: string;
+  readonly seed: string;
+  readonly scenario: string | undefined;
+  readonly virtualTimeMs: number;
+  readonly trace: readonly TraceEvent[];
+  readonly traceHash: string;
+  readonly actors: readonly ActorSummary[];
+  /** For `deadlock`: every unfinished actor and what it waits on. */
+  readonly blocked: readonly BlockedActor[];
+  /** Things the harness noticed that are not faults of the agent: unhandled requests, real network calls. */
+  readonly problems: readonly Problem[];
+  /** LLM spend: calls, tokens and dollars, per actor and per model, retries included. */
+  readonly spend: SpendSummary;
+  /** The fault plan the run used, with defaults filled in. */
+  readonly faults: FaultPlan;
+  readonly stats: { readonly steps: number; readonly traceEvents: number };
+}
+
+const DEFAULT_START = Date.UTC(2025, 0, 1);
+const DEFAULT_LATENCY: LatencyModel = { kind: 'uniform', minMs: 5, maxMs: 50 };
+const DEFAULT_TIMING: GenerationTiming = { firstTokenMs: { kind: 'uniform', minMs: 200, maxMs: 800 }, perTokenMs: 10 };
+
+function qualifyModels(llm: LlmOptions | undefined, problems: string[]): Record<string, ModelConfig> {
+  const out: Record<string, ModelConfig> = {};
+  for (const [name, model] of Object.entries(llm?.models ?? {})) {
+    if (typeof model === 'function') out[name] = { brain: model };
+    else if (typeof model === 'object' && model !== null && typeof model.brain === 'function') out[name] = model;
+    else problems.push(`llm.models["${name}"] must be a brain (a function) or { brain, version?, versions? }`);
+  }
+  return out;
+}
+
+export interface QualifiedOptions {
+  readonly seed: string;
+  readonly handlers: RequestHandler[];
+  readonly faults: FaultPlan;
+  readonly models: Readonly<Record<string, ModelConfig>>;
+  readonly prices: PriceTable;
+  readonly timing: GenerationTiming;
+  readonly tools: readonly Tool[];
+  readonly mcp: Readonly<Record<string, McpServerFactory>>;
+  readonly latency: LatencyModel;
+  readonly limits: Limits;
+  readonly startTime: number;
+  readonly scenario: string | undefined;
+  readonly wallClock: () => number;
+}
+
+export function qualify(options: SimulateOptions): QualifiedOptions {
+  const problems: string[] = [];
+  let seed = '0';
+  try {
+    seed = normalizeSeed(options.seed ?? 0);
+  } catch (error) {
+    problems.push(`seed: ${(error as Error).message}`);
+  }
+  const { limits, problems: limitProblems } = qualifyLimits(options.limits);
+  problems.push(...limitProblems);
+  const latency = options.latency ?? DEFAULT_LATENCY;
+  problems.push(...latencyModelProblems(latency, 'latency'));
+  const startTime = options.startTime === undefined ? DEFAULT_START : new Date(options.startTime).getTime();
+  if (!Number.isFinite(startTime)) problems.push(`startTime must be a date, got ${JSON.stringify(options.startTime)}`);
+  const handlers = typeof options.handlers === 'function' ? options.handlers() : (options.handlers ?? []);
+  if (!Array.isArray(handlers)) problems.push('handlers must be an array of msw request handlers (or a function returning one)');
+  const models = qualifyModels(options.llm, problems);
+  const prices = { ...defaultPrices, ...options.llm?.prices };
+  for (const [name, config] of Object.entries(models)) {
+    for (const version of [name, config.version, ...Object.keys(config.versions ?? {})]) {
+      if (version !== undefined && priceOf(version, prices) === undefined) {
+        problems.push(`llm.models["${name}"]: no price for "${version}"; add llm.prices["${version}"] = { inputPerMTok, outputPerMTok }`);
+      }
+    }
+  }
+  const timing: GenerationTiming = { ...DEFAULT_TIMING, ...options.llm?.timing };
+  problems.push(...latencyModelProblems(timing.firstTokenMs, 'llm.timing.firstTokenMs'));
+  const tools = options.tools ?? [];
+  const names = new Set<string>();
+  for (const tool of tools) {
+    if (names.has(tool.name)) problems.push(`tools: two tools are called "${tool.name}"`);
+    names.add(tool.name);
+  }
+  // The fault plan reports its own problems, with field paths, in one error.
+  const faults = parseFaultPlan(options.faults ?? []);
+  if (problems.length > 0) {
+    throw invalidOptions('simulate() options', problems, 'Fix the options listed above and run again');
+  }
+  return {
+    seed,
+    handlers: [...handlers],
+    faults,
+    models,
+    prices,
+    timing,
+    tools,
+    mcp: options.mcp ?? {},
+    latency,
+    limits,
+    startTime,
+    scenario: options.scenario,
+    wallClock: options.wallClock ?? wallClockMs,
+  };
+}
+

@@ -1,0 +1,188 @@
+// Tools: functions an agent calls through the world, each call a yield point `tool:<name>` where the
+// fault plan can delay it, fail it, hang it, empty or truncate or corrupt its result, drift its input
+// schema, or remove or rename it. Inputs are validated with the tool's zod schema, whose JSON Schema
+// is what brains and LLM requests are offered.
+import { z } from 'zod';
+import type { Actor } from '../sim/actors.ts';
+import { FaultlineError } from '../sim/errors.ts';
+import type { Kernel } from '../sim/kernel.ts';
+import { sampleLatency } from '../sim/latency.ts';
+import { corrupt, seededFaker } from '../faults/corrupt.ts';
+import { type FaultInjector, firstOf, type Hit } from '../faults/injector.ts';
+import { type FaultKind, kindsByLayer } from '../faults/plan.ts';
+import type { ToolSpec } from './llm/conversation.ts';
+
+export interface ToolContext {
+  readonly actor: string;
+  /** Virtual milliseconds since the run started. */
+  readonly now: number;
+}
+
+export interface Tool<I extends z.ZodType = z.ZodType, O = unknown> {
+  readonly name: string;
+  readonly description: string;
+  readonly input: I;
+  readonly handler: (args: z.output<I>, context: ToolContext) => O | Promise<O>;
+}
+
+/** Defines a tool. The handler is the tool's honest behaviour; faults are the plan's business. */
+export function defineTool<I extends z.ZodType, O>(tool: Tool<I, O>): Tool<I, O> {
+  if (!/^[a-zA-Z0-9_-]{1,64}$/.test(tool.name)) {
+    throw new FaultlineError('INVALID_OPTIONS', {
+      what: `Tool name "${tool.name}" is not valid`,
+      todo: 'Use 1–64 letters, digits, underscores or dashes, as the OpenAI and Anthropic APIs require',
+    });
+  }
+  return tool;
+}
+
+/** An error a tool call ends with: the tool failed, is missing, or was called with bad input. */
+export class ToolError extends Error {
+  constructor(
+    readonly tool: string,
+    readonly reason: 'failed' | 'not-found' | 'invalid-input',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ToolError';
+  }
+}
+
+/** Kinds that change a tool's state at a time (applied through `activeNow`), not one call. */
+const STATE_KINDS: FaultKind[] = ['schema-drift', 'tool-removed', 'tool-renamed'];
+const CALL_KINDS = (kindsByLayer.tool as FaultKind[]).filter((k) => !STATE_KINDS.includes(k));
+
+/** The tools of one run, as the world serves them. */
+export class ToolBox {
+  private readonly byName: ReadonlyMap<string, Tool>;
+  private readonly faultStream;
+
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly injector: FaultInjector,
+    tools: readonly Tool[],
+  ) {
+    this.byName = new Map(tools.map((t) => [t.name, t]));
+    this.faultStream = kernel.rng.stream('tools:faults');
+  }
+
+  /** The tools on offer now, after any removal, renaming or schema drift in force. */
+  list(): ToolSpec[] {
+    const out: ToolSpec[] = [];
+    for (const tool of this.byName.values()) {
+      const view = this.view(tool.name);
+      if (view === undefined) continue;
+      out.push({ name: view.name, description: tool.description, parameters: jsonSchemaOf(view.schema) });
+    }
+    return out;
+  }
+
+  /** Calls tool `name` as `actor`: a yield point with the tool's faults. */
+  call(actor: Actor, name: string, args: unknown): Promise<unknown> {
+    const target = `tool:${this.originalName(name) ?? name}`;
+    return this.kernel.call<unknown>(
+      { actor, kind: 'tool', target, what: `tool ${name}`, data: { tool: name } },
+      { requestMs: 0, responseMs: 0 },
+      async (call) => {
+        const hits = this.injector.decide(target, actor.name, CALL_KINDS, call.span);
+        for (const state of this.injector.activeNow(target, STATE_KINDS)) {
+          this.kernel.trace.record({ type: 'mark', name: 'fault', actor: actor.name, span: call.span, data: { rule: state.id, kind: state.kind, target } });
+        }
+        for (const hit of hits) if (hit.kind === 'latency') await this.kernel.delay(actor, sampleLatency(hit.params.latency, this.faultStream));
+        const original = this.originalName(name);
+        const view = original === undefined ? undefined : this.view(original);
+        if (original === undefined || view === undefined || view.name !== name) {
+          const offered = this.list().map((t) => t.name);
+          throw new ToolError(name, 'not-found', `Tool "${name}" not found; the tools on offer are ${offered.map((t) => `"${t}"`).join(', ') || 'none'}`);
+        }
+        const tool = this.byName.get(original) as Tool;
+        if (firstOf(hits, 'hang') !== undefined) return new Promise(() => undefined);
+        const failure = firstOf(hits, 'error');
+        if (failure !== undefined) throw new ToolError(name, 'failed', `Tool "${name}" failed: ${failure.params.message}`);
+        const parsed = view.schema.safeParse(args);
+        if (!parsed.success) {
+          throw new ToolError(name, 'invalid-input', `Tool "${name}" rejected its input: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ')}`);
+        }
+        const result = await tool.handler(view.toOriginal(parsed.data), { actor: actor.name, now: this.kernel.now() });
+        return this.damage(result, hits, call.span, actor, name);
+      },
+    );
+  }
+
+  /** The current name and input schema of a tool, or undefined when it has been removed. */
+  private view(original: string): { name: string; schema: z.ZodType; toOriginal: (args: unknown) => unknown } | undefined {
+    const tool = this.byName.get(original);
+    if (tool === undefined) return undefined;
+    const target = `tool:${original}`;
+    const state = this.injector.activeNow(target, ['tool-removed', 'tool-renamed', 'schema-drift']);
+    if (state.some((h) => h.kind === 'tool-removed')) return undefined;
+    const renamed = firstOf(state, 'tool-renamed');
+    const drift = firstOf(state, 'schema-drift');
+    const name = renamed?.params.to ?? original;
+    if (drift === undefined) return { name, schema: tool.input, toOriginal: (a) => a };
+    return { name, ...drifted(tool, drift.params) };
+  }
+
+  /** The defined name behind a name the agent used (a renamed tool answers to its new name). */
+  private originalName(name: string): string | undefined {
+    if (this.byName.has(name)) return name;
+    for (const original of this.byName.keys()) {
+      const renamed = firstOf(this.injector.activeNow(`tool:${original}`, ['tool-renamed']), 'tool-renamed');
+      if (renamed?.params.to === name) return original;
+    }
+    return undefined;
+  }
+
+  private damage(result: unknown, hits: readonly Hit[], span: number, actor: Actor, name: string): unknown {
+    if (firstOf(hits, 'empty') !== undefined) return Array.isArray(result) ? [] : typeof result === 'string' ? '' : result === null || typeof result !== 'object' ? null : {};
+    let out = result;
+    const truncate = firstOf(hits, 'truncate');
+    if (truncate !== undefined) out = partial(out, truncate.params.keepFraction);
+    const corruption = firstOf(hits, 'corrupt');
+    if (corruption !== undefined) {
+      const changed = corrupt(out, corruption.params.fact, this.faultStream, () => seededFaker(this.faultStream));
+      if (changed !== undefined) {
+        this.kernel.trace.record({ type: 'mark', name: 'taint', actor: actor.name, span, data: { rule: corruption.id, target: `tool:${name}`, where: `tool:${name}`, ...changed.taint } });
+        out = changed.value;
+      }
+    }
+    return out;
+  }
+}
+
+/** A tool "succeeding" with partial data: lists keep their first part, text its beginning. */
+function partial(value: unknown, keepFraction: number): unknown {
+  if (Array.isArray(value)) return value.slice(0, Math.floor(value.length * keepFraction));
+  if (typeof value === 'string') return value.slice(0, Math.floor(value.length * keepFraction));
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value);
+    const arrays = entries.filter(([, v]) => Array.isArray(v));
+    if (arrays.length > 0) return Object.fromEntries(entries.map(([k, v]) => [k, Array.isArray(v) ? v.slice(0, Math.floor(v.length * keepFraction)) : v]));
+    return Object.fromEntries(entries.slice(0, Math.max(1, Math.floor(entries.length * keepFraction))));
+  }
+  return value;
+}
+
+/** A tool whose input schema drifted: one field renamed (the first, unless the fault names one). */
+function drifted(tool: Tool, params: { field?: string | undefined; to?: string | undefined }): { schema: z.ZodType; toOriginal: (args: unknown) => unknown } {
+  if (!(tool.input instanceof z.ZodObject)) return { schema: tool.input, toOriginal: (a) => a };
+  const shape = tool.input.shape as Record<string, z.ZodType>;
+  const field = params.field ?? Object.keys(shape)[0];
+  if (field === undefined || !(field in shape)) return { schema: tool.input, toOriginal: (a) => a };
+  const to = params.to ?? `${field}_v2`;
+  const next: Record<string, z.ZodType> = {};
+  for (const [k, v] of Object.entries(shape)) next[k === field ? to : k] = v;
+  return {
+    schema: z.object(next).strict(),
+    toOriginal: (args) => {
+      const { [to]: value, ...rest } = args as Record<string, unknown>;
+      return { ...rest, [field]: value };
+    },
+  };
+}
+
+/** The JSON Schema of a tool's input, without the `$schema` line providers do not want. */
+export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema) as Record<string, unknown>;
+  return rest;
+}

@@ -1,0 +1,48 @@
+// A response body streamed in virtual time: chunks arrive one after another with a delay between
+// them, and a plan can stall the stream (a long pause) or cut it (an early end, or an error as when
+// the connection drops). Streaming adapters (SSE) build their bodies with it.
+import type { Actor } from '../sim/actors.ts';
+import type { Kernel } from '../sim/kernel.ts';
+
+export interface StreamPlan {
+  /** Virtual milliseconds between consecutive chunks. */
+  readonly chunkDelayMs: number;
+  /** Pause for `stallMs` before chunk number `afterChunks` (from 0). */
+  readonly stall?: { readonly afterChunks: number; readonly stallMs: number };
+  /** End the stream after `afterChunks` chunks: quietly (`close`) or with a network error (`error`). */
+  readonly cut?: { readonly afterChunks: number; readonly mode: 'close' | 'error' };
+}
+
+const encoder = new TextEncoder();
+
+export function virtualStream(kernel: Kernel, actor: Actor, chunks: readonly string[], plan: StreamPlan): ReadableStream<Uint8Array> {
+  let next = 0;
+  let cancelled = false;
+  return new ReadableStream<Uint8Array>({
+    cancel() {
+      cancelled = true;
+    },
+    async pull(controller) {
+      if (plan.cut !== undefined && next === plan.cut.afterChunks) {
+        kernel.trace.record({ type: 'mark', name: 'stream.cut', actor: actor.name, data: { afterChunks: next, mode: plan.cut.mode } });
+        if (plan.cut.mode === 'close') controller.close();
+        else controller.error(new TypeError('terminated', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) }));
+        return;
+      }
+      const chunk = chunks[next];
+      if (chunk === undefined) {
+        controller.close();
+        return;
+      }
+      let wait = next === 0 ? 0 : plan.chunkDelayMs;
+      if (plan.stall !== undefined && next === plan.stall.afterChunks) {
+        kernel.trace.record({ type: 'mark', name: 'stream.stall', actor: actor.name, data: { afterChunks: next, stallMs: plan.stall.stallMs } });
+        wait += plan.stall.stallMs;
+      }
+      next++;
+      if (wait > 0) await kernel.delay(actor, wait);
+      if (cancelled) return;
+      controller.enqueue(encoder.encode(chunk));
+    },
+  });
+}
