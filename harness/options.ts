@@ -48,6 +48,12 @@ export interface SimulateOptions {
   /** Simulated MCP servers by name, each built fresh per run by its factory. */
   readonly mcp?: Readonly<Record<string, McpServerFactory>>;
   /**
+   * `'world'` (default): only world.fetch reaches the simulated network; any other network call
+   * fails. `'global'`: the global fetch and node:http(s) are served by the world too (through msw's
+   * setupServer), for agent code that cannot be handed world.fetch; they act as the main actor.
+   */
+  readonly network?: 'world' | 'global';
+  /**
    * The real-time source of the wall-clock guard (default: the process's monotonic clock). Only
    * tests of the guard itself replace it.
    */
@@ -111,6 +117,7 @@ export interface QualifiedOptions {
   readonly timing: GenerationTiming;
   readonly tools: readonly Tool[];
   readonly mcp: Readonly<Record<string, McpServerFactory>>;
+  readonly network: 'world' | 'global';
   readonly latency: LatencyModel;
   readonly limits: Limits;
   readonly startTime: number;
@@ -145,6 +152,9 @@ export function qualify(options: SimulateOptions): QualifiedOptions {
   }
   const timing: GenerationTiming = { ...DEFAULT_TIMING, ...options.llm?.timing };
   problems.push(...latencyModelProblems(timing.firstTokenMs, 'llm.timing.firstTokenMs'));
+  if (options.network !== undefined && options.network !== 'world' && options.network !== 'global') {
+    problems.push(`network must be "world" or "global", got ${JSON.stringify(options.network)}`);
+  }
   const tools = options.tools ?? [];
   const names = new Set<string>();
   for (const tool of tools) {
@@ -165,6 +175,7 @@ export function qualify(options: SimulateOptions): QualifiedOptions {
     timing,
     tools,
     mcp: options.mcp ?? {},
+    network: options.network ?? 'world',
     latency,
     limits,
     startTime,

@@ -13,6 +13,7 @@ import { type Ending, runLoop } from './sim/runLoop.ts';
 import { hashTrace } from './sim/trace.ts';
 import { FaultInjector } from './faults/injector.ts';
 import { chainHandlers } from './world/fetch.ts';
+import { installGlobalNetwork } from './world/globalNetwork.ts';
 import { Ledger } from './world/llm/ledger.ts';
 import { LlmService } from './world/llm/llmService.ts';
 import { McpHub } from './world/mcp/mcpHub.ts';
@@ -39,6 +40,7 @@ export async function simulate<T>(agent: Agent<T>, options: SimulateOptions = {}
   const globals = RunGlobals.install({
     startTime: q.startTime,
     rng,
+    interceptHttp: q.network === 'global',
     onBlocked: (what, via) => {
       const error = new FaultlineError('REAL_NETWORK', {
         what: `Real network call blocked: ${what}, made through ${via} during a simulated run`,
@@ -54,6 +56,7 @@ export async function simulate<T>(agent: Agent<T>, options: SimulateOptions = {}
   let ending: Ending<T>;
   let steps = 0;
   const ledger = new Ledger();
+  let uninstallGlobalNetwork: (() => void) | undefined;
   try {
     kernel.attach(globals);
     kernel.trace.record({ type: 'run.start', seed: q.seed });
@@ -73,11 +76,16 @@ export async function simulate<T>(agent: Agent<T>, options: SimulateOptions = {}
       },
       main,
     );
+    if (q.network === 'global') uninstallGlobalNetwork = installGlobalNetwork(world.fetch);
     ({ ending, steps } = await runLoop(kernel, main, async () => agent(world)));
     kernel.finish(ending.outcome);
   } finally {
     kernel.ended = true;
-    globals.restore();
+    try {
+      uninstallGlobalNetwork?.();
+    } finally {
+      globals.restore();
+    }
   }
   const trace = kernel.trace.events;
   const result = {

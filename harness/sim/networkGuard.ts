@@ -10,8 +10,12 @@ import { redactUrl } from './redact.ts';
 /** Turns a description of a blocked call ("GET https://x/y") into the error to raise. */
 export type OnBlocked = (what: string, via: string) => Error;
 
-/** Installs the guard and returns the function that removes it. */
-export function installNetworkGuard(onBlocked: OnBlocked): () => void {
+/**
+ * Installs the guard and returns the function that removes it. With `httpModules: false` the
+ * node:http(s) entry points are left alone (global mode lets msw intercept them there); sockets are
+ * guarded either way.
+ */
+export function installNetworkGuard(onBlocked: OnBlocked, { httpModules = true }: { httpModules?: boolean } = {}): () => void {
   const undo: Array<() => void> = [];
   const patch = (target: object, key: string, value: unknown): void => {
     undo.push(patchProperty(target, key, value));
@@ -20,7 +24,7 @@ export function installNetworkGuard(onBlocked: OnBlocked): () => void {
   patch(globalThis, 'fetch', (input: RequestInfo | URL, init?: RequestInit) =>
     Promise.reject(onBlocked(describeFetch(input, init), 'the global fetch')),
   );
-  for (const [name, mod] of [['node:http', http], ['node:https', https]] as const) {
+  for (const [name, mod] of httpModules ? ([['node:http', http], ['node:https', https]] as const) : []) {
     const blocked = (...args: unknown[]): never => {
       throw onBlocked(describeHttp(name, args), `${name}`);
     };

@@ -36,6 +36,8 @@ export interface RunGlobalsConfig {
   readonly rng: Rng;
   /** Builds the error for a blocked real network call. */
   readonly onBlocked: OnBlocked;
+  /** Leave node:http(s) unguarded (sockets stay guarded), for global mode's msw interception. */
+  readonly interceptHttp?: boolean;
 }
 
 let installed: RunGlobals | undefined;
@@ -54,8 +56,9 @@ export class RunGlobals {
     this.undo.push(() => this.clock.uninstall());
     try {
       this.patchRandomness();
-      this.undo.push(installNetworkGuard(config.onBlocked));
+      this.undo.push(installNetworkGuard(config.onBlocked, { httpModules: config.interceptHttp !== true }));
       this.countImmediates();
+      this.virtualAbortTimeouts();
     } catch (error) {
       this.restore();
       throw error;
@@ -144,6 +147,19 @@ export class RunGlobals {
     this.set(globalThis.crypto, 'randomUUID', () => this.crypto.uuid());
     setNodeCryptoSource(this.crypto);
     this.undo.push(() => setNodeCryptoSource(undefined));
+  }
+
+  /**
+   * AbortSignal.timeout() runs on Node's internal timers, which fake-timers does not reach; during a
+   * run it is rebuilt on the virtual setTimeout, so a client's timeout fires in virtual time.
+   */
+  private virtualAbortTimeouts(): void {
+    const clock = this.clock;
+    this.set(AbortSignal, 'timeout', (ms: number) => {
+      const controller = new AbortController();
+      clock.setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms);
+      return controller.signal;
+    });
   }
 
   private countImmediates(): void {
