@@ -66,10 +66,18 @@ export class ToolBox {
     this.faultStream = kernel.rng.stream('tools:faults');
   }
 
+  /** State faults already marked in the trace as seen by a listing (each once per run). */
+  private readonly listed = new Set<string>();
+
   /** The tools on offer now, after any removal, renaming or schema drift in force. */
   list(): ToolSpec[] {
     const out: ToolSpec[] = [];
     for (const tool of this.byName.values()) {
+      for (const state of this.injector.activeNow(`tool:${tool.name}`, STATE_KINDS)) {
+        if (this.listed.has(state.id)) continue;
+        this.listed.add(state.id);
+        this.kernel.trace.record({ type: 'mark', name: 'fault', data: { rule: state.id, kind: state.kind, target: `tool:${tool.name}`, seenBy: 'list' } });
+      }
       const view = this.view(tool.name);
       if (view === undefined) continue;
       out.push({ name: view.name, description: tool.description, parameters: jsonSchemaOf(view.schema) });

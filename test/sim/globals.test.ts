@@ -25,6 +25,7 @@ function snapshotGlobals(): Record<string, unknown> {
     performanceNow: globalThis.performance.now,
     hrtime: process.hrtime,
     mathRandom: Math.random,
+    abortSignalTimeout: AbortSignal.timeout,
     fetch: globalThis.fetch,
     webcryptoOwn: Object.getOwnPropertyNames(globalThis.crypto).sort().join(','),
     getRandomValues: globalThis.crypto.getRandomValues,
