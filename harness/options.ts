@@ -9,7 +9,9 @@ import { type LatencyModel, latencyModelProblems } from './sim/latency.ts';
 import { type Limits, qualifyLimits } from './sim/limits.ts';
 import { normalizeSeed, type Seed } from './sim/rng.ts';
 import { wallClockMs } from './sim/runGlobals.ts';
+import { type StrategyOptions, strategyProblems } from './sim/strategy.ts';
 import type { TraceEvent } from './sim/trace.ts';
+import type { DeadlockCycle } from './sim/waitGraph.ts';
 import { type FaultPlan, type FaultPlanInput, parseFaultPlan } from './faults/plan.ts';
 import type { Brain } from './world/llm/brains.ts';
 import type { SpendSummary } from './world/llm/ledger.ts';
@@ -21,7 +23,7 @@ import type { World } from './world/world.ts';
 
 export type Agent<T> = (world: World) => Promise<T> | T;
 
-export type Outcome = 'ok' | 'threw' | 'deadlock' | 'livelock' | 'timeout' | 'budget';
+export type Outcome = 'ok' | 'threw' | 'crashed' | 'deadlock' | 'livelock' | 'timeout' | 'budget';
 
 export interface SimulateOptions {
   /** The run's seed (default 0). The run is a pure function of it and the other options. */
@@ -47,6 +49,8 @@ export interface SimulateOptions {
   readonly tools?: readonly Tool[];
   /** Simulated MCP servers by name, each built fresh per run by its factory. */
   readonly mcp?: Readonly<Record<string, McpServerFactory>>;
+  /** How events ready at the same virtual instant are ordered (default first-in-first-out). */
+  readonly schedule?: StrategyOptions;
   /**
    * `'world'` (default): only world.fetch reaches the simulated network; any other network call
    * fails. `'global'`: the global fetch and node:http(s) are served by the world too (through msw's
@@ -85,12 +89,16 @@ export interface RunResult<T = unknown> {
   readonly actors: readonly ActorSummary[];
   /** For `deadlock`: every unfinished actor and what it waits on. */
   readonly blocked: readonly BlockedActor[];
+  /** For `deadlock`, when the waits form a cycle: who waits for whom, on what, since when. */
+  readonly cycle?: DeadlockCycle;
   /** Things the harness noticed that are not faults of the agent: unhandled requests, real network calls. */
   readonly problems: readonly Problem[];
   /** LLM spend: calls, tokens and dollars, per actor and per model, retries included. */
   readonly spend: SpendSummary;
   /** The fault plan the run used, with defaults filled in. */
   readonly faults: FaultPlan;
+  /** The strategy and the choices it made: replay them with `{ kind: 'replay', choices }`. */
+  readonly schedule: { readonly strategy: StrategyOptions; readonly choices: readonly number[] };
   readonly stats: { readonly steps: number; readonly traceEvents: number };
 }
 
@@ -118,6 +126,7 @@ export interface QualifiedOptions {
   readonly tools: readonly Tool[];
   readonly mcp: Readonly<Record<string, McpServerFactory>>;
   readonly network: 'world' | 'global';
+  readonly schedule: StrategyOptions;
   readonly latency: LatencyModel;
   readonly limits: Limits;
   readonly startTime: number;
@@ -155,6 +164,7 @@ export function qualify(options: SimulateOptions): QualifiedOptions {
   if (options.network !== undefined && options.network !== 'world' && options.network !== 'global') {
     problems.push(`network must be "world" or "global", got ${JSON.stringify(options.network)}`);
   }
+  problems.push(...strategyProblems(options.schedule));
   const tools = options.tools ?? [];
   const names = new Set<string>();
   for (const tool of tools) {
@@ -176,6 +186,7 @@ export function qualify(options: SimulateOptions): QualifiedOptions {
     tools,
     mcp: options.mcp ?? {},
     network: options.network ?? 'world',
+    schedule: options.schedule ?? { kind: 'fifo' },
     latency,
     limits,
     startTime,

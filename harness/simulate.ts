@@ -16,6 +16,7 @@ import { chainHandlers } from './world/fetch.ts';
 import { installGlobalNetwork } from './world/globalNetwork.ts';
 import { Ledger } from './world/llm/ledger.ts';
 import { LlmService } from './world/llm/llmService.ts';
+import { Coordination } from './world/coordination/coordination.ts';
 import { McpHub } from './world/mcp/mcpHub.ts';
 import { ToolBox } from './world/tools.ts';
 import { createWorld } from './world/world.ts';
@@ -36,7 +37,7 @@ export async function simulate<T>(agent: Agent<T>, options: SimulateOptions = {}
   }
   resetHandlerState(q.handlers);
   const rng = new Rng(q.seed);
-  const kernel = new Kernel({ rng, startTime: q.startTime, limits: q.limits, scenario: q.scenario, wallClock: q.wallClock });
+  const kernel = new Kernel({ rng, startTime: q.startTime, limits: q.limits, scenario: q.scenario, wallClock: q.wallClock, strategy: q.schedule });
   const globals = RunGlobals.install({
     startTime: q.startTime,
     rng,
@@ -72,6 +73,7 @@ export async function simulate<T>(agent: Agent<T>, options: SimulateOptions = {}
         llm,
         tools: new ToolBox(kernel, injector, q.tools),
         mcp: new McpHub(kernel, injector, q.mcp),
+        coordination: new Coordination(kernel),
         fetch: { handlers, latency: q.latency, injector },
       },
       main,
@@ -100,9 +102,11 @@ export async function simulate<T>(agent: Agent<T>, options: SimulateOptions = {}
     traceHash: '',
     actors: kernel.actors.map(summarize),
     blocked: ending.outcome === 'deadlock' ? ending.blocked : [],
+    ...(ending.outcome === 'deadlock' && ending.cycle !== undefined ? { cycle: ending.cycle } : {}),
     problems: kernel.problems,
     spend: ledger.summary(),
     faults: q.faults,
+    schedule: { strategy: q.schedule, choices: kernel.choices },
     stats: { steps, traceEvents: trace.length },
   };
   // Hashing a trace costs more than a short run's own bookkeeping, so the hash is computed when it
@@ -142,10 +146,15 @@ function describeEnding(ending: Ending<unknown>, kernel: Kernel): string {
         `${describeError(ending.error)}.${problems}`
       );
     case 'deadlock':
+      if (ending.cycle !== undefined) {
+        return `Deadlock at ${t}: ${ending.cycle.sentence} (the cycle formed at t=${ending.cycle.formedAt}ms). Break the cycle, or give one of these waits a timeout.${problems}`;
+      }
       return (
         `Deadlock at ${t}: the agent has not finished and nothing is scheduled. ` +
         `${ending.blocked.map((b) => b.explanation).join('; ')}.${problems}`
       );
+    case 'crashed':
+      return `The agent crashed at ${t} (${ending.reason}): it stopped where it was, and whatever it had not yet done stays undone.${problems}`;
     case 'timeout':
       return ending.limit === 'virtualTime'
         ? `The run reached its virtual time limit (limits.virtualTimeMs = ${limits.virtualTimeMs}) at ${t} ` +
@@ -154,9 +163,10 @@ function describeEnding(ending: Ending<unknown>, kernel: Kernel): string {
             `This is the one non-deterministic limit: look for agent code that keeps the CPU busy ` +
             `without awaiting the world.${problems}`;
     case 'livelock':
-      return (
-        `The run took ${limits.steps} steps (limits.steps) without finishing, at ${t}: ` +
-        `it keeps scheduling work without completing. Raise limits.steps if it legitimately needs more.${problems}`
-      );
+      return ending.limit === 'steps'
+        ? `The run took ${limits.steps} steps (limits.steps) without finishing, at ${t}: ` +
+            `it keeps scheduling work without completing. Raise limits.steps if it legitimately needs more.${problems}`
+        : `The run went ${limits.stallSteps} steps without declaring progress (limits.stallSteps), at ${t}: ` +
+            `it is busy but getting nowhere (livelock).${problems}`;
   }
 }

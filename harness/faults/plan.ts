@@ -87,8 +87,10 @@ export const faultRuleSchema = z.discriminatedUnion('kind', [
 
 export const faultPlanSchema = z.array(faultRuleSchema);
 
-/** A rule as written (params and defaults optional). */
-export type FaultRuleInput = z.input<typeof faultRuleSchema>;
+type Immutable<T> = T extends (infer U)[] ? readonly Immutable<U>[] : T extends object ? { readonly [K in keyof T]: Immutable<T[K]> } : T;
+
+/** A rule as written (params and defaults optional); `as const` plans are accepted too. */
+export type FaultRuleInput = Immutable<z.input<typeof faultRuleSchema>>;
 /** A rule with every default filled in. */
 export type FaultRule = z.output<typeof faultRuleSchema>;
 export type FaultKind = FaultRule['kind'];

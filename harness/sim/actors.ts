@@ -1,14 +1,21 @@
 // Actors: the concurrent strands of agent code in a run. The kernel tracks what each one is waiting
 // on, so that a stuck run can say who is blocked and on what.
 
-export type ActorState = 'running' | 'ok' | 'threw';
+export type ActorState = 'running' | 'ok' | 'threw' | 'crashed';
 
 /** A world call an actor is waiting on. */
 export interface Wait {
-  /** A short description: `fetch GET https://api.example.com/v1/x`, `sleep 500ms`. */
+  /** A short description: `fetch GET https://api.example.com/v1/x`, `sleep 500ms`, `lock "ledger"`. */
   readonly what: string;
   readonly since: number;
   readonly span: number;
+  /**
+   * For waits on other actors (a lock, a reply, a join): the actors that must act for this wait to
+   * end. These are the edges of the wait-for graph in which deadlock cycles are found.
+   */
+  readonly holders?: () => readonly Actor[];
+  /** True when the wait gives up by itself after a while; such a wait cannot be part of a deadlock. */
+  readonly timesOut?: boolean;
 }
 
 export class Actor {
@@ -19,6 +26,9 @@ export class Actor {
   last: { readonly what: string; readonly endedAt: number } | undefined;
   endedAt: number | undefined;
   error: unknown;
+  crashReason: string | undefined;
+  /** Settles when the actor's body does (never, if it crashes). */
+  completion: Promise<unknown> = new Promise(() => undefined);
 
   constructor(
     readonly name: string,

@@ -9,7 +9,9 @@ import type { Clock } from '@sinonjs/fake-timers';
 import { Actor, type Wait, uniqueName } from './actors.ts';
 import { FaultlineError, type Where } from './errors.ts';
 import type { Limits } from './limits.ts';
-import { Rng } from './rng.ts';
+import type { Rng } from './rng.ts';
+import { createStrategy, type Strategy, type StrategyOptions } from './strategy.ts';
+import { type DeadlockCycle, findCycle } from './waitGraph.ts';
 import type { RunGlobals } from './runGlobals.ts';
 import { type SpanKind, type TraceData, TraceRecorder } from './trace.ts';
 
@@ -66,6 +68,8 @@ export interface KernelConfig {
   readonly scenario: string | undefined;
   /** Real milliseconds, for the wall-clock guard only. */
   readonly wallClock: () => number;
+  /** How simultaneous events are ordered. */
+  readonly strategy: StrategyOptions;
 }
 
 export class Kernel {
@@ -74,6 +78,8 @@ export class Kernel {
   readonly scenario: string | undefined;
   readonly startTime: number;
   readonly wallClock: () => number;
+  readonly strategyOptions: StrategyOptions;
+  private readonly strategy: Strategy;
   readonly trace: TraceRecorder;
   readonly problems: Problem[] = [];
   readonly actors: Actor[] = [];
@@ -93,6 +99,8 @@ export class Kernel {
     this.scenario = config.scenario;
     this.startTime = config.startTime;
     this.wallClock = config.wallClock;
+    this.strategyOptions = config.strategy;
+    this.strategy = createStrategy(config.strategy, config.rng.stream('schedule'));
     this.trace = new TraceRecorder(() => this.now());
   }
 
@@ -154,6 +162,7 @@ export class Kernel {
       this.clock.clearTimeout(event.timer as number);
       this.undue(event.dueAt);
     }
+    if (event.state === 'ready') this.ready.splice(this.ready.indexOf(event), 1);
     if (event.state === 'pending' || event.state === 'ready') event.state = 'cancelled';
   }
 
@@ -163,13 +172,21 @@ export class Kernel {
     else this.due.set(dueAt, n);
   }
 
-  /** Takes the next ready event (first in, first out) and runs it. */
+  /** The choices the strategy made among two or more ready events, in order: the run's interleaving. */
+  readonly choices: number[] = [];
+
+  /** Takes the next ready event (the strategy's choice when there are several) and runs it. */
   deliverNext(): boolean {
-    const event = this.ready.shift();
+    let index = 0;
+    if (this.ready.length > 1) {
+      index = this.strategy.pick(this.ready.map((e) => ({ seq: e.seq, actor: e.actor.name })));
+      this.choices.push(index);
+    }
+    const [event] = this.ready.splice(index, 1);
     if (event === undefined) return false;
-    if (event.state !== 'ready') return true;
     event.state = 'done';
-    event.run();
+    // A crashed actor's events are dropped: nothing it was waiting for reaches it any more.
+    if (event.actor.state !== 'crashed') event.run();
     return true;
   }
 
@@ -279,6 +296,10 @@ export class Kernel {
     return actor;
   }
 
+  actorNamed(name: string): Actor | undefined {
+    return this.actors.find((a) => a.name === name);
+  }
+
   /** Marks an actor finished and closes its span. */
   endActor(actor: Actor, state: 'ok' | 'threw', error?: unknown): void {
     if (actor.state !== 'running' || this.ended) return;
@@ -315,7 +336,45 @@ export class Kernel {
     // An actor's failure is recorded in the trace; an agent that never awaits the actor should not
     // also get an unhandled-rejection report from Node.
     result.catch(() => undefined);
+    actor.completion = result;
     return result;
+  }
+
+  /** The step at which progress was last declared (undefined: the agent never declares any). */
+  lastProgressStep: number | undefined;
+  /** Kernel steps taken so far (the run loop counts them). */
+  steps = 0;
+
+  progress(actor: Actor, label?: string): void {
+    this.lastProgressStep = this.steps;
+    if (label !== undefined) this.trace.record({ type: 'mark', name: 'progress', actor: actor.name, data: { label } });
+  }
+
+  /** A deadlock cycle found as it formed; the run loop ends the run on it. */
+  deadlock: DeadlockCycle | undefined;
+
+  /** Looks for a cycle of waits through `actor` (after it blocks, or after it is handed a lock). */
+  checkDeadlock(actor: Actor): void {
+    if (this.deadlock !== undefined) return;
+    const cycle = findCycle(actor);
+    if (cycle !== undefined) {
+      this.deadlock = cycle;
+      this.trace.record({ type: 'mark', name: 'deadlock', actor: actor.name, data: { cycle: cycle.sentence, formedAt: cycle.formedAt } });
+    }
+  }
+
+  /**
+   * Crashes an actor, as if its process died: it never runs again. Whatever it was waiting for
+   * stays unanswered, locks it held stay held, and its spawner's promise never settles.
+   */
+  crash(actor: Actor, reason: string): void {
+    if (actor.state !== 'running') return;
+    actor.state = 'crashed';
+    actor.crashReason = reason;
+    actor.endedAt = this.now();
+    this.trace.record({ type: 'mark', name: 'crash', actor: actor.name, data: { reason } });
+    for (const wait of actor.waits) this.trace.close(wait.span, 'crashed');
+    this.trace.close(actor.span, 'crashed', { reason });
   }
 
   /** Virtual time at which the run ended (set by `finish`). */

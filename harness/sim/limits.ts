@@ -10,6 +10,11 @@ export interface Limits {
    */
   readonly steps: number;
   /**
+   * Once agent code has declared progress (world.progress), this many steps without another
+   * declaration end the run as `livelock`: it is busy but getting nowhere.
+   */
+  readonly stallSteps: number;
+  /**
    * Real milliseconds after which the run is abandoned with outcome `timeout`. This is the one
    * non-deterministic limit; it exists only so that a pathological agent cannot stall CI.
    */
@@ -19,6 +24,7 @@ export interface Limits {
 export const defaultLimits: Limits = {
   virtualTimeMs: 24 * 60 * 60 * 1000,
   steps: 200_000,
+  stallSteps: 10_000,
   wallClockMs: 10_000,
 };
 
@@ -26,7 +32,7 @@ export const defaultLimits: Limits = {
 export function qualifyLimits(partial: Partial<Limits> | undefined): { limits: Limits; problems: string[] } {
   const limits: Limits = { ...defaultLimits, ...stripUndefined(partial ?? {}) };
   const problems: string[] = [];
-  for (const key of ['virtualTimeMs', 'steps', 'wallClockMs'] as const) {
+  for (const key of ['virtualTimeMs', 'steps', 'stallSteps', 'wallClockMs'] as const) {
     const v = limits[key];
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
       problems.push(`limits.${key} must be a finite number > 0, got ${JSON.stringify(v)}`);

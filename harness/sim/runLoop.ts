@@ -13,13 +13,20 @@
 // Virtual time only moves when the loop fires the next timer, so it never passes a pending event.
 import { type Actor, type BlockedActor, describeBlocked } from './actors.ts';
 import type { Kernel } from './kernel.ts';
+import { type DeadlockCycle, findAnyCycle } from './waitGraph.ts';
 
 export type Ending<T> =
   | { readonly outcome: 'ok'; readonly value: T }
   | { readonly outcome: 'threw'; readonly error: unknown; readonly fromTimer?: boolean }
-  | { readonly outcome: 'deadlock'; readonly blocked: readonly BlockedActor[] }
+  | { readonly outcome: 'deadlock'; readonly blocked: readonly BlockedActor[]; readonly cycle: DeadlockCycle | undefined }
+  | { readonly outcome: 'crashed'; readonly reason: string }
   | { readonly outcome: 'timeout'; readonly limit: 'virtualTime' | 'wallClock' }
-  | { readonly outcome: 'livelock'; readonly limit: 'steps' };
+  | { readonly outcome: 'livelock'; readonly limit: 'steps' | 'stallSteps' };
+
+function deadlock(kernel: Kernel, cycle: DeadlockCycle | undefined): Ending<never> {
+  const blocked = kernel.actors.filter((a) => a.state === 'running').map(describeBlocked);
+  return { outcome: 'deadlock', blocked, cycle };
+}
 
 export interface LoopResult<T> {
   readonly ending: Ending<T>;
@@ -62,12 +69,18 @@ export async function runLoop<T>(kernel: Kernel, main: Actor, start: () => Promi
     if (needDrain) await globals.drain();
     needDrain = true;
     if (settled !== undefined) return { ending: settled, steps };
+    if (main.state === 'crashed') return { ending: { outcome: 'crashed', reason: main.crashReason ?? 'crashed' }, steps };
+    if (kernel.deadlock !== undefined) return { ending: deadlock(kernel, kernel.deadlock), steps };
     if (timedOut) return { ending: { outcome: 'timeout', limit: 'virtualTime' }, steps };
     if (steps >= limits.steps) return { ending: { outcome: 'livelock', limit: 'steps' }, steps };
+    if (kernel.lastProgressStep !== undefined && steps - kernel.lastProgressStep > limits.stallSteps) {
+      return { ending: { outcome: 'livelock', limit: 'stallSteps' }, steps };
+    }
     if ((steps & 63) === 0 && kernel.wallClock() > wallDeadline) {
       return { ending: { outcome: 'timeout', limit: 'wallClock' }, steps };
     }
     steps++;
+    kernel.steps = steps;
 
     // Deliver ready events once every event due at this instant has become ready, so that the
     // choice among simultaneous events is the kernel's and not the timers' creation order.
@@ -77,8 +90,7 @@ export async function runLoop<T>(kernel: Kernel, main: Actor, start: () => Promi
     }
     if (globals.immediatesPending) continue;
     if (kernel.ready.length === 0 && clock.countTimers() <= 1) {
-      const blocked = kernel.actors.filter((a) => a.state === 'running').map(describeBlocked);
-      return { ending: { outcome: 'deadlock', blocked }, steps };
+      return { ending: deadlock(kernel, findAnyCycle(kernel.actors)), steps };
     }
     kernel.firedKernelTimer = false;
     try {

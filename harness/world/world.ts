@@ -12,6 +12,10 @@ import type { LlmService } from './llm/llmService.ts';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { McpHub } from './mcp/mcpHub.ts';
 import type { ToolBox } from './tools.ts';
+import type { ChannelOptions } from './coordination/channel.ts';
+import type { Coordination } from './coordination/coordination.ts';
+import type { AcquireOptions, Semaphore } from './coordination/locks.ts';
+import type { Envelope, ReceiveOptions } from './coordination/mailboxes.ts';
 
 export interface WorldTools {
   /** Calls a tool: a yield point `tool:<name>` where faults apply. */
@@ -43,6 +47,34 @@ export interface World {
   spawn<T>(name: string, fn: (world: World) => Promise<T> | T): Promise<T>;
   /** A named, seeded random stream for agent code that wants its own. */
   random(name: string): RandomStream;
+
+  /** The run's mutex called `name`: `const release = await world.mutex('ledger').lock()`. */
+  mutex(name: string): WorldLock;
+  /** The run's semaphore called `name` with `permits` permits. */
+  semaphore(name: string, permits: number): WorldLock;
+  /** Puts a message in actor `to`'s mailbox. */
+  send(to: string, body: unknown): void;
+  /** Takes the oldest message from this actor's mailbox (from one sender, optionally), waiting for one. */
+  receive<T = unknown>(options?: ReceiveOptions): Promise<Envelope<T>>;
+  /** The run's channel called `name`: a queue with a capacity, for backpressure. */
+  channel<T = unknown>(name: string, options?: ChannelOptions): WorldChannel<T>;
+  /** Waits for actor `name` to finish; returns its result or throws what it threw. */
+  join<T = unknown>(name: string, options?: { readonly timeoutMs?: number }): Promise<T>;
+  /** Declares progress; a run that stops declaring it for `limits.stallSteps` steps is livelocked. */
+  progress(label?: string): void;
+}
+
+export interface WorldLock {
+  /** Waits for the lock (or a permit) and resolves with the function that releases it. */
+  lock(options?: AcquireOptions): Promise<() => void>;
+  /** Runs `fn` holding the lock, releasing it however `fn` ends. */
+  withLock<T>(fn: () => Promise<T> | T, options?: AcquireOptions): Promise<T>;
+}
+
+export interface WorldChannel<T> {
+  send(item: T, options?: { readonly timeoutMs?: number }): Promise<void>;
+  receive(options?: { readonly timeoutMs?: number }): Promise<T>;
+  readonly depth: number;
 }
 
 /** What every actor's view shares. */
@@ -53,6 +85,14 @@ export interface WorldContext {
   readonly llm: LlmService;
   readonly tools: ToolBox;
   readonly mcp: McpHub;
+  readonly coordination: Coordination;
+}
+
+function lockView(semaphore: Semaphore, actor: Actor): WorldLock {
+  return {
+    lock: (options) => semaphore.acquire(actor, options),
+    withLock: (fn, options) => semaphore.with(actor, fn, options),
+  };
 }
 
 export function createWorld(context: WorldContext, actor: Actor): World {
@@ -76,6 +116,22 @@ export function createWorld(context: WorldContext, actor: Actor): World {
     },
     spawn: (name, fn) => kernel.spawn(name, actor, (child) => fn(createWorld(context, child))),
     random: (name) => kernel.rng.stream(`agent:${name}`),
+    mutex: (name) => lockView(context.coordination.mutex(name), actor),
+    semaphore: (name, permits) => lockView(context.coordination.semaphore(name, permits), actor),
+    send: (to, body) => context.coordination.mailboxes.send(actor, to, body),
+    receive: (options) => context.coordination.mailboxes.receive(actor, options),
+    channel: <T>(name: string, options?: ChannelOptions) => {
+      const channel = context.coordination.channel<T>(name, options?.capacity ?? Number.POSITIVE_INFINITY);
+      return {
+        send: (item: T, o?: { timeoutMs?: number }) => channel.send(actor, item, o),
+        receive: (o?: { timeoutMs?: number }) => channel.receive(actor, o),
+        get depth() {
+          return channel.depth;
+        },
+      };
+    },
+    join: (name, options) => context.coordination.join(actor, name, options),
+    progress: (label) => kernel.progress(actor, label),
   };
   return world;
 }

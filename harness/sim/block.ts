@@ -1,0 +1,92 @@
+// Blocking on other actors: the kernel's primitive under locks, mailboxes, channels and joins. A
+// blocked actor has a wait with holders (the actors that can end it), which is an edge in the
+// wait-for graph; a new edge that closes a cycle of waits without timeouts ends the run as a
+// deadlock at once, naming the cycle, even while unrelated timers are still pending.
+import type { Actor, Wait } from './actors.ts';
+import { FaultlineError } from './errors.ts';
+import type { Kernel, KernelEvent } from './kernel.ts';
+import type { SpanKind, TraceData } from './trace.ts';
+import { findCycle } from './waitGraph.ts';
+
+export interface BlockSpec {
+  readonly kind: SpanKind;
+  /** The yield-point name: `lock:ledger`, `mailbox:planner`, `actor:executor`. */
+  readonly target: string;
+  /** What is awaited, as it reads after "waits for": `lock "ledger"`, `a reply from planner`. */
+  readonly what: string;
+  /** The actors that can end the wait (the lock's holder, the awaited sender, the joined actor). */
+  readonly holders?: () => readonly Actor[];
+  /** Give up after this many virtual milliseconds, failing with a WaitTimeoutError. */
+  readonly timeoutMs?: number | undefined;
+  readonly data?: TraceData;
+}
+
+export interface Blocked<T> {
+  readonly promise: Promise<T>;
+  /** Ends the wait with a value, delivered at the next scheduling point. */
+  wake(value: T): void;
+  /** True once woken, timed out or failed: a primitive must not wake it twice. */
+  readonly done: boolean;
+}
+
+export class WaitTimeoutError extends FaultlineError {
+  constructor(what: string, timeoutMs: number, where: { actor: string; virtualTimeMs: number }) {
+    super('HARNESS_BUG', { what: `Timed out after ${timeoutMs}ms waiting for ${what}`, where });
+    this.name = 'WaitTimeoutError';
+  }
+}
+
+export function block<T>(kernel: Kernel, actor: Actor, spec: BlockSpec): Blocked<T> {
+  kernel.assertLive(actor, spec.what);
+  const span = kernel.trace.open({ parent: actor.span, actor: actor.name, kind: spec.kind, target: spec.target, data: spec.data });
+  const wait: Wait = {
+    what: spec.what,
+    since: kernel.now(),
+    span,
+    ...(spec.holders === undefined ? {} : { holders: spec.holders }),
+    timesOut: spec.timeoutMs !== undefined,
+  };
+  actor.waits.add(wait);
+  let done = false;
+  let timer: KernelEvent | undefined;
+  let settle!: { resolve: (v: T) => void; reject: (e: unknown) => void };
+  const promise = new Promise<T>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  const end = (outcome: 'ok' | 'timeout'): void => {
+    actor.waits.delete(wait);
+    actor.last = { what: spec.what, endedAt: kernel.now() };
+    kernel.trace.close(span, outcome);
+  };
+  if (spec.timeoutMs !== undefined) {
+    const timeoutMs = spec.timeoutMs;
+    timer = kernel.schedule(timeoutMs, actor, () => {
+      if (done) return;
+      done = true;
+      end('timeout');
+      settle.reject(new WaitTimeoutError(spec.what, timeoutMs, { actor: actor.name, virtualTimeMs: kernel.now() }));
+    });
+  }
+  kernel.checkDeadlock(actor);
+  return {
+    promise,
+    get done() {
+      return done;
+    },
+    wake(value: T) {
+      if (done) return;
+      done = true;
+      if (timer !== undefined) kernel.cancel(timer);
+      // The wake-up is itself a scheduling point, so strategies decide who runs first after it.
+      kernel.schedule(0, actor, () => {
+        end('ok');
+        settle.resolve(value);
+      });
+    },
+  };
+}
+
+/** The deadlock cycle through `actor`, if its waits close one. */
+export function cycleThrough(actor: Actor) {
+  return findCycle(actor);
+}
