@@ -72,7 +72,7 @@ export class LlmService {
   private readonly corruptStream: RandomStream;
 
   constructor(
-    private readonly kernel: Kernel,
+    readonly kernel: Kernel,
     private readonly injector: FaultInjector,
     private readonly ledger: Ledger,
     readonly models: Readonly<Record<string, ModelConfig>>,
