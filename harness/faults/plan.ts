@@ -52,7 +52,7 @@ export const faultRuleSchema = z.discriminatedUnion('kind', [
     'rate-limit',
     z
       .object({
-        retryAfterMs: z.number().int().min(0).max(60_000, 'at most 60000: the openai and anthropic SDKs ignore a retry-after over 60 s').default(1_000),
+        retryAfterMs: z.number().int().min(0).max(60_000, 'at most 60000: clients such as openai-node 4.x ignore a retry-after of 60 s or more and use their own backoff, so a longer one would not test what it seems to').default(1_000),
         header: z.enum(['retry-after', 'retry-after-ms', 'both', 'none']).default('both'),
       })
       .strict()

@@ -102,6 +102,15 @@ async function serveFromHandlers(kernel: Kernel, actor: Actor, chain: HandlerCha
   return response;
 }
 
+/**
+ * An error body in the shape the host's clients expect: Anthropic's `{ type: 'error', error }` for
+ * api.anthropic.com, the common `{ error: { message, type } }` everywhere else.
+ */
+function errorBody(url: URL, type: string, message: string): unknown {
+  if (url.hostname.endsWith('anthropic.com')) return { type: 'error', error: { type, message } };
+  return { error: { message, type: type === 'api_error' ? 'server_error' : type, param: null, code: null } };
+}
+
 /** The yield-point name of a request, e.g. `http:api.openai.com`; fault rules target it. */
 export function httpTarget(url: URL): string {
   return `http:${url.host}`;
@@ -146,11 +155,11 @@ export function createWorldFetch(kernel: Kernel, actor: Actor, config: FetchConf
         if (firstOf(hits, 'hang') !== undefined) return new Promise<Response>(() => undefined);
         const limited = firstOf(hits, 'rate-limit');
         if (limited !== undefined) {
-          return json(429, { error: { message: 'Rate limit exceeded', type: 'rate_limit_error' } }, retryAfterHeaders(limited.params.retryAfterMs, limited.params.header));
+          return json(429, errorBody(url, 'rate_limit_error', 'Rate limit exceeded'), retryAfterHeaders(limited.params.retryAfterMs, limited.params.header));
         }
         const failed = firstOf(hits, 'server-error');
         if (failed !== undefined) {
-          return json(failed.params.status, { error: { message: failed.params.message ?? 'Internal server error', type: 'server_error' } });
+          return json(failed.params.status, errorBody(url, failed.params.status === 529 ? 'overloaded_error' : 'api_error', failed.params.message ?? 'Internal server error'));
         }
         let response = await serveFromHandlers(kernel, actor, config.handlers, request, url, call);
         if (firstOf(hits, 'empty') !== undefined) response = emptyBody(response);

@@ -129,7 +129,7 @@ describe('locks, channels, joins', () => {
       return [await producer, await consumer, jobs.depth];
     });
     expect(r.value).toEqual([300, [0, 1, 2, 3, 4, 5], 0]);
-    const depths = r.trace.filter((e) => e.type === 'mark' && e.name === 'queue.depth').map((e) => (e as { data: { depth: number } }).data.depth);
+    const depths = r.trace.filter((e) => e.type === 'mark' && e.name === 'queue.depth').map((e) => (e as unknown as { data: { depth: number } }).data.depth);
     expect(Math.max(...depths)).toBe(2);
   });
 

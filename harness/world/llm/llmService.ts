@@ -15,6 +15,7 @@ import type { Brain } from './brains.ts';
 import type { ApiName, Conversation, ProducedReply, Reply, ToolCall } from './conversation.ts';
 import type { Ledger } from './ledger.ts';
 import { dollars, type PriceTable, priceOf } from './pricing.ts';
+import { decode, encode } from 'gpt-tokenizer/encoding/o200k_base';
 import { completionTokens, promptTokens } from './tokens.ts';
 
 export interface ModelConfig {
@@ -132,7 +133,8 @@ export class LlmService {
     this.calls.set(version, index + 1);
     const answer = await brain(conversation, { model: version, call: index, random: kernel.rng.stream(`llm:brain:${version}`), actor: actor.name, now: kernel.now() });
     let reply = this.produce(typeof answer === 'string' ? { text: answer } : answer, call.api);
-    reply = this.damage(reply, hits, span, actor);
+    this.checkOffered(reply, conversation, actor);
+    reply = capTokens(this.damage(reply, hits, span, actor), conversation.maxTokens);
 
     const usage = { inputTokens: promptTokens(conversation), outputTokens: completionTokens(reply) };
     const price = priceOf(version, this.prices) ?? priceOf(conversation.model, this.prices);
@@ -192,6 +194,19 @@ export class LlmService {
     return undefined;
   }
 
+  /** A brain that calls a tool the request did not offer is a scenario bug worth saying out loud. */
+  private checkOffered(reply: ProducedReply, conversation: Conversation, actor: Actor): void {
+    const offered = new Set(conversation.tools.map((t) => t.name));
+    for (const call of reply.toolCalls) {
+      if (offered.has(call.name)) continue;
+      this.kernel.problem(
+        'unoffered-tool',
+        `The brain of "${conversation.model}" called tool "${call.name}", which the request did not offer (it offered ${[...offered].map((t) => `"${t}"`).join(', ') || 'none'})`,
+        actor,
+      );
+    }
+  }
+
   /** Gives tool calls ids and wire-ready arguments. */
   private produce(reply: Reply, api: ApiName): ProducedReply {
     const prefix = api === 'anthropic.messages' ? 'toolu_' : 'call_';
@@ -235,6 +250,25 @@ export class LlmService {
     }
     return out;
   }
+}
+
+/**
+ * Enforces the request's max_tokens as providers do: the answer stops where the budget runs out
+ * (stop reason `length`), and tool calls that no longer fit are dropped.
+ */
+function capTokens(reply: ProducedReply, maxTokens: number | undefined): ProducedReply {
+  if (maxTokens === undefined || completionTokens(reply) <= maxTokens) return reply;
+  const textTokens = encode(reply.text);
+  if (textTokens.length >= maxTokens) return { text: decode(textTokens.slice(0, maxTokens)), toolCalls: [], stopReason: 'length' };
+  const kept: ToolCall[] = [];
+  let used = textTokens.length;
+  for (const call of reply.toolCalls) {
+    const cost = completionTokens({ text: '', toolCalls: [call], stopReason: 'tool_calls' });
+    if (used + cost > maxTokens) break;
+    kept.push(call);
+    used += cost;
+  }
+  return { text: reply.text, toolCalls: kept, stopReason: 'length' };
 }
 
 /** Breaks the first tool call's arguments (or a JSON text answer) the way models really do. */

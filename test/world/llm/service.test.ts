@@ -85,6 +85,29 @@ describe('tokens and spend', () => {
   });
 });
 
+describe('requests the model should push back on', () => {
+  it('stops at max_tokens with stop reason length, billing only what was produced', async () => {
+    const long = 'one two three four five six seven eight nine ten eleven twelve';
+    const r = await simulate(
+      async (world) => {
+        const res = await world.llm.complete({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'count' }], maxTokens: 5 });
+        return [res.text, res.usage.outputTokens];
+      },
+      { llm: { models: { 'gpt-4o-mini': scripted([long]) } } },
+    );
+    expect(r.value).toEqual(['one two three four five', 5]);
+    expect(r.spend.outputTokens).toBe(5);
+  });
+
+  it('reports a brain that calls a tool the request did not offer', async () => {
+    const r = await simulate(async (world) => (await world.llm.complete({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })).toolCalls.length, {
+      llm: { models: { 'gpt-4o-mini': rules(() => ({ toolCalls: [{ name: 'search', arguments: {} }] })) } },
+    });
+    expect(r.value).toBe(1);
+    expect(r.problems.map((p) => p.message)).toEqual(['The brain of "gpt-4o-mini" called tool "search", which the request did not offer (it offered none)']);
+  });
+});
+
 describe('LLM faults through world.llm', () => {
   const models = { 'gpt-4o': { brain: scripted(['v1', 'v1', 'v1']), version: 'gpt-4o-2024-08-06', versions: { 'gpt-4o-2025-06-01': rules(() => 'v2') } } };
 
@@ -137,7 +160,11 @@ describe('LLM faults through world.llm', () => {
         const res = await world.llm.complete({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'weather?' }] });
         return res.toolCalls.map((c) => [c.rawArguments, c.arguments]);
       },
-      { llm: { models: { 'gpt-4o-mini': rules(() => ({ toolCalls: [{ name: 'weather', arguments: { city: 'Paris' } }] })) } }, faults: [{ target: 'llm:*', kind: 'malformed' }] },
+      {
+        llm: { models: { 'gpt-4o-mini': rules(() => ({ toolCalls: [{ name: 'weather', arguments: { city: 'Paris' } }] })) } },
+        tools: [],
+        faults: [{ target: 'llm:*', kind: 'malformed' }],
+      },
     );
     expect(r.value).toEqual([['{"city":', undefined]]);
   });
