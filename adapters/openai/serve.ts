@@ -1,0 +1,98 @@
+// The path every OpenAI request takes, whichever API it speaks: parse the wire request into a
+// Conversation, ask the simulated service, and render its outcome — an answer (JSON or SSE), a
+// provider-shaped error, or a dropped connection — applying the wire-level damage the fault plan
+// asked for (an off-schema body, a truncated body, a stalled or cut stream).
+import type { ApiName, Conversation } from '../../harness/world/llm/conversation.ts';
+import type { LlmOutcome, LlmService } from '../../harness/world/llm/llmService.ts';
+import { connectionError, json, truncatedBody } from '../../harness/world/httpFaults.ts';
+import type { RouteResolver } from '../../harness/world/route.ts';
+import type { StreamPlan } from '../../harness/world/virtualStream.ts';
+import { type SseEvent, sseResponse } from '../sse.ts';
+import { invalidRequest, isRequestProblem, outcomeError, outsideRun, type RequestProblem, requestProblem } from './errors.ts';
+
+export type ReplyOutcome = Extract<LlmOutcome, { kind: 'reply' }>;
+
+/** What every parsed request carries; each API adds the fields it echoes back. */
+export interface WireRequest {
+  readonly conversation: Conversation;
+  readonly stream: boolean;
+}
+
+/** One OpenAI API: how its requests read and its answers look. */
+export interface WireApi<R extends WireRequest> {
+  readonly api: ApiName;
+  parse(body: Record<string, unknown>): R | RequestProblem;
+  /** The whole answer, for a non-streaming request. */
+  body(reply: ReplyOutcome, request: R): unknown;
+  /** The answer as server-sent events, for a streaming request. */
+  events(reply: ReplyOutcome, request: R): SseEvent[];
+  /** A 200 body that does not match the API's schema (an `off-schema` fault), whole or streamed. */
+  offSchema(reply: ReplyOutcome, request: R): { readonly body: unknown; readonly events: SseEvent[] };
+  /** Called with every answer the model produced, however it is then rendered or damaged. */
+  onReply?(reply: ReplyOutcome, request: R): void;
+}
+
+/** A route resolver serving `wire` from `service`. */
+export function serveWith<R extends WireRequest>(service: LlmService, wire: WireApi<R>): RouteResolver {
+  return async ({ request, call }) => {
+    if (call === undefined) throw outsideRun(request);
+    // Every response carries a request id, as the real API's do; the client exposes it as `_request_id`.
+    const headers = { 'x-request-id': `req_${service.newId()}` };
+    const parsed = await readRequest(request, wire);
+    if (isRequestProblem(parsed)) return invalidRequest(parsed, headers);
+    const outcome = await service.respond({
+      api: wire.api,
+      conversation: parsed.conversation,
+      stream: parsed.stream,
+      actor: call.actor,
+      parentSpan: call.span,
+      signal: call.signal,
+    });
+    if (outcome.kind === 'connection') throw connectionError(outcome.mode, new URL(request.url).host);
+    if (outcome.kind === 'error') return outcomeError(outcome, headers);
+    wire.onReply?.(outcome, parsed);
+    if (parsed.stream) {
+      const events = outcome.wire.offSchema ? wire.offSchema(outcome, parsed).events : wire.events(outcome, parsed);
+      return sseResponse(service.kernel, call.actor, events, streamPlan(outcome, events.length), headers);
+    }
+    const response = json(200, outcome.wire.offSchema ? wire.offSchema(outcome, parsed).body : wire.body(outcome, parsed), headers);
+    return outcome.wire.truncate === undefined ? response : truncatedBody(response, outcome.wire.truncate);
+  };
+}
+
+async function readRequest<R extends WireRequest>(request: Request, wire: WireApi<R>): Promise<R | RequestProblem> {
+  let body: unknown;
+  try {
+    body = JSON.parse(await request.text());
+  } catch {
+    return requestProblem("We could not parse the JSON body of your request. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.");
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return requestProblem(`Invalid type for request body: expected an object, but got ${Array.isArray(body) ? 'an array' : typeof body} instead.`, null, 'invalid_type');
+  }
+  return wire.parse(body as Record<string, unknown>);
+}
+
+/**
+ * The stream plan with a `truncate` fault folded in: a streamed body that is cut short is a
+ * connection that drops after that share of the events, whichever comes first with a planned cut.
+ */
+export function streamPlan(outcome: ReplyOutcome, eventCount: number): StreamPlan {
+  const keep = outcome.wire.truncate;
+  if (keep === undefined) return outcome.stream;
+  const afterChunks = Math.floor(eventCount * keep);
+  const planned = outcome.stream.cut;
+  if (planned !== undefined && planned.afterChunks <= afterChunks) return outcome.stream;
+  return { ...outcome.stream, cut: { afterChunks, mode: 'error' } };
+}
+
+/** A `missing_required_parameter` problem, worded as the real API words it. */
+export function missing(param: string): RequestProblem {
+  return requestProblem(`Missing required parameter: '${param}'.`, param, 'missing_required_parameter');
+}
+
+/** An `invalid_type` problem, worded as the real API words it. */
+export function invalidType(param: string, expected: string, got: unknown): RequestProblem {
+  const actual = got === null ? 'null' : Array.isArray(got) ? 'an array' : typeof got;
+  return requestProblem(`Invalid type for '${param}': expected ${expected}, but got ${actual} instead.`, param, 'invalid_type');
+}
