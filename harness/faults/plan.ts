@@ -76,13 +76,19 @@ export const faultRuleSchema = z.discriminatedUnion('kind', [
   rule('empty', none),
   rule('off-schema', none),
   rule('corrupt', z.object({ fact: z.enum(['number', 'date', 'name', 'boolean', 'any']).default('any') }).strict().default({ fact: 'any' })),
-  rule('schema-drift', z.object({ field: z.string().min(1).optional(), to: z.string().min(1).optional() }).strict().default({})),
+  rule('schema-drift', z.object({ tool: z.string().min(1).optional(), field: z.string().min(1).optional(), to: z.string().min(1).optional() }).strict().default({})),
+  rule('description-changed', z.object({ tool: z.string().min(1).optional(), to: z.string().min(1).optional() }).strict().default({})),
   rule('version-skew', z.object({ to: z.string().min(1) }).strict()),
   rule('disconnect', none),
   rule('tool-removed', z.object({ tool: z.string().min(1).optional() }).strict().default({})),
   rule('tool-renamed', z.object({ tool: z.string().min(1).optional(), to: z.string().min(1) }).strict()),
   rule('list-changed', none),
   rule('error', z.object({ message: z.string().default('simulated failure') }).strict().default({ message: 'simulated failure' })),
+  rule('partial-write', z.object({ keepFraction: z.number().min(0).max(1).default(0.5) }).strict().default({ keepFraction: 0.5 })),
+  rule('crash', none),
+  rule('lost-ack', none),
+  rule('duplicate', none),
+  rule('stale-read', z.object({ lagMs: ms.default(1_000) }).strict().default({ lagMs: 1_000 })),
 ]);
 
 export const faultPlanSchema = z.array(faultRuleSchema);
@@ -102,8 +108,9 @@ export type ParamsOf<K extends FaultKind> = Extract<FaultRule, { kind: K }>['par
 export const kindsByLayer: Readonly<Record<string, readonly FaultKind[]>> = {
   http: ['latency', 'outage', 'rate-limit', 'server-error', 'hang', 'truncate', 'empty'],
   llm: ['latency', 'outage', 'rate-limit', 'server-error', 'hang', 'truncate', 'stream-stall', 'stream-cut', 'malformed', 'empty', 'off-schema', 'corrupt', 'version-skew'],
-  tool: ['latency', 'error', 'hang', 'corrupt', 'empty', 'truncate', 'schema-drift', 'tool-removed', 'tool-renamed'],
-  mcp: ['latency', 'error', 'hang', 'corrupt', 'disconnect', 'tool-removed', 'tool-renamed', 'list-changed', 'schema-drift'],
+  tool: ['latency', 'error', 'hang', 'corrupt', 'empty', 'truncate', 'schema-drift', 'description-changed', 'tool-removed', 'tool-renamed'],
+  mcp: ['latency', 'error', 'hang', 'corrupt', 'disconnect', 'tool-removed', 'tool-renamed', 'list-changed', 'schema-drift', 'description-changed'],
+  store: ['latency', 'error', 'hang', 'partial-write', 'crash', 'lost-ack', 'duplicate', 'stale-read'],
 };
 
 /**

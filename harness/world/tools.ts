@@ -11,6 +11,7 @@ import { corrupt, seededFaker } from '../faults/corrupt.ts';
 import { type FaultInjector, firstOf, type Hit } from '../faults/injector.ts';
 import { type FaultKind, kindsByLayer } from '../faults/plan.ts';
 import type { ToolSpec } from './llm/conversation.ts';
+import { changedDescription } from '../faults/toolDrift.ts';
 
 export interface ToolContext {
   readonly actor: string;
@@ -49,7 +50,7 @@ export class ToolError extends Error {
 }
 
 /** Kinds that change a tool's state at a time (applied through `activeNow`), not one call. */
-const STATE_KINDS: FaultKind[] = ['schema-drift', 'tool-removed', 'tool-renamed'];
+const STATE_KINDS: FaultKind[] = ['schema-drift', 'description-changed', 'tool-removed', 'tool-renamed'];
 const CALL_KINDS = (kindsByLayer.tool as FaultKind[]).filter((k) => !STATE_KINDS.includes(k));
 
 /** The tools of one run, as the world serves them. */
@@ -80,7 +81,7 @@ export class ToolBox {
       }
       const view = this.view(tool.name);
       if (view === undefined) continue;
-      out.push({ name: view.name, description: tool.description, parameters: jsonSchemaOf(view.schema) });
+      out.push({ name: view.name, description: view.description, parameters: jsonSchemaOf(view.schema) });
     }
     return out;
   }
@@ -118,17 +119,18 @@ export class ToolBox {
   }
 
   /** The current name and input schema of a tool, or undefined when it has been removed. */
-  private view(original: string): { name: string; schema: z.ZodType; toOriginal: (args: unknown) => unknown } | undefined {
+  private view(original: string): { name: string; description: string; schema: z.ZodType; toOriginal: (args: unknown) => unknown } | undefined {
     const tool = this.byName.get(original);
     if (tool === undefined) return undefined;
-    const target = `tool:${original}`;
-    const state = this.injector.activeNow(target, ['tool-removed', 'tool-renamed', 'schema-drift']);
+    const state = this.injector.activeNow(`tool:${original}`, STATE_KINDS);
     if (state.some((h) => h.kind === 'tool-removed')) return undefined;
     const renamed = firstOf(state, 'tool-renamed');
     const drift = firstOf(state, 'schema-drift');
+    const described = firstOf(state, 'description-changed');
     const name = renamed?.params.to ?? original;
-    if (drift === undefined) return { name, schema: tool.input, toOriginal: (a) => a };
-    return { name, ...drifted(tool, drift.params) };
+    const description = described === undefined ? tool.description : (described.params.to ?? changedDescription(tool.description));
+    if (drift === undefined) return { name, description, schema: tool.input, toOriginal: (a) => a };
+    return { name, description, ...drifted(tool, drift.params) };
   }
 
   /** The defined name behind a name the agent used (a renamed tool answers to its new name). */

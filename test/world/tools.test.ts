@@ -50,6 +50,7 @@ const cases: Array<{ kind: string; fault: FaultRuleInput; naive: RegExp; hardene
   { kind: 'truncate', fault: { target, kind: 'truncate' }, naive: /ok:Ada Lovelace owes 120.50 for 2 items/, hardened: /ok:Ada Lovelace owes 120.50 for 2 items/ },
   { kind: 'tool-removed', fault: { target, kind: 'tool-removed' }, naive: /threw.*Tool "lookup_order" not found; the tools on offer are none/, hardened: /ok:order lookup unavailable/ },
   { kind: 'tool-renamed', fault: { target, kind: 'tool-renamed', params: { to: 'find_order' } }, naive: /threw.*not found; the tools on offer are "find_order"/, hardened: /ok:Ada Lovelace owes 120.50 for 4 items/ },
+  { kind: 'description-changed', fault: { target, kind: 'description-changed' }, naive: /ok:Ada Lovelace owes 120.50 for 4 items/, hardened: /ok:order lookup unavailable/ },
   { kind: 'schema-drift', fault: { target, kind: 'schema-drift', params: { field: 'orderId', to: 'order_id' } }, naive: /threw.*rejected its input: order_id: Invalid input/, hardened: /ok:Ada Lovelace owes 120.50 for 4 items/ },
 ];
 
