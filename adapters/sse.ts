@@ -9,6 +9,11 @@ export interface SseEvent {
   readonly event?: string;
   /** The data: an object is sent as JSON, a string as is (OpenAI's final `[DONE]`). */
   readonly data: unknown;
+  /**
+   * True for events that carry generated tokens (text or tool-argument deltas). They are paced by
+   * the model's speed and are what stream faults count; the rest is framing.
+   */
+  readonly content?: boolean;
 }
 
 export function encodeSse(event: SseEvent): string {
@@ -18,10 +23,23 @@ export function encodeSse(event: SseEvent): string {
 
 /** A `text/event-stream` response whose events arrive over virtual time, as `plan` says. */
 export function sseResponse(kernel: Kernel, actor: Actor, events: readonly SseEvent[], plan: StreamPlan, headers: Record<string, string> = {}): Response {
-  return new Response(virtualStream(kernel, actor, events.map(encodeSse), plan), {
+  const chunks = events.map((e) => ({ text: encodeSse(e), content: e.content === true }));
+  return new Response(virtualStream(kernel, actor, chunks, plan), {
     status: 200,
     headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...headers },
   });
+}
+
+/**
+ * The stream plan with a `truncate` fault folded in. For a streamed body, truncation is the
+ * connection dropping (an error, not a clean end) after that share of the content events; a planned
+ * `stream-cut` that comes earlier wins.
+ */
+export function streamPlanFor(plan: StreamPlan, truncate: number | undefined, events: readonly SseEvent[]): StreamPlan {
+  if (truncate === undefined) return plan;
+  const afterChunks = Math.floor(events.filter((e) => e.content === true).length * truncate);
+  if (plan.cut !== undefined && plan.cut.afterChunks <= afterChunks) return plan;
+  return { ...plan, cut: { afterChunks, mode: 'error' } };
 }
 
 /** Splits text into stream-sized pieces (about four tokens each), keeping every character. */

@@ -9,7 +9,7 @@ import { type ContentBlock, contentBlocks, type ReplyOutcome, stopReasonOf, wire
 const PING: SseEvent = { event: 'ping', data: { type: 'ping' } };
 
 function named(data: { readonly type: string } & Record<string, unknown>): SseEvent {
-  return { event: data.type, data };
+  return { event: data.type, data, content: data.type === 'content_block_delta' };
 }
 
 export function messageEvents(outcome: ReplyOutcome): SseEvent[] {

@@ -8,8 +8,7 @@ import type { ServeContext } from '../../harness/sim/kernel.ts';
 import { connectionError, json, truncatedBody } from '../../harness/world/httpFaults.ts';
 import type { LlmOutcome, LlmService } from '../../harness/world/llm/llmService.ts';
 import { route, type RouteRequestInfo } from '../../harness/world/route.ts';
-import type { StreamPlan } from '../../harness/world/virtualStream.ts';
-import { sseResponse } from '../sse.ts';
+import { sseResponse, streamPlanFor } from '../sse.ts';
 import { anthropicErrorType, errorResponse } from './errorResponse.ts';
 import { messageBody, offSchemaBody, type ReplyOutcome } from './messageBody.ts';
 import { messageEvents, offSchemaEvents } from './messageEvents.ts';
@@ -59,22 +58,11 @@ async function whole(outcome: ReplyOutcome, requestId: string): Promise<Response
 /** A streaming response: the events arrive over virtual time, as the outcome's stream plan says. */
 function streamed(service: LlmService, outcome: ReplyOutcome, call: ServeContext, requestId: string): Response {
   const events = outcome.wire.offSchema ? offSchemaEvents(outcome) : messageEvents(outcome);
-  return sseResponse(service.kernel, call.actor, events, streamPlan(outcome, events.length), { 'request-id': requestId });
-}
-
-/**
- * The stream plan, with a `truncate` fault expressed as what truncation is for a stream: the
- * connection drops (an error, not a clean end) after that fraction of the events. A `stream-cut`
- * in the same plan wins, being the more specific instruction.
- */
-function streamPlan(outcome: ReplyOutcome, eventCount: number): StreamPlan {
-  const keep = outcome.wire.truncate;
-  if (keep === undefined || outcome.stream.cut !== undefined) return outcome.stream;
-  return { ...outcome.stream, cut: { afterChunks: Math.floor(eventCount * keep), mode: 'error' } };
+  return sseResponse(service.kernel, call.actor, events, streamPlanFor(outcome.stream, outcome.wire.truncate, events), { 'request-id': requestId });
 }
 
 function outsideRun(url: string): FaultlineError {
-  return new FaultlineError('INVALID_OPTIONS', {
+  return new FaultlineError('OUTSIDE_RUN', {
     what: `The simulated Anthropic route POST ${url} was asked to answer outside a simulated run`,
     todo:
       'It serves the simulated models of a run, so it only answers requests made inside simulate(): give the client ' +

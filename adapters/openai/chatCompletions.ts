@@ -72,14 +72,15 @@ function chunksOf(reply: ReplyOutcome, request: ChatRequest): SseEvent[] {
   const base = envelope(reply, 'chat.completion.chunk');
   // With include_usage, every chunk carries `usage: null` until the last one, as the real API sends.
   const usage = request.includeUsage ? { usage: null } : {};
-  const chunk = (delta: Record<string, unknown>, finish: string | null = null): SseEvent => ({
+  const chunk = (delta: Record<string, unknown>, finish: string | null = null, content = false): SseEvent => ({
     data: { ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...usage },
+    content,
   });
   const events: SseEvent[] = [chunk({ role: 'assistant', content: '', refusal: null })];
-  for (const piece of textChunks(reply.reply.text)) events.push(chunk({ content: piece }));
+  for (const piece of textChunks(reply.reply.text)) events.push(chunk({ content: piece }, null, true));
   reply.reply.toolCalls.forEach((call, index) => {
     events.push(chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }));
-    for (const piece of textChunks(call.rawArguments)) events.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
+    for (const piece of textChunks(call.rawArguments)) events.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }, null, true));
   });
   events.push(chunk({}, reply.reply.stopReason));
   if (request.includeUsage) events.push({ data: { ...base, choices: [], usage: usageOf(reply) } });

@@ -60,7 +60,7 @@ export function outcomeError(outcome: ErrorOutcome, headers: Record<string, stri
  * server, say): it serves the simulated LLM of one run and has no run to ask.
  */
 export function outsideRun(request: Request): FaultlineError {
-  return new FaultlineError('INVALID_OPTIONS', {
+  return new FaultlineError('OUTSIDE_RUN', {
     what: `The simulated OpenAI endpoint ${request.method} ${redactUrl(new URL(request.url))} was reached outside a simulated run`,
     todo:
       "Faultline's provider routes answer with the simulated LLM of one run: reach them through world.fetch inside " +

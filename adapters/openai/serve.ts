@@ -6,8 +6,7 @@ import type { ApiName, Conversation } from '../../harness/world/llm/conversation
 import type { LlmOutcome, LlmService } from '../../harness/world/llm/llmService.ts';
 import { connectionError, json, truncatedBody } from '../../harness/world/httpFaults.ts';
 import type { RouteResolver } from '../../harness/world/route.ts';
-import type { StreamPlan } from '../../harness/world/virtualStream.ts';
-import { type SseEvent, sseResponse } from '../sse.ts';
+import { type SseEvent, sseResponse, streamPlanFor } from '../sse.ts';
 import { invalidRequest, isRequestProblem, outcomeError, outsideRun, type RequestProblem, requestProblem } from './errors.ts';
 
 export type ReplyOutcome = Extract<LlmOutcome, { kind: 'reply' }>;
@@ -53,7 +52,7 @@ export function serveWith<R extends WireRequest>(service: LlmService, wire: Wire
     wire.onReply?.(outcome, parsed);
     if (parsed.stream) {
       const events = outcome.wire.offSchema ? wire.offSchema(outcome, parsed).events : wire.events(outcome, parsed);
-      return sseResponse(service.kernel, call.actor, events, streamPlan(outcome, events.length), headers);
+      return sseResponse(service.kernel, call.actor, events, streamPlanFor(outcome.stream, outcome.wire.truncate, events), headers);
     }
     const response = json(200, outcome.wire.offSchema ? wire.offSchema(outcome, parsed).body : wire.body(outcome, parsed), headers);
     return outcome.wire.truncate === undefined ? response : truncatedBody(response, outcome.wire.truncate);
@@ -71,19 +70,6 @@ async function readRequest<R extends WireRequest>(request: Request, wire: WireAp
     return requestProblem(`Invalid type for request body: expected an object, but got ${Array.isArray(body) ? 'an array' : typeof body} instead.`, null, 'invalid_type');
   }
   return wire.parse(body as Record<string, unknown>);
-}
-
-/**
- * The stream plan with a `truncate` fault folded in: a streamed body that is cut short is a
- * connection that drops after that share of the events, whichever comes first with a planned cut.
- */
-export function streamPlan(outcome: ReplyOutcome, eventCount: number): StreamPlan {
-  const keep = outcome.wire.truncate;
-  if (keep === undefined) return outcome.stream;
-  const afterChunks = Math.floor(eventCount * keep);
-  const planned = outcome.stream.cut;
-  if (planned !== undefined && planned.afterChunks <= afterChunks) return outcome.stream;
-  return { ...outcome.stream, cut: { afterChunks, mode: 'error' } };
 }
 
 /** A `missing_required_parameter` problem, worded as the real API words it. */

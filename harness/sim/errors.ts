@@ -14,6 +14,7 @@ export type FaultlineErrorCode =
   | 'INVALID_OPTIONS'
   | 'OVERLAPPING_RUN'
   | 'RUN_ENDED'
+  | 'OUTSIDE_RUN'
   | 'UNHANDLED_REQUEST'
   | 'HANDLER_THREW'
   | 'REAL_NETWORK'

@@ -401,6 +401,8 @@ export class Kernel {
 
 /** A short, deterministic description of an error for the trace. */
 export function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 500);
-  return String(error).slice(0, 500);
+  if (!(error instanceof Error)) return String(error).slice(0, 500);
+  // A network error's useful part is in its cause: `fetch failed (ECONNREFUSED)`.
+  const code = (error.cause as { code?: unknown } | undefined)?.code;
+  return `${error.name}: ${error.message}${typeof code === 'string' ? ` (${code})` : ''}`.slice(0, 500);
 }

@@ -5,44 +5,59 @@ import type { Actor } from '../sim/actors.ts';
 import type { Kernel } from '../sim/kernel.ts';
 
 export interface StreamPlan {
-  /** Virtual milliseconds between consecutive chunks. */
+  /** Virtual milliseconds between consecutive content chunks (framing chunks take no time). */
   readonly chunkDelayMs: number;
-  /** Pause for `stallMs` before chunk number `afterChunks` (from 0). */
+  /** Pause for `stallMs` before content chunk number `afterChunks` (from 0). */
   readonly stall?: { readonly afterChunks: number; readonly stallMs: number };
-  /** End the stream after `afterChunks` chunks: quietly (`close`) or with a network error (`error`). */
+  /** End the stream before content chunk number `afterChunks`: quietly (`close`) or with a network error (`error`). */
   readonly cut?: { readonly afterChunks: number; readonly mode: 'close' | 'error' };
+}
+
+/**
+ * One piece of a streamed body. Content chunks carry generated tokens and are paced by the model's
+ * speed; framing chunks (a stream's opening and closing events) travel with their neighbours. Only
+ * content chunks count for stalls and cuts, so a plan means the same thing on every wire format.
+ */
+export interface StreamChunk {
+  readonly text: string;
+  readonly content: boolean;
 }
 
 const encoder = new TextEncoder();
 
-export function virtualStream(kernel: Kernel, actor: Actor, chunks: readonly string[], plan: StreamPlan): ReadableStream<Uint8Array> {
+export function virtualStream(kernel: Kernel, actor: Actor, chunks: readonly StreamChunk[], plan: StreamPlan): ReadableStream<Uint8Array> {
   let next = 0;
+  let content = 0;
   let cancelled = false;
   return new ReadableStream<Uint8Array>({
     cancel() {
       cancelled = true;
     },
     async pull(controller) {
-      if (plan.cut !== undefined && next === plan.cut.afterChunks) {
-        kernel.trace.record({ type: 'mark', name: 'stream.cut', actor: actor.name, data: { afterChunks: next, mode: plan.cut.mode } });
-        if (plan.cut.mode === 'close') controller.close();
-        else controller.error(new TypeError('terminated', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) }));
-        return;
-      }
       const chunk = chunks[next];
       if (chunk === undefined) {
         controller.close();
         return;
       }
-      let wait = next === 0 ? 0 : plan.chunkDelayMs;
-      if (plan.stall !== undefined && next === plan.stall.afterChunks) {
-        kernel.trace.record({ type: 'mark', name: 'stream.stall', actor: actor.name, data: { afterChunks: next, stallMs: plan.stall.stallMs } });
-        wait += plan.stall.stallMs;
+      let wait = 0;
+      if (chunk.content) {
+        if (plan.cut !== undefined && content === plan.cut.afterChunks) {
+          kernel.trace.record({ type: 'mark', name: 'stream.cut', actor: actor.name, data: { afterChunks: content, mode: plan.cut.mode } });
+          if (plan.cut.mode === 'close') controller.close();
+          else controller.error(new TypeError('terminated', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) }));
+          return;
+        }
+        wait = content === 0 ? 0 : plan.chunkDelayMs;
+        if (plan.stall !== undefined && content === plan.stall.afterChunks) {
+          kernel.trace.record({ type: 'mark', name: 'stream.stall', actor: actor.name, data: { afterChunks: content, stallMs: plan.stall.stallMs } });
+          wait += plan.stall.stallMs;
+        }
+        content++;
       }
       next++;
       if (wait > 0) await kernel.delay(actor, wait);
       if (cancelled) return;
-      controller.enqueue(encoder.encode(chunk));
+      controller.enqueue(encoder.encode(chunk.text));
     },
   });
 }

@@ -209,7 +209,7 @@ describe('provider errors and retries', () => {
 describe('damaged answers', () => {
   it('delays a stalled stream by exactly stallMs of virtual time', async () => {
     const baseline = await runWeather('stream', { seed: 3 });
-    const stalled = await runWeather('stream', { seed: 3, faults: [{ target: 'llm:*', kind: 'stream-stall', when: { calls: [0] }, params: { afterChunks: 3, stallMs: 7000 } }] });
+    const stalled = await runWeather('stream', { seed: 3, faults: [{ target: 'llm:*', kind: 'stream-stall', when: { calls: [0] }, params: { afterChunks: 1, stallMs: 7000 } }] });
     expect(valueOf(stalled).text).toBe(valueOf(baseline).text);
     expect(stalled.virtualTimeMs - baseline.virtualTimeMs).toBe(7000);
     expect(marks(stalled, 'stream.stall')).toHaveLength(1);
@@ -217,7 +217,7 @@ describe('damaged answers', () => {
 
   it("fails the streaming agent when the stream is cut by a network error ('error')", async () => {
     for (const mode of ['stream', 'iterate'] as const) {
-      const r = await runWeather(mode, { faults: [{ target: 'llm:*', kind: 'stream-cut', params: { afterChunks: 3, mode: 'error' } }] });
+      const r = await runWeather(mode, { faults: [{ target: 'llm:*', kind: 'stream-cut', params: { afterChunks: 1, mode: 'error' } }] });
       expect(r.outcome).toBe('threw');
       expect(String(r.error)).toMatch(/terminated/);
       expect(marks(r, 'stream.cut')).toHaveLength(1);
@@ -225,7 +225,7 @@ describe('damaged answers', () => {
   });
 
   it("fails the stream helper when the stream ends early ('close'); a raw consumer gets a message with no stop reason", async () => {
-    const fault = [{ target: 'llm:*', kind: 'stream-cut', params: { afterChunks: 3, mode: 'close' } }] as const;
+    const fault = [{ target: 'llm:*', kind: 'stream-cut', params: { afterChunks: 1, mode: 'close' } }] as const;
     const helper = await runWeather('stream', { faults: fault });
     expect(helper.error).toBeInstanceOf(Anthropic.AnthropicError);
     expect((helper.error as Error).message).toMatch(/stream ended without producing a Message/);

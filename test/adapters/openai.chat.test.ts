@@ -239,30 +239,30 @@ describe('provider errors and retries', () => {
 
 describe('streams under faults', () => {
   it('stream-stall: the stream pauses for exactly stallMs of virtual time, and the agent still gets its answer', async () => {
-    const stall = { target: 'llm:*', kind: 'stream-stall', when: { calls: [1] }, params: { afterChunks: 2, stallMs: 30_000 } } as const;
+    const stall = { target: 'llm:*', kind: 'stream-stall', when: { calls: [1] }, params: { afterChunks: 1, stallMs: 30_000 } } as const;
     const calm = await loop('stream', { seed: 5 });
     const stalled = await loop('stream', { seed: 5, faults: [stall] });
     expect(stalled.outcome, stalled.message).toBe('ok');
     expect(stalled.value?.text).toBe(ANSWER);
     expect(stalled.virtualTimeMs - calm.virtualTimeMs).toBe(30_000);
-    expect(marks(stalled, 'stream.stall')).toEqual([{ afterChunks: 2, stallMs: 30_000 }]);
+    expect(marks(stalled, 'stream.stall')).toEqual([{ afterChunks: 1, stallMs: 30_000 }]);
   });
 
   it('stream-cut (error): the connection drops mid-stream and the streaming agent fails', async () => {
-    const r = await loop('stream', { faults: [{ target: 'llm:*', kind: 'stream-cut', params: { afterChunks: 3, mode: 'error' } }] });
+    const r = await loop('stream', { faults: [{ target: 'llm:*', kind: 'stream-cut', params: { afterChunks: 1, mode: 'error' } }] });
     expect(r.outcome).toBe('threw');
     expect(String(r.error)).toContain('terminated');
-    expect(marks(r, 'stream.cut')).toEqual([{ afterChunks: 3, mode: 'error' }]);
+    expect(marks(r, 'stream.cut')).toEqual([{ afterChunks: 1, mode: 'error' }]);
   });
 
   it('stream-cut (close): the stream ends early without a finish reason or [DONE], and the agent sees it incomplete', async () => {
-    const r = await run(rawChunks, { faults: [{ target: 'llm:*', kind: 'stream-cut', params: { afterChunks: 3, mode: 'close' } }] });
+    const r = await run(rawChunks, { faults: [{ target: 'llm:*', kind: 'stream-cut', params: { afterChunks: 0, mode: 'close' } }] });
     expect(r.outcome, r.message).toBe('ok');
     const chunks = r.value ?? [];
-    expect(chunks).toHaveLength(3);
-    expect(chunks.flatMap((c) => c.choices.map((choice) => choice.finish_reason))).toEqual([null, null, null]);
+    expect(chunks).toHaveLength(2);
+    expect(chunks.flatMap((c) => c.choices.map((choice) => choice.finish_reason))).toEqual([null, null]);
     // The SDK's stream helper refuses such a stream.
-    const helper = await loop('stream', { faults: [{ target: 'llm:*', kind: 'stream-cut', params: { afterChunks: 3, mode: 'close' } }] });
+    const helper = await loop('stream', { faults: [{ target: 'llm:*', kind: 'stream-cut', params: { afterChunks: 1, mode: 'close' } }] });
     expect(helper.outcome).toBe('threw');
     expect(String(helper.error)).toContain('missing finish_reason');
   });

@@ -278,27 +278,27 @@ describe('provider errors and retries', () => {
 
 describe('streams under faults', () => {
   it('stream-stall: the stream pauses for exactly stallMs of virtual time, and the agent still gets its answer', async () => {
-    const stall = { target: 'llm:*', kind: 'stream-stall', when: { calls: [0] }, params: { afterChunks: 3, stallMs: 45_000 } } as const;
+    const stall = { target: 'llm:*', kind: 'stream-stall', when: { calls: [0] }, params: { afterChunks: 0, stallMs: 45_000 } } as const;
     const calm = await loop('stream', { seed: 9 });
     const stalled = await loop('stream', { seed: 9, faults: [stall] });
     expect(stalled.outcome, stalled.message).toBe('ok');
     expect(stalled.value?.text).toBe(ANSWER);
     expect(stalled.virtualTimeMs - calm.virtualTimeMs).toBe(45_000);
-    expect(marks(stalled, 'stream.stall')).toEqual([{ afterChunks: 3, stallMs: 45_000 }]);
+    expect(marks(stalled, 'stream.stall')).toEqual([{ afterChunks: 0, stallMs: 45_000 }]);
   });
 
   it('stream-cut (error): the connection drops mid-stream and the streaming agent fails', async () => {
-    const r = await loop('stream', { faults: [{ target: 'llm:*', kind: 'stream-cut', params: { afterChunks: 4, mode: 'error' } }] });
+    const r = await loop('stream', { faults: [{ target: 'llm:*', kind: 'stream-cut', params: { afterChunks: 0, mode: 'error' } }] });
     expect(r.outcome).toBe('threw');
     expect(String(r.error)).toContain('terminated');
   });
 
   it('stream-cut (close): the stream ends before response.completed, and the agent sees an incomplete response', async () => {
-    const cut = [{ target: 'llm:*', kind: 'stream-cut', params: { afterChunks: 4, mode: 'close' } }] as const;
+    const cut = [{ target: 'llm:*', kind: 'stream-cut', params: { afterChunks: 0, mode: 'close' } }] as const;
     const raw = await run(rawEvents, { faults: cut });
     expect(raw.outcome, raw.message).toBe('ok');
     expect(raw.value?.map((e) => e.type)).not.toContain('response.completed');
-    expect(raw.value).toHaveLength(4);
+    expect(raw.value).toHaveLength(3);
     // The SDK's helper hands back what it accumulated: a response still in progress, its call's arguments partial.
     const helper = await run(firstResponse('stream'), { faults: cut });
     expect(helper.outcome, helper.message).toBe('ok');

@@ -26,7 +26,7 @@ describe('parseFaultPlan', () => {
     }
     expect(message).toContain('Invalid fault plan (4 problems)');
     expect(message).toContain('faults[0].params.retryAfterMs: at most 60000: clients such as openai-node 4.x ignore a retry-after of 60 s or more and use their own backoff, so a longer one would not test what it seems to (got 120000)');
-    expect(message).toMatch(/faults\[1\]\.kind: expected one of "latency", .*"error" \(got "explode"\)/);
+    expect(message).toMatch(/faults\[1\]\.kind: expected one of "latency", .*"stale-read" \(got "explode"\)/);
     expect(message).toContain('faults[2].when.probability');
     expect(message).toContain('faults[2].when: unknown field(s) "often"');
   });

@@ -10,6 +10,7 @@ import type { RandomStream } from '../../sim/rng.ts';
 import { corrupt, seededFaker } from '../../faults/corrupt.ts';
 import { type FaultInjector, firstOf, type Hit } from '../../faults/injector.ts';
 import { type FaultKind, kindsByLayer } from '../../faults/plan.ts';
+import { retryAfterHeaders } from '../httpFaults.ts';
 import type { StreamPlan } from '../virtualStream.ts';
 import type { Brain } from './brains.ts';
 import type { ApiName, Conversation, ProducedReply, Reply, ToolCall } from './conversation.ts';
@@ -136,6 +137,7 @@ export class LlmService {
     this.checkOffered(reply, conversation, actor);
     reply = capTokens(this.damage(reply, hits, span, actor), conversation.maxTokens);
 
+    // Billed as produced: a stream cut short later on the wire was still generated in full.
     const usage = { inputTokens: promptTokens(conversation), outputTokens: completionTokens(reply) };
     const price = priceOf(version, this.prices) ?? priceOf(conversation.model, this.prices);
     const usd = price === undefined ? 0 : dollars(price, usage.inputTokens, usage.outputTokens);
@@ -178,10 +180,7 @@ export class LlmService {
     const limited = firstOf(hits, 'rate-limit');
     if (limited !== undefined) {
       this.kernel.trace.close(span, 'fault', { fault: limited.id, status: 429 });
-      const { retryAfterMs, header } = limited.params;
-      const headers: Record<string, string> = {};
-      if (header === 'retry-after' || header === 'both') headers['retry-after'] = String(Math.ceil(retryAfterMs / 1000));
-      if (header === 'retry-after-ms' || header === 'both') headers['retry-after-ms'] = String(retryAfterMs);
+      const headers = retryAfterHeaders(limited.params.retryAfterMs, limited.params.header);
       return { kind: 'error', status: 429, type: 'rate_limit', message: 'Rate limit reached for requests. Please try again later.', headers };
     }
     const failed = firstOf(hits, 'server-error');
