@@ -2,9 +2,11 @@
 // the same run. Paste the output into bench/README.md when the numbers change.
 import os from 'node:os';
 import { kernelBench } from './kernel.ts';
+import { llmBench } from './llm.ts';
 
 const benches: Record<string, () => Promise<string>> = {
   kernel: kernelBench,
+  llm: llmBench,
 };
 
 const only = process.argv.slice(2);
