@@ -11,6 +11,8 @@ import { normalizeSeed, type Seed } from './sim/rng.ts';
 import { wallClockMs } from './sim/runGlobals.ts';
 import { type StrategyOptions, strategyProblems } from './sim/strategy.ts';
 import type { TraceEvent } from './sim/trace.ts';
+import type { Effect, HistoryOp } from './check/history.ts';
+import type { Snapshot } from './world/stores/versionedMap.ts';
 import type { DeadlockCycle } from './sim/waitGraph.ts';
 import { type FaultPlan, type FaultPlanInput, parseFaultPlan } from './faults/plan.ts';
 import type { Brain } from './world/llm/brains.ts';
@@ -49,6 +51,10 @@ export interface SimulateOptions {
   readonly tools?: readonly Tool[];
   /** Simulated MCP servers by name, each built fresh per run by its factory. */
   readonly mcp?: Readonly<Record<string, McpServerFactory>>;
+  /** One-way latency of each half of a store call (default fixed 1 ms). */
+  readonly storeLatency?: LatencyModel;
+  /** A fault-free phase after the run, in which `agent` must make the stores converge. */
+  readonly heal?: HealOptions;
   /** How events ready at the same virtual instant are ordered (default first-in-first-out). */
   readonly schedule?: StrategyOptions;
   /**
@@ -62,6 +68,22 @@ export interface SimulateOptions {
    * tests of the guard itself replace it.
    */
   readonly wallClock?: () => number;
+}
+
+export interface HealOptions {
+  /** The reconciliation to run (an outbox drainer, a repair job); it runs as actor `heal`. */
+  readonly agent: Agent<unknown>;
+  /** How long the heal phase may take, in virtual milliseconds (default 60 000). */
+  readonly virtualTimeMs?: number;
+}
+
+export interface HealResult {
+  readonly outcome: Outcome;
+  readonly value?: unknown;
+  readonly error?: unknown;
+  readonly message: string;
+  /** Virtual time at which the heal phase ended. */
+  readonly endedAt: number;
 }
 
 export interface LlmOptions {
@@ -95,6 +117,14 @@ export interface RunResult<T = unknown> {
   readonly problems: readonly Problem[];
   /** LLM spend: calls, tokens and dollars, per actor and per model, retries included. */
   readonly spend: SpendSummary;
+  /** Every store operation, Jepsen style (invoke, then ok / fail / info). */
+  readonly history: readonly HistoryOp[];
+  /** What the stores actually applied (ground truth only a simulator has). */
+  readonly effects: readonly Effect[];
+  /** The final state of every store, by name: entity key → version (and value). */
+  readonly stores: Readonly<Record<string, Snapshot>>;
+  /** How the heal phase went, when there was one. */
+  readonly heal?: HealResult;
   /** The fault plan the run used, with defaults filled in. */
   readonly faults: FaultPlan;
   /** The strategy and the choices it made: replay them with `{ kind: 'replay', choices }`. */
@@ -127,6 +157,8 @@ export interface QualifiedOptions {
   readonly mcp: Readonly<Record<string, McpServerFactory>>;
   readonly network: 'world' | 'global';
   readonly schedule: StrategyOptions;
+  readonly storeLatency: LatencyModel;
+  readonly heal: HealOptions | undefined;
   readonly latency: LatencyModel;
   readonly limits: Limits;
   readonly startTime: number;
@@ -165,6 +197,8 @@ export function qualify(options: SimulateOptions): QualifiedOptions {
     problems.push(`network must be "world" or "global", got ${JSON.stringify(options.network)}`);
   }
   problems.push(...strategyProblems(options.schedule));
+  if (options.storeLatency !== undefined) problems.push(...latencyModelProblems(options.storeLatency, 'storeLatency'));
+  if (options.heal !== undefined && typeof options.heal.agent !== 'function') problems.push('heal.agent must be a function (world) => …');
   const tools = options.tools ?? [];
   const names = new Set<string>();
   for (const tool of tools) {
@@ -187,6 +221,8 @@ export function qualify(options: SimulateOptions): QualifiedOptions {
     mcp: options.mcp ?? {},
     network: options.network ?? 'world',
     schedule: options.schedule ?? { kind: 'fifo' },
+    storeLatency: options.storeLatency ?? { kind: 'fixed', ms: 1 },
+    heal: options.heal,
     latency,
     limits,
     startTime,

@@ -3,10 +3,12 @@
 // world and the run loop then never ask "was this set?".
 import type { RequestHandler } from 'msw';
 import { providerRoutes } from '../adapters/index.ts';
-import { type Agent, qualify, type RunResult, type SimulateOptions } from './options.ts';
+import { type Agent, type HealOptions, type HealResult, qualify, type RunResult, type SimulateOptions } from './options.ts';
+import { HistoryRecorder } from './check/history.ts';
 import { summarize } from './sim/actors.ts';
 import { FaultlineError } from './sim/errors.ts';
-import { describeError, Kernel } from './sim/kernel.ts';
+import { describeEnding } from './describeEnding.ts';
+import { Kernel } from './sim/kernel.ts';
 import { Rng } from './sim/rng.ts';
 import { RunGlobals } from './sim/runGlobals.ts';
 import { type Ending, runLoop } from './sim/runLoop.ts';
@@ -19,7 +21,8 @@ import { LlmService } from './world/llm/llmService.ts';
 import { Coordination } from './world/coordination/coordination.ts';
 import { McpHub } from './world/mcp/mcpHub.ts';
 import { ToolBox } from './world/tools.ts';
-import { createWorld } from './world/world.ts';
+import { Stores } from './world/stores/stores.ts';
+import { createWorld, type WorldContext } from './world/world.ts';
 
 export type { Agent, Outcome, RunResult, SimulateOptions } from './options.ts';
 
@@ -57,29 +60,37 @@ export async function simulate<T>(agent: Agent<T>, options: SimulateOptions = {}
   let ending: Ending<T>;
   let steps = 0;
   const ledger = new Ledger();
+  const history = new HistoryRecorder();
+  const injector = new FaultInjector(q.faults, kernel);
+  const stores = new Stores({ kernel, injector, history, latency: q.storeLatency });
+  let heal: HealResult | undefined;
+  let message = '';
   let uninstallGlobalNetwork: (() => void) | undefined;
   try {
     kernel.attach(globals);
     kernel.trace.record({ type: 'run.start', seed: q.seed });
     const main = kernel.addActor('main', undefined);
-    const injector = new FaultInjector(q.faults, kernel);
     const llm = new LlmService(kernel, injector, ledger, q.models, q.prices, q.timing);
     // The agent's own handlers come first, so they can override the simulated providers.
     const handlers = chainHandlers([...q.handlers, ...(Object.keys(q.models).length > 0 ? providerRoutes(llm) : [])]);
-    const world = createWorld(
-      {
-        kernel,
-        injector,
-        llm,
-        tools: new ToolBox(kernel, injector, q.tools),
-        mcp: new McpHub(kernel, injector, q.mcp),
-        coordination: new Coordination(kernel),
-        fetch: { handlers, latency: q.latency, injector },
-      },
-      main,
-    );
+    const context: WorldContext = {
+      kernel,
+      injector,
+      llm,
+      tools: new ToolBox(kernel, injector, q.tools),
+      mcp: new McpHub(kernel, injector, q.mcp),
+      coordination: new Coordination(kernel),
+      stores,
+      fetch: { handlers, latency: q.latency, injector },
+    };
+    const world = createWorld(context, main);
     if (q.network === 'global') uninstallGlobalNetwork = installGlobalNetwork(world.fetch);
     ({ ending, steps } = await runLoop(kernel, main, async () => agent(world)));
+    message = describeEnding(ending, kernel);
+    if (q.heal !== undefined && !(ending.outcome === 'timeout' && ending.limit === 'wallClock')) {
+      heal = await runHeal(context, q.heal);
+      steps = kernel.steps;
+    }
     kernel.finish(ending.outcome);
   } finally {
     kernel.ended = true;
@@ -94,7 +105,7 @@ export async function simulate<T>(agent: Agent<T>, options: SimulateOptions = {}
     outcome: ending.outcome,
     ...(ending.outcome === 'ok' ? { value: ending.value } : {}),
     ...(ending.outcome === 'threw' ? { error: ending.error } : {}),
-    message: describeEnding(ending, kernel),
+    message,
     seed: q.seed,
     scenario: q.scenario,
     virtualTimeMs: kernel.endTime,
@@ -105,6 +116,10 @@ export async function simulate<T>(agent: Agent<T>, options: SimulateOptions = {}
     ...(ending.outcome === 'deadlock' && ending.cycle !== undefined ? { cycle: ending.cycle } : {}),
     problems: kernel.problems,
     spend: ledger.summary(),
+    history: history.ops,
+    effects: history.effects,
+    stores: stores.snapshots(),
+    ...(heal === undefined ? {} : { heal }),
     faults: q.faults,
     schedule: { strategy: q.schedule, choices: kernel.choices },
     stats: { steps, traceEvents: trace.length },
@@ -114,6 +129,28 @@ export async function simulate<T>(agent: Agent<T>, options: SimulateOptions = {}
   let hash: string | undefined;
   Object.defineProperty(result, 'traceHash', { enumerable: true, get: () => (hash ??= hashTrace(trace)) });
   return result;
+}
+
+/**
+ * Chaos, then heal: after the agent's run, a fault-free phase of bounded virtual time in which the
+ * heal agent (the system's reconciliation: an outbox drainer, a repair job) must make the stores
+ * converge. Whatever the chaos phase left running keeps running.
+ */
+async function runHeal(context: WorldContext, heal: HealOptions): Promise<HealResult> {
+  const { kernel, injector } = context;
+  injector.disabled = true;
+  kernel.deadlock = undefined;
+  kernel.trace.record({ type: 'mark', name: 'heal.start' });
+  const actor = kernel.addActor('heal', undefined);
+  const world = createWorld(context, actor);
+  const { ending } = await runLoop(kernel, actor, async () => heal.agent(world), heal.virtualTimeMs ?? 60_000);
+  return {
+    outcome: ending.outcome,
+    ...(ending.outcome === 'ok' ? { value: ending.value } : {}),
+    ...(ending.outcome === 'threw' ? { error: ending.error } : {}),
+    message: describeEnding(ending, kernel),
+    endedAt: kernel.now(),
+  };
 }
 
 /** msw handlers remember `{ once: true }` use and generator position; each run starts them fresh. */
@@ -126,47 +163,3 @@ function resetHandlerState(handlers: readonly RequestHandler[]): void {
   }
 }
 
-function describeEnding(ending: Ending<unknown>, kernel: Kernel): string {
-  const t = `t=${kernel.endTime}ms`;
-  const { limits } = kernel;
-  // Problems the agent may have swallowed (an SDK retrying an unhandled request, say) are named in
-  // the message unless the agent's own error already is that problem.
-  const first = kernel.problems[0];
-  const echoed = ending.outcome === 'threw' && ending.error instanceof Error && ending.error.message === first?.message;
-  const problems =
-    first === undefined || echoed
-      ? ''
-      : ` The harness also saw ${kernel.problems.length} problem(s); the first: ${first.message}`;
-  switch (ending.outcome) {
-    case 'ok':
-      return `The agent finished at ${t}.${problems}`;
-    case 'threw':
-      return (
-        `The agent threw at ${t}${ending.fromTimer === true ? ' (from a timer callback)' : ''}: ` +
-        `${describeError(ending.error)}.${problems}`
-      );
-    case 'deadlock':
-      if (ending.cycle !== undefined) {
-        return `Deadlock at ${t}: ${ending.cycle.sentence} (the cycle formed at t=${ending.cycle.formedAt}ms). Break the cycle, or give one of these waits a timeout.${problems}`;
-      }
-      return (
-        `Deadlock at ${t}: the agent has not finished and nothing is scheduled. ` +
-        `${ending.blocked.map((b) => b.explanation).join('; ')}.${problems}`
-      );
-    case 'crashed':
-      return `The agent crashed at ${t} (${ending.reason}): it stopped where it was, and whatever it had not yet done stays undone.${problems}`;
-    case 'timeout':
-      return ending.limit === 'virtualTime'
-        ? `The run reached its virtual time limit (limits.virtualTimeMs = ${limits.virtualTimeMs}) at ${t} ` +
-            `without the agent finishing. Raise the limit if the agent legitimately needs longer.${problems}`
-        : `The run was abandoned after ${limits.wallClockMs}ms of real time (limits.wallClockMs), at virtual ${t}. ` +
-            `This is the one non-deterministic limit: look for agent code that keeps the CPU busy ` +
-            `without awaiting the world.${problems}`;
-    case 'livelock':
-      return ending.limit === 'steps'
-        ? `The run took ${limits.steps} steps (limits.steps) without finishing, at ${t}: ` +
-            `it keeps scheduling work without completing. Raise limits.steps if it legitimately needs more.${problems}`
-        : `The run went ${limits.stallSteps} steps without declaring progress (limits.stallSteps), at ${t}: ` +
-            `it is busy but getting nowhere (livelock).${problems}`;
-  }
-}

@@ -50,6 +50,9 @@ export class FaultInjector {
     }));
   }
 
+  /** While true (a heal phase), no rule hits anything. */
+  disabled = false;
+
   get empty(): boolean {
     return this.rules.length === 0;
   }
@@ -59,7 +62,7 @@ export class FaultInjector {
    * mark. Only rules whose kind is in `kinds` are considered (the layer's repertoire).
    */
   decide(target: string, actor: string, kinds: readonly FaultKind[], span?: number): Hit[] {
-    if (this.rules.length === 0) return [];
+    if (this.rules.length === 0 || this.disabled) return [];
     const now = this.kernel.now();
     const hits: Hit[] = [];
     for (const armed of this.rules) {
@@ -81,6 +84,7 @@ export class FaultInjector {
    * without counting a call: for state that changes at a time (a schema drifts, an alias moves).
    */
   activeNow(target: string, kinds: readonly FaultKind[]): Array<Hit> {
+    if (this.disabled) return [];
     const now = this.kernel.now();
     return this.rules
       .filter((a) => kinds.includes(a.rule.kind) && a.target(target) && inWindow(a.rule, now))

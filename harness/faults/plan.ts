@@ -16,7 +16,7 @@ const latencyModel = z.discriminatedUnion('kind', [
 /** Which calls a rule selects. Every condition given must hold; none given selects every call. */
 export const whenSchema = z
   .object({
-    /** 0-based indices, among the calls this rule's target (and actor) matched, or a range [from, to). */
+    /** 0-based indices, among the calls of this rule's target (and actor) that its kind can affect (a lost-ack rule counts writes, say), or a range [from, to). */
     calls: z.union([z.array(z.number().int().min(0)).min(1), z.object({ from: z.number().int().min(0).optional(), to: z.number().int().min(1).optional() }).strict()]).optional(),
     /** The chance that a selected call is hit, drawn from the rule's own seeded stream. */
     probability: z.number().min(0).max(1).optional(),

@@ -33,18 +33,34 @@ export interface LoopResult<T> {
   readonly steps: number;
 }
 
-/** Runs `start` as the main actor's body to an ending. The run's globals must be installed. */
-export async function runLoop<T>(kernel: Kernel, main: Actor, start: () => Promise<T>): Promise<LoopResult<T>> {
+/**
+ * Runs `start` as `main`'s body to an ending, for at most `budgetMs` more virtual milliseconds
+ * (default: what is left of limits.virtualTimeMs). The run's globals must be installed.
+ */
+export async function runLoop<T>(
+  kernel: Kernel,
+  main: Actor,
+  start: () => Promise<T>,
+  budgetMs = kernel.limits.virtualTimeMs - kernel.now(),
+): Promise<LoopResult<T>> {
+  const clock = kernel.globals.clock;
+  const limit = { reached: false };
+  // The time limit is itself a timer, created before the body runs so that it fires before any
+  // timer the body sets for the same instant; the stuck test discounts it.
+  const guard = clock.setTimeout(() => {
+    limit.reached = true;
+  }, Math.max(0, budgetMs));
+  try {
+    return await loop(kernel, main, start, limit);
+  } finally {
+    clock.clearTimeout(guard);
+  }
+}
+
+async function loop<T>(kernel: Kernel, main: Actor, start: () => Promise<T>, limit: { reached: boolean }): Promise<LoopResult<T>> {
   const { globals, limits } = kernel;
   const clock = globals.clock;
   let settled: Ending<T> | undefined;
-  let timedOut = false;
-  // The time limit is itself a timer, created first so that it fires before any other timer due
-  // at the same instant; the stuck test below discounts it.
-  clock.setTimeout(() => {
-    timedOut = true;
-  }, limits.virtualTimeMs);
-
   let running: Promise<T>;
   try {
     running = start();
@@ -63,15 +79,15 @@ export async function runLoop<T>(kernel: Kernel, main: Actor, start: () => Promi
   );
 
   const wallDeadline = kernel.wallClock() + limits.wallClockMs;
-  let steps = 0;
   let needDrain = true;
   for (;;) {
     if (needDrain) await globals.drain();
     needDrain = true;
+    const steps = kernel.steps;
     if (settled !== undefined) return { ending: settled, steps };
     if (main.state === 'crashed') return { ending: { outcome: 'crashed', reason: main.crashReason ?? 'crashed' }, steps };
     if (kernel.deadlock !== undefined) return { ending: deadlock(kernel, kernel.deadlock), steps };
-    if (timedOut) return { ending: { outcome: 'timeout', limit: 'virtualTime' }, steps };
+    if (limit.reached) return { ending: { outcome: 'timeout', limit: 'virtualTime' }, steps };
     if (steps >= limits.steps) return { ending: { outcome: 'livelock', limit: 'steps' }, steps };
     if (kernel.lastProgressStep !== undefined && steps - kernel.lastProgressStep > limits.stallSteps) {
       return { ending: { outcome: 'livelock', limit: 'stallSteps' }, steps };
@@ -79,8 +95,7 @@ export async function runLoop<T>(kernel: Kernel, main: Actor, start: () => Promi
     if ((steps & 63) === 0 && kernel.wallClock() > wallDeadline) {
       return { ending: { outcome: 'timeout', limit: 'wallClock' }, steps };
     }
-    steps++;
-    kernel.steps = steps;
+    kernel.steps = steps + 1;
 
     // Deliver ready events once every event due at this instant has become ready, so that the
     // choice among simultaneous events is the kernel's and not the timers' creation order.
@@ -90,14 +105,14 @@ export async function runLoop<T>(kernel: Kernel, main: Actor, start: () => Promi
     }
     if (globals.immediatesPending) continue;
     if (kernel.ready.length === 0 && clock.countTimers() <= 1) {
-      return { ending: deadlock(kernel, findAnyCycle(kernel.actors)), steps };
+      return { ending: deadlock(kernel, findAnyCycle(kernel.actors)), steps: kernel.steps };
     }
     kernel.firedKernelTimer = false;
     try {
       clock.next();
     } catch (error) {
       // An exception thrown by an agent's timer callback: in Node it would be uncaught.
-      return { ending: { outcome: 'threw', error, fromTimer: true }, steps };
+      return { ending: { outcome: 'threw', error, fromTimer: true }, steps: kernel.steps };
     }
     // A kernel timer only moves an event to the ready set; no agent code ran, nothing to drain.
     needDrain = !kernel.firedKernelTimer;

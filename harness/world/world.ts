@@ -12,6 +12,7 @@ import type { LlmService } from './llm/llmService.ts';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { McpHub } from './mcp/mcpHub.ts';
 import type { ToolBox } from './tools.ts';
+import { type Stores, storesView, type WorldStores } from './stores/stores.ts';
 import type { ChannelOptions } from './coordination/channel.ts';
 import type { Coordination } from './coordination/coordination.ts';
 import type { AcquireOptions, Semaphore } from './coordination/locks.ts';
@@ -62,6 +63,11 @@ export interface World {
   join<T = unknown>(name: string, options?: { readonly timeoutMs?: number }): Promise<T>;
   /** Declares progress; a run that stops declaring it for `limits.stallSteps` steps is livelocked. */
   progress(label?: string): void;
+
+  /** The run's stores, by kind and name: `await world.stores.kv('bank').get('account:1')`. */
+  readonly stores: WorldStores;
+  /** Puts a real client's async methods behind yield points and store faults, as store `name`. */
+  wrap<T extends object>(name: string, client: T): T;
 }
 
 export interface WorldLock {
@@ -86,6 +92,7 @@ export interface WorldContext {
   readonly tools: ToolBox;
   readonly mcp: McpHub;
   readonly coordination: Coordination;
+  readonly stores: Stores;
 }
 
 function lockView(semaphore: Semaphore, actor: Actor): WorldLock {
@@ -132,6 +139,8 @@ export function createWorld(context: WorldContext, actor: Actor): World {
     },
     join: (name, options) => context.coordination.join(actor, name, options),
     progress: (label) => kernel.progress(actor, label),
+    stores: storesView(context.stores, actor),
+    wrap: (name, client) => context.stores.wrap(actor, name, client),
   };
   return world;
 }

@@ -1,0 +1,69 @@
+// Append-only stores: the event log (entries per topic, with offsets) and the audit trail (one
+// sequence, never rewritten). An entry may say which entity and version it records, so the log
+// can be compared with the other stores holding that entity.
+import type { Actor } from '../../sim/actors.ts';
+import type { Snapshot } from './versionedMap.ts';
+import { StoreBase, type WriteOptions } from './storeBase.ts';
+
+export interface AppendOptions extends WriteOptions {
+  /** The entity this entry is about, and its version, for cross-store convergence checks. */
+  readonly entity?: { readonly key: string; readonly version: number };
+}
+
+export interface LogEntry {
+  readonly offset: number;
+  readonly topic: string;
+  readonly value: unknown;
+  readonly entity?: { readonly key: string; readonly version: number };
+  readonly t: number;
+}
+
+export class AppendLog extends StoreBase<never> {
+  private readonly entries: LogEntry[] = [];
+
+  append(actor: Actor, topic: string, value: unknown, options: AppendOptions = {}): Promise<number> {
+    return this.writeOp(actor, 'append', topic, value, options, () => {
+      const offset = this.entries.length;
+      this.entries.push({ offset, topic, value: structuredClone(value), t: this.now, ...(options.entity === undefined ? {} : { entity: options.entity }) });
+      return { result: offset, recorded: value };
+    });
+  }
+
+  /** Entries of `topic` from `from` on (every topic when `topic` is undefined). */
+  read(actor: Actor, topic: string | undefined, from = 0): Promise<LogEntry[]> {
+    return this.readOp(actor, 'query', topic ?? '', (asOf) => {
+      const entries = this.entries.filter((e) => e.offset >= from && e.t <= asOf && (topic === undefined || e.topic === topic)).map((e) => structuredClone(e));
+      return { result: entries, recorded: entries.map((e) => e.offset) };
+    });
+  }
+
+  /** Every entry, for checks after a run. */
+  all(): readonly LogEntry[] {
+    return this.entries;
+  }
+
+  /** The latest version recorded for each entity. */
+  override snapshot(): Snapshot {
+    const out: Record<string, { version: number; value?: unknown }> = {};
+    for (const e of this.entries) {
+      if (e.entity === undefined) continue;
+      const seen = out[e.entity.key];
+      if (seen === undefined || e.entity.version >= seen.version) out[e.entity.key] = { version: e.entity.version, value: e.value };
+    }
+    return out;
+  }
+
+  logClient(actor: Actor) {
+    return {
+      append: (topic: string, value: unknown, options?: AppendOptions) => this.append(actor, topic, value, options),
+      read: (topic?: string, from?: number) => this.read(actor, topic, from),
+    };
+  }
+
+  auditClient(actor: Actor) {
+    return {
+      record: (value: unknown, options?: AppendOptions) => this.append(actor, 'audit', value, options),
+      list: () => this.read(actor, undefined, 0),
+    };
+  }
+}
