@@ -1,12 +1,14 @@
 // `npm run bench`: every benchmark, each printing a markdown section with its baselines measured in
 // the same run. Paste the output into bench/README.md when the numbers change.
 import os from 'node:os';
+import { checkersBench } from './checkers.ts';
 import { kernelBench } from './kernel.ts';
 import { llmBench } from './llm.ts';
 
 const benches: Record<string, () => Promise<string>> = {
   kernel: kernelBench,
   llm: llmBench,
+  checkers: checkersBench,
 };
 
 const only = process.argv.slice(2);
