@@ -29,6 +29,8 @@ export function describeEnding(ending: Ending<unknown>, kernel: Kernel): string 
         `Deadlock at ${t}: the agent has not finished and nothing is scheduled. ` +
         `${ending.blocked.map((b) => b.explanation).join('; ')}.${problems}`
       );
+    case 'budget':
+      return `The run went over budget at ${t} and was stopped: ${ending.reason}${problems}`;
     case 'crashed':
       return `The agent crashed at ${t} (${ending.reason}): it stopped where it was, and whatever it had not yet done stays undone.${problems}`;
     case 'timeout':

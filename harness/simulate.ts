@@ -16,6 +16,7 @@ import { hashTrace } from './sim/trace.ts';
 import { FaultInjector } from './faults/injector.ts';
 import { chainHandlers } from './world/fetch.ts';
 import { installGlobalNetwork } from './world/globalNetwork.ts';
+import { spendTree } from './world/llm/callGraph.ts';
 import { Ledger } from './world/llm/ledger.ts';
 import { LlmService } from './world/llm/llmService.ts';
 import { Coordination } from './world/coordination/coordination.ts';
@@ -62,6 +63,7 @@ export async function simulate<T>(agent: Agent<T>, options: SimulateOptions = {}
   const ledger = new Ledger();
   const history = new HistoryRecorder();
   const injector = new FaultInjector(q.faults, kernel);
+  watchSpend(kernel, ledger);
   const stores = new Stores({ kernel, injector, history, latency: q.storeLatency });
   let heal: HealResult | undefined;
   let message = '';
@@ -129,6 +131,24 @@ export async function simulate<T>(agent: Agent<T>, options: SimulateOptions = {}
   let hash: string | undefined;
   Object.defineProperty(result, 'traceHash', { enumerable: true, get: () => (hash ??= hashTrace(trace)) });
   return result;
+}
+
+/** Ends the run the moment LLM spend crosses limits.budget, naming the call graph that spent it. */
+function watchSpend(kernel: Kernel, ledger: Ledger): void {
+  const budget = kernel.limits.budget;
+  if (budget === undefined || (budget.usd === undefined && budget.tokens === undefined && budget.llmCalls === undefined)) return;
+  ledger.watch((totals, entry) => {
+    const over =
+      budget.usd !== undefined && totals.usd > budget.usd
+        ? `LLM spend reached $${totals.usd.toFixed(4)}, over limits.budget.usd ($${budget.usd})`
+        : budget.tokens !== undefined && totals.inputTokens + totals.outputTokens > budget.tokens
+          ? `LLM tokens reached ${totals.inputTokens + totals.outputTokens}, over limits.budget.tokens (${budget.tokens})`
+          : budget.llmCalls !== undefined && totals.calls > budget.llmCalls
+            ? `LLM calls reached ${totals.calls}, over limits.budget.llmCalls (${budget.llmCalls})`
+            : undefined;
+    if (over === undefined) return;
+    kernel.exceed(`${over}, on a call by ${entry.actor}. Spend by actor:\n${spendTree(kernel.actors, ledger.summary())}`);
+  });
 }
 
 /**

@@ -296,6 +296,19 @@ export class Kernel {
     return actor;
   }
 
+  private checkWorkBudget(actor: Actor): void {
+    const budget = this.limits.budget;
+    if (budget === undefined) return;
+    if (budget.actors !== undefined && this.actors.length > budget.actors) {
+      this.exceed(`${this.actors.length} actors were spawned, over limits.budget.actors (${budget.actors}); the last was ${actor.name}, spawned by ${actor.parent?.name}`);
+    }
+    let depth = 0;
+    for (let a = actor.parent; a !== undefined; a = a.parent) depth++;
+    if (budget.spawnDepth !== undefined && depth > budget.spawnDepth) {
+      this.exceed(`${actor.name} was spawned at depth ${depth}, over limits.budget.spawnDepth (${budget.spawnDepth})`);
+    }
+  }
+
   actorNamed(name: string): Actor | undefined {
     return this.actors.find((a) => a.name === name);
   }
@@ -313,6 +326,7 @@ export class Kernel {
   spawn<T>(wanted: string, parent: Actor, fn: (actor: Actor) => Promise<T> | T): Promise<T> {
     this.assertLive(parent, `world.spawn("${wanted}")`);
     const actor = this.addActor(wanted, parent);
+    this.checkWorkBudget(actor);
     const result = new Promise<T>((resolve, reject) => {
       this.schedule(0, actor, () => {
         let running: Promise<T>;
@@ -348,6 +362,16 @@ export class Kernel {
   progress(actor: Actor, label?: string): void {
     this.lastProgressStep = this.steps;
     if (label !== undefined) this.trace.record({ type: 'mark', name: 'progress', actor: actor.name, data: { label } });
+  }
+
+  /** Why the run went over budget, once it has; the run loop ends the run on it. */
+  overBudget: string | undefined;
+
+  /** Ends the run at the next step with outcome `budget`, for `reason`. */
+  exceed(reason: string): void {
+    if (this.overBudget !== undefined || this.ended) return;
+    this.overBudget = reason;
+    this.trace.record({ type: 'mark', name: 'budget', data: { reason } });
   }
 
   /** A deadlock cycle found as it formed; the run loop ends the run on it. */

@@ -1,6 +1,20 @@
 // Every run has a bound on virtual time, on steps and on wall-clock time, so that no run, however
 // wrong the agent under test, can hang a test suite (STYLE.md: "put a limit on everything").
 
+/** Hard limits on spend and work: crossing one ends the run at once with outcome `budget`. */
+export interface Budget {
+  /** Dollars of LLM spend. */
+  readonly usd?: number;
+  /** LLM tokens, input and output. */
+  readonly tokens?: number;
+  /** LLM calls that reached a model (retries included). */
+  readonly llmCalls?: number;
+  /** Actors alive or dead in the run, main included. */
+  readonly actors?: number;
+  /** How deep actors may spawn actors (main is depth 0). */
+  readonly spawnDepth?: number;
+}
+
 export interface Limits {
   /** Virtual milliseconds after which an unfinished run ends with outcome `timeout`. */
   readonly virtualTimeMs: number;
@@ -19,6 +33,8 @@ export interface Limits {
    * non-deterministic limit; it exists only so that a pathological agent cannot stall CI.
    */
   readonly wallClockMs: number;
+  /** Spend and work limits; none by default. */
+  readonly budget?: Budget;
 }
 
 export const defaultLimits: Limits = {
@@ -32,6 +48,9 @@ export const defaultLimits: Limits = {
 export function qualifyLimits(partial: Partial<Limits> | undefined): { limits: Limits; problems: string[] } {
   const limits: Limits = { ...defaultLimits, ...stripUndefined(partial ?? {}) };
   const problems: string[] = [];
+  for (const [key, v] of Object.entries(limits.budget ?? {})) {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) problems.push(`limits.budget.${key} must be a finite number >= 0, got ${JSON.stringify(v)}`);
+  }
   for (const key of ['virtualTimeMs', 'steps', 'stallSteps', 'wallClockMs'] as const) {
     const v = limits[key];
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {

@@ -20,6 +20,7 @@ export type Ending<T> =
   | { readonly outcome: 'threw'; readonly error: unknown; readonly fromTimer?: boolean }
   | { readonly outcome: 'deadlock'; readonly blocked: readonly BlockedActor[]; readonly cycle: DeadlockCycle | undefined }
   | { readonly outcome: 'crashed'; readonly reason: string }
+  | { readonly outcome: 'budget'; readonly reason: string }
   | { readonly outcome: 'timeout'; readonly limit: 'virtualTime' | 'wallClock' }
   | { readonly outcome: 'livelock'; readonly limit: 'steps' | 'stallSteps' };
 
@@ -87,6 +88,7 @@ async function loop<T>(kernel: Kernel, main: Actor, start: () => Promise<T>, lim
     if (settled !== undefined) return { ending: settled, steps };
     if (main.state === 'crashed') return { ending: { outcome: 'crashed', reason: main.crashReason ?? 'crashed' }, steps };
     if (kernel.deadlock !== undefined) return { ending: deadlock(kernel, kernel.deadlock), steps };
+    if (kernel.overBudget !== undefined) return { ending: { outcome: 'budget', reason: kernel.overBudget }, steps };
     if (limit.reached) return { ending: { outcome: 'timeout', limit: 'virtualTime' }, steps };
     if (steps >= limits.steps) return { ending: { outcome: 'livelock', limit: 'steps' }, steps };
     if (kernel.lastProgressStep !== undefined && steps - kernel.lastProgressStep > limits.stallSteps) {

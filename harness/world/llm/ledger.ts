@@ -38,10 +38,17 @@ function add(a: SpendTotals, e: SpendEntry): SpendTotals {
 export class Ledger {
   readonly entries: SpendEntry[] = [];
   private totals: SpendTotals = zero;
+  private watcher: ((totals: SpendTotals, entry: SpendEntry) => void) | undefined;
+
+  /** Calls `watcher` after every entry, with the new totals (the run's budget check). */
+  watch(watcher: (totals: SpendTotals, entry: SpendEntry) => void): void {
+    this.watcher = watcher;
+  }
 
   record(entry: SpendEntry): void {
     this.entries.push(entry);
     this.totals = add(this.totals, entry);
+    this.watcher?.(this.totals, entry);
   }
 
   get total(): SpendTotals {

@@ -4,6 +4,7 @@
 import type { Actor } from '../../sim/actors.ts';
 import { canonicalJson } from '../../sim/canonicalJson.ts';
 import { StoreBase, type WriteOptions } from './storeBase.ts';
+import type { Snapshot } from './versionedMap.ts';
 import { StoreError } from './storeOp.ts';
 
 const copy = <T>(value: T): T => (value === undefined ? value : structuredClone(value));
@@ -42,8 +43,17 @@ export class KvStore extends StoreBase<unknown> {
     });
   }
 
+  /** The live keys starting with `prefix`, in the order they were first written. */
+  keys(actor: Actor, prefix = ''): Promise<string[]> {
+    return this.readOp(actor, 'query', prefix, (asOf) => {
+      const keys = this.state.keys(asOf).filter((k) => k.startsWith(prefix));
+      return { result: keys };
+    });
+  }
+
   client(actor: Actor) {
     return {
+      keys: (prefix?: string) => this.keys(actor, prefix),
       get: <T = unknown>(key: string) => this.get<T>(actor, key),
       set: (key: string, value: unknown, options?: WriteOptions) => this.set(actor, key, value, options),
       cas: (key: string, expected: unknown, next: unknown, options?: WriteOptions) => this.cas(actor, key, expected, next, options),
@@ -71,6 +81,11 @@ interface Cached {
 
 /** A session cache: entries live for their TTL in virtual time, then read as missing. */
 export class CacheStore extends StoreBase<Cached> {
+  /** The cached values themselves (expired ones included: a cache that was never cleared still disagrees). */
+  override snapshot(): Snapshot {
+    return Object.fromEntries(Object.entries(super.snapshot()).map(([k, e]) => [k, { version: e.version, value: (e.value as Cached).value }]));
+  }
+
   get<T>(actor: Actor, key: string): Promise<T | undefined> {
     return this.readOp(actor, 'read', key, (asOf) => {
       const v = this.state.read(key, asOf);
