@@ -2,6 +2,11 @@
 import { describeError, type Kernel } from './sim/kernel.ts';
 import type { Ending } from './sim/runLoop.ts';
 
+/** Ends a text with a full stop unless it already ends a sentence. */
+function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
 export function describeEnding(ending: Ending<unknown>, kernel: Kernel): string {
   const t = `t=${kernel.now()}ms`;
   const { limits } = kernel;
@@ -19,7 +24,7 @@ export function describeEnding(ending: Ending<unknown>, kernel: Kernel): string 
     case 'threw':
       return (
         `The agent threw at ${t}${ending.fromTimer === true ? ' (from a timer callback)' : ''}: ` +
-        `${describeError(ending.error)}.${problems}`
+        `${sentence(describeError(ending.error))}${problems}`
       );
     case 'deadlock':
       if (ending.cycle !== undefined) {

@@ -24,6 +24,31 @@ export { defaultPrices, priceOf } from './world/llm/pricing.ts';
 export type { Price, PriceTable } from './world/llm/pricing.ts';
 export { tokensIn } from './world/llm/tokens.ts';
 
+// Properties, checkers and the property runner.
+export {
+  boundedSpend,
+  boundedWork,
+  consistentStores,
+  eventuallyConverges,
+  gracefulDegradation,
+  linearizable,
+  noDeadlock,
+  noLostUpdates,
+  noMixedVersions,
+  noSilentCorruption,
+  property,
+} from './check/properties/index.ts';
+export type { ConsistencyOptions, GracefulDegradationOptions, Property, PropertyContext, PropertyVerdict, SpendBounds, WorkBounds } from './check/properties/index.ts';
+export { checkConvergence, checkIdempotent, checkLinearizable, checkLostUpdates } from './check/index.ts';
+export type { Effect, HistoryOp, Verdict, Violation } from './check/history.ts';
+export { checkScenario, runCase, seedFromName } from './check/checkScenario.ts';
+export type { CheckOptions, CheckReport, Counterexample } from './check/checkScenario.ts';
+export type { RunCase } from './check/arbitraries.ts';
+export type { Scenario, ScheduleSpace, WorkloadContext, WorldOptions } from './check/scenario.ts';
+export type { HealOptions, HealResult } from './options.ts';
+export type { StrategyOptions } from './sim/strategy.ts';
+export type { Budget } from './sim/limits.ts';
+
 // Fault plans.
 export { faultPlanSchema, kindsByLayer, parseFaultPlan, ruleIds } from './faults/plan.ts';
 export type { FaultKind, FaultPlan, FaultPlanInput, FaultRule, FaultRuleInput } from './faults/plan.ts';

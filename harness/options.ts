@@ -128,7 +128,7 @@ export interface RunResult<T = unknown> {
   /** The fault plan the run used, with defaults filled in. */
   readonly faults: FaultPlan;
   /** The strategy and the choices it made: replay them with `{ kind: 'replay', choices }`. */
-  readonly schedule: { readonly strategy: StrategyOptions; readonly choices: readonly number[] };
+  readonly schedule: { readonly strategy: StrategyOptions; readonly choices: readonly string[] };
   readonly stats: { readonly steps: number; readonly traceEvents: number };
 }
 

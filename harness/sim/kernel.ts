@@ -172,15 +172,18 @@ export class Kernel {
     else this.due.set(dueAt, n);
   }
 
-  /** The choices the strategy made among two or more ready events, in order: the run's interleaving. */
-  readonly choices: number[] = [];
+  /**
+   * The choices the strategy made among two or more ready events, in order, as the actor whose
+   * event went next ('' where that was simply the first ready one): the run's interleaving.
+   */
+  readonly choices: string[] = [];
 
   /** Takes the next ready event (the strategy's choice when there are several) and runs it. */
   deliverNext(): boolean {
     let index = 0;
     if (this.ready.length > 1) {
       index = this.strategy.pick(this.ready.map((e) => ({ seq: e.seq, actor: e.actor.name })));
-      this.choices.push(index);
+      this.choices.push(index === 0 ? '' : (this.ready[index] as KernelEvent).actor.name);
     }
     const [event] = this.ready.splice(index, 1);
     if (event === undefined) return false;

@@ -16,8 +16,13 @@ export type StrategyOptions =
    * 1/(n·k^(d-1)) per run, for n actors and k steps (`steps`, the expected number of choices).
    */
   | { readonly kind: 'pct'; readonly depth: number; readonly steps?: number }
-  /** Replay recorded choices; past their end, or where a choice is out of range, deliver the first ready event. */
-  | { readonly kind: 'replay'; readonly choices: readonly number[] };
+  /**
+   * Replay recorded choices: each names the actor whose ready event goes next. Past their end, and
+   * where a choice is '' or names an actor with nothing ready, the first ready event goes (as
+   * first-in-first-out would). Naming actors rather than positions keeps every other choice's
+   * meaning when one is dropped, which is what lets an interleaving shrink.
+   */
+  | { readonly kind: 'replay'; readonly choices: readonly string[] };
 
 /** What a strategy sees of a ready event. */
 export interface Candidate {
@@ -40,8 +45,9 @@ export function createStrategy(options: StrategyOptions, stream: RandomStream): 
       let i = 0;
       return {
         pick: (ready) => {
-          const choice = options.choices[i++] ?? 0;
-          return choice < ready.length ? choice : 0;
+          const choice = options.choices[i++] ?? '';
+          const index = choice === '' ? 0 : ready.findIndex((e) => e.actor === choice);
+          return index < 0 ? 0 : index;
         },
       };
     }
@@ -113,7 +119,7 @@ export function strategyProblems(options: StrategyOptions | undefined): string[]
     return problems;
   }
   if (options.kind === 'replay') {
-    return options.choices.every((c) => Number.isInteger(c) && c >= 0) ? [] : ['schedule.choices must be integers >= 0'];
+    return options.choices.every((c) => typeof c === 'string') ? [] : ['schedule.choices must be actor names (or "" for first-in-first-out)'];
   }
   if (options.kind === 'fifo' || options.kind === 'random') return [];
   return [`schedule.kind must be "fifo", "random", "pct" or "replay", got ${JSON.stringify((options as { kind: unknown }).kind)}`];

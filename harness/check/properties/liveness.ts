@@ -1,6 +1,7 @@
 // Properties about finishing: no deadlock, and graceful degradation (the agent answered, within its
 // time bound, and said what was missing when faults took something away).
 import type { RunResult } from '../../options.ts';
+import { spansOf } from '../../sim/trace.ts';
 import { marks, property, type Property, textOf } from './property.ts';
 
 /** The run finished or degraded in bounded virtual time: no deadlock, livelock or timeout. */
@@ -22,9 +23,19 @@ export interface GracefulDegradationOptions {
 
 const ADMITS = /\b(unavailable|not available|could not|couldn't|can't|cannot|unable|missing|partial|incomplete|degraded|failed|failure|try again|later|queued|unknown|unverified|not (?:be )?confirmed)\b/i;
 
-/** Faults that took something away from the agent during the run (not the ones it shrugged off). */
-function hurtingFaults(r: RunResult): string[] {
-  return [...new Set(marks(r, 'fault').map((m) => String(m.data?.kind)))].filter((k) => k !== 'latency');
+const FAILED = new Set(['error', 'aborted', 'fault', 'crashed', 'timeout']);
+
+/**
+ * What the agent went without: the world calls (by kind and target) whose last attempt failed. A
+ * call that failed and then succeeded on a retry was recovered, and takes nothing away.
+ */
+function missingCalls(r: RunResult): string[] {
+  const last = new Map<string, string>();
+  for (const s of spansOf(r.trace)) {
+    if (s.kind === 'actor' || s.kind === 'sleep') continue;
+    last.set(`${s.kind} ${s.target}`, s.outcome);
+  }
+  return [...last].filter(([, outcome]) => FAILED.has(outcome)).map(([call]) => call);
 }
 
 /**
@@ -40,10 +51,14 @@ export function gracefulDegradation(options: GracefulDegradationOptions = {}): P
     if (options.withinMs !== undefined && r.virtualTimeMs > options.withinMs) {
       return { message: `The agent answered at t=${r.virtualTimeMs}ms, past its bound of ${options.withinMs}ms.` };
     }
-    const faults = hurtingFaults(r);
-    const failedCalls = r.trace.some((e) => e.type === 'span.end' && (e.outcome === 'error' || e.outcome === 'aborted' || e.outcome === 'fault'));
-    if (faults.length > 0 && failedCalls && !admits(r.value)) {
-      return { message: `Faults (${faults.join(', ')}) made calls fail, yet the answer does not say what is missing: ${JSON.stringify(textOf(r.value).slice(0, 120))}.` };
+    const missing = missingCalls(r);
+    if (missing.length > 0 && !admits(r.value)) {
+      const faults = [...new Set(marks(r, 'fault').map((m) => String(m.data?.rule)))];
+      return {
+        message:
+          `The agent went without ${missing.join(', ')} (faults: ${faults.join(', ') || 'none'}), yet its answer does not say ` +
+          `what is missing: ${JSON.stringify(textOf(r.value).slice(0, 120))}.`,
+      };
     }
     return undefined;
   });

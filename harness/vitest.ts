@@ -1,0 +1,119 @@
+// Faultline in vitest: chaosTest registers a test that checks a scenario over many generated runs
+// and, on failure, throws the failure report ending with the command that replays it; matchers
+// check single runs. Import it from a test file: `import { chaosTest } from 'faultline/vitest'`.
+//
+// Environment:
+//   FAULTLINE_SEED, FAULTLINE_PATH   replay a reported counterexample (printed by a failure)
+//   FAULTLINE_RUNS                   runs per chaos test
+//   FAULTLINE_CHECK_DETERMINISM=1    run every case twice and fail on any trace difference
+//   FAULTLINE_SHARD=i/n              run the i-th of n slices of every chaos test's runs, so that n
+//                                    CI machines share one large suite (vitest --shard splits files;
+//                                    this splits the runs inside each file)
+import path from 'node:path';
+import { expect, test } from 'vitest';
+import { type CheckOptions, type CheckReport, checkScenario, seedFromName } from './check/checkScenario.ts';
+import type { Property } from './check/properties/property.ts';
+import type { Scenario } from './check/scenario.ts';
+import type { Outcome, RunResult } from './options.ts';
+import { FaultlineError } from './sim/errors.ts';
+
+export interface ChaosTestOptions<I, O> extends CheckOptions<I, O> {
+  /** The test's timeout in real milliseconds (default 300 000). */
+  readonly timeout?: number;
+}
+
+/** `{ index, count }` from FAULTLINE_SHARD=i/n (1-based i), or undefined when unset. */
+export function shardFromEnv(raw = process.env.FAULTLINE_SHARD): { index: number; count: number } | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(raw.trim());
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (m === null || index < 1 || count < 1 || index > count) {
+    throw new FaultlineError('INVALID_OPTIONS', { what: `FAULTLINE_SHARD must look like 2/5 (the 2nd of 5 shards), got ${JSON.stringify(raw)}` });
+  }
+  return { index, count };
+}
+
+/** A shell-safe single-quoted string. */
+function quote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** vitest's -t takes a pattern; the test's name, escaped, matches exactly that test. */
+function namePattern(name: string): string {
+  return `^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
+}
+
+/** The name vitest's -t matches: the test's and its describe blocks' names, joined by spaces. */
+function testPath(task: { name: string; suite?: unknown }): string {
+  const names: string[] = [task.name];
+  for (let s = task.suite as { name: string; suite?: unknown; filepath?: string } | undefined; s !== undefined; s = s.suite as typeof s) {
+    if (s.filepath === undefined && s.name !== '') names.unshift(s.name);
+  }
+  return names.join(' ');
+}
+
+/**
+ * Registers a vitest test that runs `checkScenario(scenario, options)` and fails with the
+ * failure report (the failed property, the minimal fault plan, a trace excerpt, the replay command).
+ */
+export function chaosTest<I, O>(name: string, scenario: Scenario<I, O>, options: ChaosTestOptions<I, O> = {}): void {
+  test(
+    name,
+    async ({ task }) => {
+      const file = path.relative(process.cwd(), task.file.filepath);
+      const fullName = testPath(task);
+      // A replay (FAULTLINE_SEED set) runs the reported case itself, whatever the shard.
+      const shard = process.env.FAULTLINE_SEED === undefined ? shardFromEnv() : undefined;
+      const runs = options.runs ?? (process.env.FAULTLINE_RUNS === undefined ? 100 : Number(process.env.FAULTLINE_RUNS));
+      const sharded: CheckOptions<I, O> =
+        shard === undefined
+          ? options
+          : { ...options, runs: Math.ceil(runs / shard.count), seed: (options.seed ?? seedFromName(scenario.name)) + shard.index - 1 };
+      const report = await checkScenario(scenario, {
+        ...sharded,
+        replayCommand: (seed, at) => `FAULTLINE_SEED=${seed} FAULTLINE_PATH=${at} npx vitest run ${file} -t ${quote(namePattern(fullName))}`,
+      });
+      if (!report.ok) throw new ChaosFailure(report);
+    },
+    options.timeout ?? 300_000,
+  );
+}
+
+/** The error a failing chaos test throws: its message is the whole failure report. */
+export class ChaosFailure extends Error {
+  constructor(readonly report: CheckReport) {
+    super(report.message);
+    this.name = 'ChaosFailure';
+  }
+}
+
+declare module 'vitest' {
+  interface Matchers<T = any> {
+    /** The run ended with this outcome; the failure shows how it did end. */
+    toHaveOutcome(outcome: Outcome): T;
+    /** The run keeps `property`; the failure shows the property's sentence. */
+    toKeep(property: Property): T;
+    /** A checkScenario report found no failure; the failure shows the report. */
+    toHold(): T;
+  }
+}
+
+expect.extend({
+  toHaveOutcome(received: RunResult, outcome: Outcome) {
+    return {
+      pass: received.outcome === outcome,
+      message: () => `expected the run to end ${this.isNot ? 'other than ' : ''}${outcome}, and it ended ${received.outcome}: ${received.message}`,
+    };
+  },
+  toKeep(received: RunResult, property: Property) {
+    const verdict = property.check(received, {});
+    return {
+      pass: verdict.ok,
+      message: () => `expected the run ${this.isNot ? 'not ' : ''}to keep ${property.name}: ${verdict.message}`,
+    };
+  },
+  toHold(received: CheckReport) {
+    return { pass: received.ok, message: () => (this.isNot ? `expected ${received.scenario} to fail, and it held.` : received.message) };
+  },
+});
