@@ -4,11 +4,13 @@ import os from 'node:os';
 import { checkersBench } from './checkers.ts';
 import { kernelBench } from './kernel.ts';
 import { llmBench } from './llm.ts';
+import { runnerBench } from './runner.ts';
 
 const benches: Record<string, () => Promise<string>> = {
   kernel: kernelBench,
   llm: llmBench,
   checkers: checkersBench,
+  runner: runnerBench,
 };
 
 const only = process.argv.slice(2);
