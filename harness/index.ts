@@ -37,6 +37,7 @@ export {
   noMixedVersions,
   noSilentCorruption,
   property,
+  traceComplete,
 } from './check/properties/index.ts';
 export type { ConsistencyOptions, GracefulDegradationOptions, Property, PropertyContext, PropertyVerdict, SpendBounds, WorkBounds } from './check/properties/index.ts';
 export { checkConvergence, checkIdempotent, checkLinearizable, checkLostUpdates } from './check/index.ts';
@@ -46,6 +47,10 @@ export type { CheckOptions, CheckReport, Counterexample } from './check/checkSce
 export type { RunCase } from './check/arbitraries.ts';
 export type { Scenario, ScheduleSpace, WorkloadContext, WorldOptions } from './check/scenario.ts';
 export type { HealOptions, HealResult } from './options.ts';
+export { defineScenario } from './scenario/defineScenario.ts';
+export type { Expectation, ScenarioDefinition } from './scenario/defineScenario.ts';
+export { loadScenarioFile } from './scenario/loadScenarioFile.ts';
+export { scenarioJsonSchema } from './scenario/fileSchema.ts';
 export type { StrategyOptions } from './sim/strategy.ts';
 export type { Budget } from './sim/limits.ts';
 

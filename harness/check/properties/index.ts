@@ -8,4 +8,5 @@ export type { GracefulDegradationOptions } from './liveness.ts';
 export { marks, property, textOf } from './property.ts';
 export type { Property, PropertyContext, PropertyVerdict } from './property.ts';
 export { consistentStores, eventuallyConverges, linearizable, noLostUpdates } from './state.ts';
+export { traceComplete } from './traceability.ts';
 export type { ConsistencyOptions } from './state.ts';

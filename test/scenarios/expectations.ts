@@ -1,0 +1,40 @@
+// The shared assertion of the built-in scenario tests: the naive agent fails the scenario within a
+// bounded number of runs (the median over several base seeds is recorded) and shrinks to a small
+// plan, and the hardened agent passes 500 runs.
+import { expect } from 'vitest';
+import { checkScenario, type CheckReport } from '../../harness/index.ts';
+import type { ScenarioDefinition } from '../../harness/scenario/defineScenario.ts';
+
+export interface NaiveFindings {
+  /** The run at which each base seed first failed. */
+  readonly firstFailures: readonly number[];
+  readonly median: number;
+  /** The largest shrunk fault plan across base seeds. */
+  readonly largestPlan: number;
+  readonly reports: readonly CheckReport[];
+}
+
+/** Checks the naive agent from several base seeds; every one must find a failure within `runs`. */
+export async function naiveFails<I, O>(scenario: ScenarioDefinition<I, O>, { seeds = [1, 2, 3, 4, 5], runs = 200, maxPlan = 2 } = {}): Promise<NaiveFindings> {
+  const agent = scenario.agents?.naive;
+  expect(agent, `${scenario.name} has no naive agent`).toBeDefined();
+  const reports: CheckReport[] = [];
+  for (const seed of seeds) {
+    const report = await checkScenario(scenario, { runs, seed, agent, agentLabel: 'naive' });
+    expect(report.ok, `naive agent passed ${runs} runs from seed ${seed}`).toBe(false);
+    expect(report.counterexample?.case.plan.length ?? 0, report.message).toBeLessThanOrEqual(maxPlan);
+    reports.push(report);
+  }
+  const firstFailures = reports.map((r) => r.firstFailureAt ?? runs);
+  const sorted = [...firstFailures].sort((a, b) => a - b);
+  return { firstFailures, median: sorted[Math.floor(sorted.length / 2)] as number, largestPlan: Math.max(...reports.map((r) => r.counterexample?.case.plan.length ?? 0)), reports };
+}
+
+/** The hardened agent keeps every property over `runs` runs. */
+export async function hardenedPasses<I, O>(scenario: ScenarioDefinition<I, O>, runs = 500): Promise<CheckReport> {
+  const agent = scenario.agents?.hardened;
+  expect(agent, `${scenario.name} has no hardened agent`).toBeDefined();
+  const report = await checkScenario(scenario, { runs, agent, agentLabel: 'hardened' });
+  expect(report.ok, report.message).toBe(true);
+  return report;
+}
