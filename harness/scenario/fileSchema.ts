@@ -30,12 +30,17 @@ const model = z.union([
   z.object({ brain: moduleRef, version: z.string().optional(), versions: z.record(z.string(), moduleRef).optional() }).strict(),
 ]);
 
-const property = z.union([
-  z.enum(propertyNames as [string, ...string[]]),
-  z.record(z.enum(propertyNames as [string, ...string[]]), z.record(z.string(), z.unknown())),
-]);
+const names = z.enum(propertyNames as [string, ...string[]]);
+/** For editors: the property names they can complete. */
+const namedProperty = z.union([names, z.partialRecord(names, z.record(z.string(), z.unknown()))]);
+/**
+ * For parsing: any name, so that an unknown one is reported by the loader with the list of known
+ * names, rather than as an anonymous union mismatch.
+ */
+const anyProperty = z.union([z.string(), z.record(z.string(), z.record(z.string(), z.unknown()))]);
 
-export const scenarioFileSchema = z
+const fileSchema = (property: typeof namedProperty | typeof anyProperty) =>
+  z
   .object({
     $schema: z.string().optional(),
     name: z.string().min(1),
@@ -80,9 +85,11 @@ export const scenarioFileSchema = z
   })
   .strict();
 
+export const scenarioFileSchema = fileSchema(anyProperty);
+
 export type ScenarioFile = z.output<typeof scenarioFileSchema>;
 
 /** The JSON Schema of scenario files. */
 export function scenarioJsonSchema(): Record<string, unknown> {
-  return { $id: 'https://faultline.dev/scenario.schema.json', title: 'Faultline scenario', ...(z.toJSONSchema(scenarioFileSchema, { io: 'input' }) as Record<string, unknown>) };
+  return { $id: 'https://faultline.dev/scenario.schema.json', title: 'Faultline scenario', ...(z.toJSONSchema(fileSchema(namedProperty), { io: 'input', reused: 'ref' }) as Record<string, unknown>) };
 }

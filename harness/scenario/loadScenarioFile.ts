@@ -82,11 +82,15 @@ function buildProperties(spec: ScenarioFile, report: (at: Path, message: string)
   const out: Property[] = [];
   spec.properties.forEach((entry, i) => {
     const [name, params] = typeof entry === 'string' ? [entry, {}] : (Object.entries(entry)[0] ?? ['', {}]);
-    const known = propertyRegistry[name as PropertyName];
     if (typeof entry !== 'string' && Object.keys(entry).length !== 1) {
       report(['properties', i], 'expected one property per entry, e.g. { boundedSpend: { usd: 0.05 } }');
       return;
     }
+    if (!Object.hasOwn(propertyRegistry, name)) {
+      report(['properties', i], `unknown property "${name}"; expected one of ${Object.keys(propertyRegistry).join(', ')}`);
+      return;
+    }
+    const known = propertyRegistry[name as PropertyName];
     const checked = known.params.safeParse(params, { reportInput: true });
     if (!checked.success) {
       for (const issue of checked.error.issues) report(['properties', i, name, ...(issue.path as Path)], describeIssue(issue, '').replace(/^[^:]*: /, ''));
