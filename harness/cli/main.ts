@@ -1,51 +1,132 @@
-// The `faultline` command. Until the scenario library lands, `run` runs the demo: the flaky
-// provider against its naive and hardened agents over many seeds, and writes a JSON report.
+// The `faultline` command, built on commander.
+//
+// Exit codes: 0 every expectation held (or the replay reproduced the report); 1 an expectation
+// did not hold (or a replay diverged); 2 bad usage or an invalid scenario, report or plan; 3 a
+// Faultline bug (the stack trace is printed for the bug report).
 import path from 'node:path';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
+import { readReport } from '../../reports/jsonReport.ts';
+import { reportHtml } from '../../reports/htmlReport.ts';
+import { isReportError } from '../../reports/reportError.ts';
+import { writeReport } from '../../reports/writeReports.ts';
+import { chromeTraceJson } from '../../reports/exports/chromeTrace.ts';
+import { junitXml } from '../../reports/exports/junit.ts';
+import { otlpJson } from '../../reports/exports/otlp.ts';
 import { writeFileAtomic } from '../../reports/writeAtomic.ts';
-import { flakyProvider, hardenedAgent, naiveAgent } from '../../scenarios/demo/flakyProvider.ts';
-import { simulate } from '../simulate.ts';
+import { runCase } from '../check/checkScenario.ts';
+import type { FaultRuleInput } from '../faults/plan.ts';
+import { isFaultlineError } from '../sim/errors.ts';
+import type { StrategyOptions } from '../sim/strategy.ts';
+import { runScenarios } from './runCommand.ts';
+import { allBuiltIns, resolveScenario } from './scenarios.ts';
+
+const integer = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number, got "${value}"`);
+  return n;
+};
 
 const program = new Command()
   .name('faultline')
   .description('Deterministic chaos and simulation testing for AI-agent code.')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .addHelpText('after', '\nExit codes: 0 every expectation held, 1 one did not (or a replay diverged), 2 bad usage or invalid input, 3 a Faultline bug.');
 
 program
   .command('run')
-  .description('Run the built-in demo scenario against its naive and hardened sample agents and write a report.')
-  .option('--runs <n>', 'seeds per agent', '50')
-  .option('--seed <n>', 'first seed', '1')
+  .description('Run scenarios against their agents and write reports. With no scenarios, every built-in scenario against its naive and hardened sample agents.')
+  .argument('[scenarios...]', 'scenario files (.yaml, .json, .ts exporting `scenario`) or built-in ids (see `faultline list`)')
+  .option('--runs <n>', 'runs per agent (default: the scenario\'s, else 100)', integer('--runs'))
+  .option('--seed <n>', 'fast-check seed (default: derived from the scenario name)', integer('--seed'))
+  .option('--path <path>', 'replay the counterexample at this fast-check path (printed by a failure)')
+  .option('--agent <name>', 'run only this sample agent')
   .option('--out <dir>', 'where reports go', 'reports/out')
-  .action(async (opts: { runs: string; seed: string; out: string }) => {
-    const runs = Number(opts.runs);
-    const first = Number(opts.seed);
-    const agents = [
-      { name: 'naive', agent: naiveAgent, expect: 'fail' as const },
-      { name: 'hardened', agent: hardenedAgent, expect: 'pass' as const },
-    ];
-    const summary = [];
-    let expectationsHeld = true;
-    for (const { name, agent, expect } of agents) {
-      const failures: Array<{ seed: number; message: string; traceHash: string }> = [];
-      for (let seed = first; seed < first + runs; seed++) {
-        const r = await simulate(agent, { seed, handlers: flakyProvider, scenario: 'demo/flaky-provider' });
-        if (r.outcome !== 'ok') failures.push({ seed, message: r.message, traceHash: r.traceHash });
-      }
-      const held = expect === 'fail' ? failures.length > 0 : failures.length === 0;
-      expectationsHeld &&= held;
-      const firstFailure = failures[0];
-      console.log(
-        `${held ? 'ok  ' : 'FAIL'} demo/flaky-provider × ${name}: ${failures.length}/${runs} runs failed ` +
-          `(expected to ${expect})` +
-          (firstFailure === undefined ? '' : `\n       first failing seed ${firstFailure.seed}: ${firstFailure.message}`),
-      );
-      summary.push({ agent: name, expect, runs, failures });
-    }
-    const file = path.join(opts.out, 'demo-report.json');
-    await writeFileAtomic(file, `${JSON.stringify({ schema: 'faultline.demo/v0', scenario: 'demo/flaky-provider', summary }, null, 2)}\n`);
-    console.log(`report: ${file}`);
-    process.exitCode = expectationsHeld ? 0 : 1;
+  .option('--determinism', 'run every case twice and fail on any trace difference')
+  .option('--no-progress', 'no progress line, even on a terminal')
+  .action(async (refs: string[], opts: { runs?: number; seed?: number; path?: string; agent?: string; out: string; determinism?: boolean; progress: boolean }) => {
+    const { outcomes, index } = await runScenarios(refs, { ...opts, ...(opts.progress ? {} : { progress: false }) });
+    const broken = outcomes.filter((o) => !o.held);
+    console.log(
+      `\n${outcomes.length - broken.length} of ${outcomes.length} expectations held` +
+        (broken.length === 0 ? '.' : `; not: ${broken.map((o) => `${o.scenario} × ${o.agent} (expected to ${o.expected})`).join(', ')}.`) +
+        `\nreport: ${index}`,
+    );
+    process.exitCode = broken.length === 0 ? 0 : 1;
   });
 
-await program.parseAsync(process.argv);
+program
+  .command('replay')
+  .description('Replay the run a report describes and check that it reproduces the same trace hash.')
+  .argument('<report>', 'a report JSON file written by `faultline run`')
+  .option('--out <dir>', 'write the replayed run\'s report here too')
+  .action(async (file: string, opts: { out?: string }) => {
+    const report = await readReport(file);
+    const ref = report.scenario.file;
+    if (ref === undefined) throw usage(`${file} does not say which scenario it came from (scenario.file)`);
+    const { scenario } = await resolveScenario(ref);
+    const agent = report.agent === undefined ? scenario.agent : scenario.agents?.[report.agent];
+    if (agent === undefined) throw usage(`scenario ${ref} has no agent "${report.agent}"`);
+    const run = await runCase(scenario, agent, {
+      runSeed: Number(report.seed),
+      plan: report.faults as unknown as FaultRuleInput[],
+      schedule: report.schedule.strategy as unknown as StrategyOptions,
+    });
+    const same = run.result.traceHash === report.traceHash;
+    console.log(`${same ? 'reproduced' : 'DIVERGED'}: ${report.scenario.name} × ${report.agent ?? 'agent'}, seed ${report.seed}: ${run.result.message}`);
+    console.log(`trace hash ${run.result.traceHash}${same ? ' (as reported)' : ` (the report has ${report.traceHash})`}`);
+    for (const v of run.verdicts) console.log(`  ${v.ok ? 'ok  ' : 'FAIL'} ${v.property}: ${v.message}`);
+    if (opts.out !== undefined) {
+      const written = await writeReport(opts.out, { scenario: report.scenario, ...(report.agent === undefined ? {} : { agent: report.agent }), result: run.result, verdicts: run.verdicts });
+      console.log(`report: ${path.relative(process.cwd(), written.html)}`);
+    }
+    process.exitCode = same ? 0 : 1;
+  });
+
+program
+  .command('list')
+  .description('List the built-in scenarios, their failure modes and sample agents.')
+  .action(async () => {
+    for (const { ref, scenario } of await allBuiltIns()) {
+      const agents = Object.entries(scenario.expectations ?? {}).map(([a, e]) => `${a} (${e}s)`).join(', ');
+      console.log(`${ref.padEnd(28)} ${scenario.failureMode ?? ''}\n${' '.repeat(29)}${scenario.description ?? ''}\n${' '.repeat(29)}agents: ${agents}`);
+    }
+  });
+
+program
+  .command('report')
+  .description('Render a report JSON file as HTML, or export its trace.')
+  .argument('<report>', 'a report JSON file')
+  .option('--html [file]', 'write the HTML report (default: beside the JSON)')
+  .option('--chrome [file]', 'write a Chrome trace (opens in Perfetto)')
+  .option('--otlp [file]', 'write OpenTelemetry OTLP JSON')
+  .option('--junit [file]', 'write JUnit XML')
+  .action(async (file: string, opts: { html?: string | true; chrome?: string | true; otlp?: string | true; junit?: string | true }) => {
+    const report = await readReport(file);
+    const base = file.replace(/\.json$/, '');
+    const targets: Array<[string | true | undefined, string, () => string]> = [
+      [opts.html ?? (opts.chrome === undefined && opts.otlp === undefined && opts.junit === undefined ? true : undefined), `${base}.html`, () => reportHtml(report)],
+      [opts.chrome, `${base}.trace.json`, () => chromeTraceJson(report)],
+      [opts.otlp, `${base}.otlp.json`, () => otlpJson(report)],
+      [opts.junit, `${base}.junit.xml`, () => junitXml([report])],
+    ];
+    for (const [wanted, fallback, render] of targets) {
+      if (wanted === undefined) continue;
+      const target = wanted === true ? fallback : wanted;
+      await writeFileAtomic(target, render());
+      console.log(`wrote ${target}`);
+    }
+  });
+
+function usage(what: string): Error {
+  return Object.assign(new Error(what), { exitCode: 2 });
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  // Errors about the user's input are for people: the message, not a stack trace. Anything else
+  // is a Faultline bug, and its stack is what a bug report needs.
+  const forPeople = isFaultlineError(error) || isReportError(error) || (error as { exitCode?: number }).exitCode === 2;
+  console.error(forPeople ? (error as Error).message : String((error as Error).stack ?? error));
+  process.exitCode = forPeople ? 2 : 3;
+}

@@ -39,15 +39,18 @@ export class WaitTimeoutError extends FaultlineError {
 export function block<T>(kernel: Kernel, actor: Actor, spec: BlockSpec): Blocked<T> {
   kernel.assertLive(actor, spec.what);
   const span = kernel.trace.open({ parent: actor.span, actor: actor.name, kind: spec.kind, target: spec.target, data: spec.data });
+  let done = false;
+  const holders = spec.holders;
   const wait: Wait = {
     what: spec.what,
     since: kernel.now(),
     span,
-    ...(spec.holders === undefined ? {} : { holders: spec.holders }),
+    // Once woken, the wait is as good as over (its wake-up is only waiting for its turn): it is no
+    // longer an edge of the wait-for graph, or a message already sent would look like a deadlock.
+    ...(holders === undefined ? {} : { holders: () => (done ? [] : holders()) }),
     timesOut: spec.timeoutMs !== undefined,
   };
   actor.waits.add(wait);
-  let done = false;
   let timer: KernelEvent | undefined;
   let settle!: { resolve: (v: T) => void; reject: (e: unknown) => void };
   const promise = new Promise<T>((resolve, reject) => {

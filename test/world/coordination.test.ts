@@ -33,6 +33,24 @@ describe('deadlock cycles', () => {
     );
   });
 
+  it('does not mistake a ping-pong for a deadlock: a message already sent ends the wait for it', async () => {
+    const r = await simulate(async (world) => {
+      const a = world.spawn('a', async (w) => {
+        await w.sleep(100);
+        w.send('b', 'ping');
+        return (await w.receive<string>({ from: 'b' })).body;
+      });
+      const b = world.spawn('b', async (w) => {
+        const ping = await w.receive<string>({ from: 'a' });
+        w.send('a', `${ping.body} pong`);
+        return 'served';
+      });
+      return Promise.all([a, b]);
+    });
+    expect(r.outcome, r.message).toBe('ok');
+    expect(r.value).toEqual(['ping pong', 'served']);
+  });
+
   it('lets the same agents degrade when their waits have timeouts', async () => {
     const r = await simulate(mutualWait(2_000));
     expect(r.outcome).toBe('ok');

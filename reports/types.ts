@@ -1,0 +1,47 @@
+// What a report is made from: one run of a scenario (the minimal failing run, or a passing one),
+// the verdicts of its properties, and how to reproduce it. The property runner builds these; the
+// writers in this folder turn them into JSON, HTML, trace exports and JUnit XML.
+import type { RunResult } from '../harness/options.ts';
+
+/** A property's verdict on one run, as the property runner hands it over. */
+export interface Verdict {
+  readonly property: string;
+  readonly ok: boolean;
+  /** One sentence: what held, or what was violated and where. */
+  readonly message: string;
+  /** History ops (indices into `RunResult.history`) involved in a violation. */
+  readonly ops?: readonly number[];
+  /** Trace span ids involved in a violation. */
+  readonly spans?: readonly number[];
+}
+
+export interface ScenarioInfo {
+  readonly name: string;
+  /** The failure mode it exercises, as FAILURE-MODES.md names it. */
+  readonly failureMode?: string;
+  readonly description?: string;
+  /** The scenario file, relative to the project root. */
+  readonly file?: string;
+}
+
+/** How the run in the report was found. */
+export interface RunsSummary {
+  /** Runs made before the report was written. */
+  readonly total: number;
+  readonly failed: number;
+  /** The 1-based number of the first failing run. */
+  readonly firstFailureAt?: number;
+  /** Shrinking steps from the first failure to the run in the report. */
+  readonly shrinkSteps?: number;
+}
+
+export interface ReportInput {
+  readonly scenario: ScenarioInfo;
+  /** Which agent ran: 'naive', 'hardened', or a module reference such as 'scenarios/04-cap/agents.ts#hardened'. */
+  readonly agent?: string;
+  readonly result: RunResult;
+  readonly verdicts: readonly Verdict[];
+  /** The exact shell command that reproduces the run. */
+  readonly replay?: string;
+  readonly runs?: RunsSummary;
+}

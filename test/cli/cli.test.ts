@@ -1,0 +1,77 @@
+// Goal: the faultline command does what its help says, with documented exit codes, reports that
+// replay to the same trace hash, and errors for people rather than stack traces. Method: run the
+// real bin in child processes on the example scenario file and on broken input.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const out = mkdtempSync(path.join(tmpdir(), 'faultline-cli-'));
+
+function faultline(...args: string[]) {
+  const child = spawnSync(process.execPath, ['bin/faultline.js', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', FAULTLINE_SEED: '', FAULTLINE_PATH: '' },
+    timeout: 240_000,
+  });
+  return { status: child.status, stdout: child.stdout, stderr: child.stderr };
+}
+
+describe('faultline', () => {
+  it('prints help for itself and for each command', () => {
+    const help = faultline('--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/Commands:\n\s+run \[options\] \[scenarios\.\.\.\]/);
+    expect(help.stdout).toContain('Exit codes: 0 every expectation held, 1 one did not');
+    for (const command of ['run', 'replay', 'list', 'report']) {
+      const sub = faultline(command, '--help');
+      expect(sub.status, sub.stderr).toBe(0);
+      expect(sub.stdout).toContain(`Usage: faultline ${command}`);
+    }
+  });
+
+  it('runs a scenario file, writes reports, and replays a report to the same trace hash', () => {
+    const run = faultline('run', 'scenarios/examples/weather-tool-down.yaml', '--out', out, '--no-progress');
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^ok {3}weather tool down × naive: failed gracefulDegradation at run \d+; minimal plan \[\{"target":"tool:forecast","kind":"error"/m);
+    expect(run.stdout).toMatch(/replay: npx faultline run scenarios\/examples\/weather-tool-down\.yaml --agent naive --seed \d+ --path \S+/);
+    expect(run.stdout).toMatch(/^ok {3}weather tool down × hardened: 100 runs, every property held/m);
+    expect(run.stdout).toContain('2 of 2 expectations held.');
+    const files = readdirSync(out);
+    expect(files).toEqual(expect.arrayContaining(['index.html', 'junit.xml']));
+    const naiveReport = files.find((f) => f.startsWith('weather-tool-down.naive') && f.endsWith('.seed-0.json'));
+    expect(naiveReport).toBeDefined();
+    const replay = faultline('replay', path.join(out, naiveReport as string));
+    expect(replay.status, replay.stderr).toBe(0);
+    expect(replay.stdout).toMatch(/^reproduced: weather tool down × naive, seed 0/);
+    expect(replay.stdout).toContain('(as reported)');
+    const report = JSON.parse(readFileSync(path.join(out, naiveReport as string), 'utf8')) as { traceHash: string };
+    expect(replay.stdout).toContain(report.traceHash);
+  });
+
+  it('exits 1 when an expectation does not hold, and says which', () => {
+    const file = path.join(out, 'inverted.yaml');
+    const text = readFileSync('scenarios/examples/weather-tool-down.yaml', 'utf8').replace('naive: fail', 'naive: pass').replaceAll('./weather.ts', path.resolve('scenarios/examples/weather.ts'));
+    writeFileSync(file, text);
+    const run = faultline('run', file, '--out', out, '--no-progress', '--runs', '50');
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/^FAIL weather tool down × naive: failed gracefulDegradation/m);
+    expect(run.stdout).toContain('1 of 2 expectations held; not: weather tool down × naive (expected to pass).');
+  });
+
+  it('exits 2 with a message, not a stack trace, on bad input', () => {
+    const missing = faultline('run', 'no-such-scenario.yaml');
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/^\[faultline\] There is no scenario "no-such-scenario\.yaml"/);
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
+    const badReport = path.join(out, 'bad.json');
+    writeFileSync(badReport, '{"schema":"faultline.report/v9"}');
+    const replay = faultline('replay', badReport);
+    expect(replay.status).toBe(2);
+    expect(replay.stderr).not.toMatch(/\n\s+at /);
+    const usage = faultline('run', '--runs', 'many');
+    expect(usage.status).not.toBe(0);
+    expect(usage.stderr).toContain('--runs must be a whole number, got "many"');
+  });
+});
