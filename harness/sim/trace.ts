@@ -64,8 +64,12 @@ export class TraceRecorder {
 
   constructor(private readonly now: () => number) {}
 
+  /** Appends `event`, stamping it in place: callers always pass a fresh object literal. */
   record(event: Unstamped<TraceEvent>): void {
-    this.events.push({ ...event, seq: this.events.length, t: this.now() } as TraceEvent);
+    const stamped = event as Unstamped<TraceEvent> & { seq: number; t: number };
+    stamped.seq = this.events.length;
+    stamped.t = this.now();
+    this.events.push(stamped as TraceEvent);
   }
 
   /** Opens a span and returns its id (ids count up from 1 in the order spans open). */

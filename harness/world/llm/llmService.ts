@@ -16,8 +16,7 @@ import type { Brain } from './brains.ts';
 import type { ApiName, Conversation, ProducedReply, Reply, ToolCall } from './conversation.ts';
 import type { Ledger } from './ledger.ts';
 import { dollars, type PriceTable, priceOf } from './pricing.ts';
-import { decode, encode } from 'gpt-tokenizer/encoding/o200k_base';
-import { completionTokens, promptTokens } from './tokens.ts';
+import { completionTokens, encoding, promptTokens } from './tokens.ts';
 
 export interface ModelConfig {
   readonly brain: Brain;
@@ -257,8 +256,8 @@ export class LlmService {
  */
 function capTokens(reply: ProducedReply, maxTokens: number | undefined): ProducedReply {
   if (maxTokens === undefined || completionTokens(reply) <= maxTokens) return reply;
-  const textTokens = encode(reply.text);
-  if (textTokens.length >= maxTokens) return { text: decode(textTokens.slice(0, maxTokens)), toolCalls: [], stopReason: 'length' };
+  const textTokens = encoding().encode(reply.text);
+  if (textTokens.length >= maxTokens) return { text: encoding().decode(textTokens.slice(0, maxTokens)), toolCalls: [], stopReason: 'length' };
   const kept: ToolCall[] = [];
   let used = textTokens.length;
   for (const call of reply.toolCalls) {

@@ -1,8 +1,26 @@
 // Token counts for simulated LLM calls, from a real tokenizer (gpt-tokenizer's o200k_base, the
 // encoding of the GPT-4o family). The same counts are used for Anthropic models: Anthropic's own
 // tokenizer is not public, and a consistent count is what budgets and prices need.
-import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { createRequire } from 'node:module';
 import type { Conversation, ProducedReply } from './conversation.ts';
+
+interface Encoding {
+  countTokens(text: string): number;
+  encode(text: string): number[];
+  decode(tokens: readonly number[]): string;
+}
+
+// The encoding's tables take most of a second to load, so they are loaded on the first count,
+// not when Faultline is imported: runs without an LLM never pay for them.
+const require = createRequire(import.meta.url);
+let loaded: Encoding | undefined;
+
+/** The o200k_base encoding. */
+export function encoding(): Encoding {
+  return (loaded ??= require('gpt-tokenizer/cjs/encoding/o200k_base') as Encoding);
+}
+
+const countTokens = (text: string): number => encoding().countTokens(text);
 
 /** Tokens in a piece of text. */
 export function tokensIn(text: string): number {
