@@ -1,19 +1,11 @@
 // What a report is made from: one run of a scenario (the minimal failing run, or a passing one),
 // the verdicts of its properties, and how to reproduce it. The property runner builds these; the
 // writers in this folder turn them into JSON, HTML, trace exports and JUnit XML.
+import type { PropertyVerdict } from '../harness/check/properties/property.ts';
 import type { RunResult } from '../harness/options.ts';
 
 /** A property's verdict on one run, as the property runner hands it over. */
-export interface Verdict {
-  readonly property: string;
-  readonly ok: boolean;
-  /** One sentence: what held, or what was violated and where. */
-  readonly message: string;
-  /** History ops (indices into `RunResult.history`) involved in a violation. */
-  readonly ops?: readonly number[];
-  /** Trace span ids involved in a violation. */
-  readonly spans?: readonly number[];
-}
+export type Verdict = PropertyVerdict;
 
 export interface ScenarioInfo {
   readonly name: string;
