@@ -3,7 +3,13 @@ export { simulate } from './simulate.ts';
 export type { Agent, LlmOptions, Outcome, RunResult, SimulateOptions } from './options.ts';
 
 // The world agents see.
-export type { World, WorldTools } from './world/world.ts';
+export type { World, WorldChannel, WorldLock, WorldTools } from './world/world.ts';
+export type { WorldStores } from './world/stores/stores.ts';
+export { StoreError } from './world/stores/storeOp.ts';
+export type { WriteOptions } from './world/stores/storeBase.ts';
+export type { Envelope, ReceiveOptions } from './world/coordination/mailboxes.ts';
+export type { AcquireOptions } from './world/coordination/locks.ts';
+export { WaitTimeoutError } from './sim/block.ts';
 export type { WorldFetch } from './world/fetch.ts';
 export { route, routeOf } from './world/route.ts';
 export type { RouteInfo, RouteRequestInfo, RouteResolver } from './world/route.ts';
