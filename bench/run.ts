@@ -5,12 +5,14 @@ import { checkersBench } from './checkers.ts';
 import { kernelBench } from './kernel.ts';
 import { llmBench } from './llm.ts';
 import { runnerBench } from './runner.ts';
+import { schedulesBench } from './schedules.ts';
 
 const benches: Record<string, () => Promise<string>> = {
   kernel: kernelBench,
   llm: llmBench,
   checkers: checkersBench,
   runner: runnerBench,
+  schedules: schedulesBench,
 };
 
 const only = process.argv.slice(2);
