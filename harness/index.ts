@@ -9,7 +9,7 @@ export { StoreError } from './world/stores/storeOp.ts';
 export type { WriteOptions } from './world/stores/storeBase.ts';
 export type { Envelope, ReceiveOptions } from './world/coordination/mailboxes.ts';
 export type { AcquireOptions } from './world/coordination/locks.ts';
-export { WaitTimeoutError } from './sim/block.ts';
+export { isWaitTimeoutError, WaitTimeoutError } from './sim/block.ts';
 export type { WorldFetch } from './world/fetch.ts';
 export { route, routeOf } from './world/route.ts';
 export type { RouteInfo, RouteRequestInfo, RouteResolver } from './world/route.ts';
@@ -42,10 +42,13 @@ export {
   noLostUpdates,
   noMixedVersions,
   noSilentCorruption,
+  marks,
   property,
+  textOf,
   traceComplete,
 } from './check/properties/index.ts';
 export type { ConsistencyOptions, GracefulDegradationOptions, Property, PropertyContext, PropertyVerdict, SpendBounds, WorkBounds } from './check/properties/index.ts';
+export type { Mark } from './check/properties/property.ts';
 export { checkConvergence, checkIdempotent, checkLinearizable, checkLostUpdates } from './check/index.ts';
 export type { Effect, HistoryOp, Verdict, Violation } from './check/history.ts';
 export { checkScenario, runCase, seedFromName } from './check/checkScenario.ts';

@@ -88,6 +88,11 @@ export async function simulate<T>(agent: Agent<T>, options: SimulateOptions = {}
     const world = createWorld(context, main);
     if (q.network === 'global') uninstallGlobalNetwork = installGlobalNetwork(world.fetch);
     ({ ending, steps } = await runLoop(kernel, main, async () => agent(world)));
+    if (ending.outcome === 'budget' && !ending.reason.includes('Spend by actor:')) {
+      // Work budgets (actors, spawn depth) are crossed in the kernel, which knows no spend: the
+      // call graph is added here, where the ledger is.
+      ending = { ...ending, reason: `${ending.reason}. Spend by actor:\n${spendTree(kernel.actors, ledger.summary())}` };
+    }
     message = describeEnding(ending, kernel);
     if (q.heal !== undefined && !(ending.outcome === 'timeout' && ending.limit === 'wallClock')) {
       heal = await runHeal(context, q.heal);

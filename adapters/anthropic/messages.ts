@@ -58,7 +58,7 @@ async function whole(outcome: ReplyOutcome, requestId: string): Promise<Response
 /** A streaming response: the events arrive over virtual time, as the outcome's stream plan says. */
 function streamed(service: LlmService, outcome: ReplyOutcome, call: ServeContext, requestId: string): Response {
   const events = outcome.wire.offSchema ? offSchemaEvents(outcome) : messageEvents(outcome);
-  return sseResponse(service.kernel, call.actor, events, streamPlanFor(outcome.stream, outcome.wire.truncate, events), { 'request-id': requestId });
+  return sseResponse(service.kernel, call.actor, events, streamPlanFor(outcome.stream, outcome.wire.truncate, events), { 'request-id': requestId }, call.signal);
 }
 
 function outsideRun(url: string): FaultlineError {

@@ -52,7 +52,7 @@ export function serveWith<R extends WireRequest>(service: LlmService, wire: Wire
     wire.onReply?.(outcome, parsed);
     if (parsed.stream) {
       const events = outcome.wire.offSchema ? wire.offSchema(outcome, parsed).events : wire.events(outcome, parsed);
-      return sseResponse(service.kernel, call.actor, events, streamPlanFor(outcome.stream, outcome.wire.truncate, events), headers);
+      return sseResponse(service.kernel, call.actor, events, streamPlanFor(outcome.stream, outcome.wire.truncate, events), headers, call.signal);
     }
     const response = json(200, outcome.wire.offSchema ? wire.offSchema(outcome, parsed).body : wire.body(outcome, parsed), headers);
     return outcome.wire.truncate === undefined ? response : truncatedBody(response, outcome.wire.truncate);

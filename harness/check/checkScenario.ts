@@ -101,7 +101,7 @@ export async function checkScenario<I, O>(scenario: Scenario<I, O>, options: Che
   const runs = options.runs ?? envNumber('FAULTLINE_RUNS') ?? 100;
   const seed = options.seed ?? envNumber('FAULTLINE_SEED') ?? seedFromName(scenario.name);
   const path = options.path ?? (process.env.FAULTLINE_PATH || undefined);
-  const determinism = options.determinism ?? process.env.FAULTLINE_CHECK_DETERMINISM === '1';
+  const determinism = options.determinism ?? (process.env.FAULTLINE_CHECK_DETERMINISM === '1' || scenario.determinism === true);
   const agent = options.agent ?? scenario.agent;
   let executed = 0;
   let firstFailureAt: number | undefined;

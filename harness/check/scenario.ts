@@ -41,6 +41,8 @@ export interface Scenario<I = unknown, O = unknown> {
   readonly properties: readonly Property[];
   /** A fault-free reconciliation phase after each run (chaos, then heal). */
   readonly heal?: { readonly agent: Agent<unknown>; readonly virtualTimeMs?: number };
+  /** Check every case twice and fail on any trace difference (replayability is the property). */
+  readonly determinism?: boolean;
   /** Where it came from (a scenario file), for messages and reports. */
   readonly source?: string;
 }

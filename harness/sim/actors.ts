@@ -71,7 +71,7 @@ export function summarize(actor: Actor): ActorSummary {
 export function describeBlocked(actor: Actor): BlockedActor {
   const waits = [...actor.waits];
   if (waits.length > 0) {
-    const list = waits.map((w) => `${w.what} (since t=${w.since}ms)`).join(' and ');
+    const list = waits.map((w) => `${w.what}${heldBy(w)} (since t=${w.since}ms)`).join(' and ');
     return { actor: actor.name, waitingOn: waits.map((w) => w.what), explanation: `"${actor.name}" waits on ${list}` };
   }
   const last =
@@ -83,6 +83,20 @@ export function describeBlocked(actor: Actor): BlockedActor {
     waitingOn: [],
     explanation: `"${actor.name}" awaits a promise that no world event will settle (${last})`,
   };
+}
+
+/** ", held by x, which finished at t=…ms without releasing it": who a wait depends on, and their state. */
+function heldBy(wait: Wait): string {
+  const holders = wait.holders?.() ?? [];
+  if (holders.length === 0) return '';
+  const described = holders.map((h) =>
+    h.state === 'running'
+      ? h.name
+      : h.state === 'crashed'
+        ? `${h.name}, which crashed at t=${h.endedAt}ms`
+        : `${h.name}, which finished at t=${h.endedAt}ms without releasing it`,
+  );
+  return wait.what.includes(holders[0]?.name ?? '\u0000') ? '' : ` held by ${described.join(' and ')}`;
 }
 
 /** Names are unique within a run: a second `worker` becomes `worker#2`. */

@@ -29,11 +29,16 @@ export interface Blocked<T> {
   readonly done: boolean;
 }
 
+/** A wait with a timeout (a lock, a message, a join) that gave up: an outcome agents handle. */
 export class WaitTimeoutError extends FaultlineError {
   constructor(what: string, timeoutMs: number, where: { actor: string; virtualTimeMs: number }) {
-    super('HARNESS_BUG', { what: `Timed out after ${timeoutMs}ms waiting for ${what}`, where });
+    super('WAIT_TIMEOUT', { what: `Timed out after ${timeoutMs}ms waiting for ${what}`, where });
     this.name = 'WaitTimeoutError';
   }
+}
+
+export function isWaitTimeoutError(error: unknown): error is WaitTimeoutError {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'WAIT_TIMEOUT';
 }
 
 export function block<T>(kernel: Kernel, actor: Actor, spec: BlockSpec): Blocked<T> {

@@ -20,6 +20,7 @@ export type FaultlineErrorCode =
   | 'REAL_NETWORK'
   | 'INVALID_FAULT_PLAN'
   | 'INVALID_SCENARIO'
+  | 'WAIT_TIMEOUT'
   | 'HARNESS_BUG';
 
 export interface FaultlineErrorInit {

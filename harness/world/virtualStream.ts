@@ -25,15 +25,32 @@ export interface StreamChunk {
 
 const encoder = new TextEncoder();
 
-export function virtualStream(kernel: Kernel, actor: Actor, chunks: readonly StreamChunk[], plan: StreamPlan): ReadableStream<Uint8Array> {
+/**
+ * The body of a streamed response. `signal` is the request's abort signal: aborting it fails the
+ * body with the signal's reason, as undici does, even while a chunk is still on its way.
+ */
+export function virtualStream(kernel: Kernel, actor: Actor, chunks: readonly StreamChunk[], plan: StreamPlan, signal?: AbortSignal): ReadableStream<Uint8Array> {
   let next = 0;
   let content = 0;
   let cancelled = false;
   return new ReadableStream<Uint8Array>({
+    start(controller) {
+      signal?.addEventListener(
+        'abort',
+        () => {
+          if (cancelled) return;
+          cancelled = true;
+          kernel.trace.record({ type: 'mark', name: 'stream.aborted', actor: actor.name, data: { afterChunks: content } });
+          controller.error(signal.reason);
+        },
+        { once: true },
+      );
+    },
     cancel() {
       cancelled = true;
     },
     async pull(controller) {
+      if (cancelled) return;
       const chunk = chunks[next];
       if (chunk === undefined) {
         controller.close();

@@ -3,6 +3,11 @@
 import type { RunResult } from '../../options.ts';
 import { marks, property, type Property } from './property.ts';
 
+/** The budget stop's reason without the call graph, which the run's message already carries. */
+export function overBudget(r: RunResult): string {
+  return r.message.split('. Spend by actor:')[0] ?? r.message;
+}
+
 export interface SpendBounds {
   readonly usd?: number;
   readonly tokens?: number;
@@ -18,7 +23,7 @@ export function boundedSpend(bounds: SpendBounds): Property {
   return property('boundedSpend', `LLM spend stayed within ${parts.join(', ')}.`, (r) => {
     const s = r.spend;
     const tokens = s.inputTokens + s.outputTokens;
-    if (r.outcome === 'budget') return { message: r.message };
+    if (r.outcome === 'budget') return { message: overBudget(r) };
     if (bounds.usd !== undefined && s.usd > bounds.usd) return { message: `The run spent $${s.usd.toFixed(4)} on ${s.calls} LLM calls, over the bound of $${bounds.usd}.` };
     if (bounds.tokens !== undefined && tokens > bounds.tokens) return { message: `The run used ${tokens} tokens, over the bound of ${bounds.tokens}.` };
     if (bounds.llmCalls !== undefined && s.calls > bounds.llmCalls) return { message: `The run made ${s.calls} LLM calls (retries included), over the bound of ${bounds.llmCalls}.` };
@@ -43,7 +48,7 @@ function depthOf(r: RunResult, name: string): number {
 
 export function boundedWork(bounds: WorkBounds): Property {
   return property('boundedWork', 'Actors, spawn depth and queue depth stayed within their bounds.', (r) => {
-    if (r.outcome === 'budget') return { message: r.message };
+    if (r.outcome === 'budget') return { message: overBudget(r) };
     if (bounds.actors !== undefined && r.actors.length > bounds.actors) {
       return { message: `The run had ${r.actors.length} actors, over the bound of ${bounds.actors}.` };
     }

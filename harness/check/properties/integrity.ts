@@ -11,10 +11,24 @@ export interface SilentCorruptionOptions {
 
 const DOUBT = /\b(unverified|uncertain|unconfirmed|could not (?:be )?(?:verify|verified|confirm)|conflict(?:ing)?|discrepanc|low confidence|needs? review|flagged)\b/i;
 
-/** Where a corrupted fact shows up: the output, or a store's final state. */
+/**
+ * Whether `fact` appears in `text` as a whole token — so a corrupted "6" is not found inside "16" or
+ * a version number — with numbers compared as numbers ("$53,075" states 53075).
+ */
+export function states(text: string, fact: string): boolean {
+  const numeric = /^\$?-?[\d,]+(?:\.\d+)?$/.test(fact);
+  const wanted = numeric ? fact.replace(/[$,]/g, '') : fact;
+  const haystack = numeric ? text.replace(/(\d),(?=\d{3}\b)/g, '$1').replace(/\$(?=\d)/g, '') : text;
+  const escaped = wanted.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<![\\w.])${escaped}(?![\\w]|\\.\\d)`).test(haystack);
+}
+
+/** Where a corrupted fact shows up: the output, or a store's final values. */
 function reachedBy(r: RunResult, corrupted: string): string | undefined {
-  if (textOf(r.value).includes(corrupted)) return 'the output';
-  for (const [name, snapshot] of Object.entries(r.stores)) if (textOf(snapshot).includes(corrupted)) return `store "${name}"`;
+  if (states(textOf(r.value), corrupted)) return 'the output';
+  for (const [name, snapshot] of Object.entries(r.stores)) {
+    if (Object.values(snapshot).some((e) => states(textOf(e.value), corrupted))) return `store "${name}"`;
+  }
   return undefined;
 }
 

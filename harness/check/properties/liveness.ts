@@ -2,6 +2,7 @@
 // time bound, and said what was missing when faults took something away).
 import type { RunResult } from '../../options.ts';
 import { spansOf } from '../../sim/trace.ts';
+import { overBudget } from './bounds.ts';
 import { marks, property, type Property, textOf } from './property.ts';
 
 /** The run finished or degraded in bounded virtual time: no deadlock, livelock or timeout. */
@@ -33,7 +34,9 @@ function missingCalls(r: RunResult): string[] {
   const last = new Map<string, string>();
   for (const s of spansOf(r.trace)) {
     if (s.kind === 'actor' || s.kind === 'sleep') continue;
-    last.set(`${s.kind} ${s.target}`, s.outcome);
+    // An HTTP answer of 429 or 5xx is a failed call, though the exchange itself completed.
+    const status = typeof s.data.status === 'number' ? s.data.status : 0;
+    last.set(`${s.kind} ${s.target}`, s.outcome === 'ok' && (status === 429 || status >= 500) ? 'error' : s.outcome);
   }
   return [...last].filter(([, outcome]) => FAILED.has(outcome)).map(([call]) => call);
 }
@@ -46,7 +49,7 @@ export function gracefulDegradation(options: GracefulDegradationOptions = {}): P
   const answered = options.answered ?? ((v) => v !== undefined && v !== null && textOf(v).trim() !== '' && textOf(v) !== '{}');
   const admits = options.saysWhatIsMissing ?? ((v) => ADMITS.test(textOf(v)));
   return property('gracefulDegradation', 'The agent answered within its bound, and said what was missing where faults took something away.', (r) => {
-    if (r.outcome !== 'ok') return { message: `The agent did not answer: ${r.message}` };
+    if (r.outcome !== 'ok') return { message: `The agent did not answer: ${overBudget(r)}` };
     if (!answered(r.value)) return { message: `The agent returned an empty answer (${textOf(r.value).slice(0, 80)}) at t=${r.virtualTimeMs}ms.` };
     if (options.withinMs !== undefined && r.virtualTimeMs > options.withinMs) {
       return { message: `The agent answered at t=${r.virtualTimeMs}ms, past its bound of ${options.withinMs}ms.` };

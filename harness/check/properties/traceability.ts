@@ -14,8 +14,11 @@ export function traceComplete(): Property {
         return { message: `The ${s.kind} call to ${s.target} by ${s.actor} at t=${s.start}ms has no parent span.`, spans: [s.span] };
       }
     }
-    if (r.outcome !== 'ok') return undefined;
-    const dangling = spans.filter((s) => s.kind !== 'actor' && s.outcome === 'unfinished');
+    // Deadlocks and timeouts leave everything unfinished by definition; other properties speak of them.
+    if (r.outcome !== 'ok' && r.outcome !== 'threw') return undefined;
+    // Dangling work: calls still running, and actors other than main still alive (between calls,
+    // say in a retry's backoff), when the agent was done.
+    const dangling = spans.filter((s) => s.outcome === 'unfinished' && !(s.kind === 'actor' && s.actor === 'main'));
     const first = dangling[0];
     if (first === undefined) return undefined;
     return {
