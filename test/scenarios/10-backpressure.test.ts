@@ -1,0 +1,59 @@
+// Goal: scenario 10 catches a research agent whose fan-out has no bound — the budget stops the
+// runaway early and names the call graph that spent it — and passes one that bounds depth, fan-out,
+// its queue and its model calls. Method: the naive agent is checked from five base seeds (200 runs
+// each) and every shrunk counterexample must be a budget stop; the hardened agent must keep every
+// property over 500 runs; both must replay to the same trace from the same seed.
+import { describe, expect, it } from 'vitest';
+import { runCase, type RunCase } from '../../harness/index.ts';
+import { hardened, naive } from '../../scenarios/10-backpressure/agents.ts';
+import { scenario } from '../../scenarios/10-backpressure/scenario.ts';
+import { hardenedPasses, naiveFails } from './expectations.ts';
+
+const agents = { naive, hardened };
+const queueDepth = (trace: readonly { type: string; name?: string; data?: { depth?: unknown } }[]) =>
+  Math.max(0, ...trace.filter((e) => e.type === 'mark' && e.name === 'queue.depth').map((e) => Number(e.data?.depth)));
+
+describe('10-backpressure', () => {
+  it('stops the naive runaway at the budget, with its call graph, shrunk to one fault', async () => {
+    const found = await naiveFails(scenario, { seeds: [1, 2, 3, 4, 5], runs: 200, maxPlan: 1 });
+    console.log(`10-backpressure naive: first failures at runs ${found.firstFailures.join(', ')}; median ${found.median}; largest shrunk plan ${found.largestPlan} rule(s)`);
+    for (const report of found.reports) {
+      const result = report.counterexample?.result;
+      expect(result?.outcome, report.message).toBe('budget');
+      // Stopped after 31 model calls, and the message is the call graph of who spent them.
+      expect(result?.spend.calls).toBe(31);
+      expect(result?.message).toMatch(/LLM calls reached 31, over limits\.budget\.llmCalls \(30\), on a call by \w+(#\d+)?\. Spend by actor:\nmain: \$[\d.]+ in 31 LLM calls\n {2}researcher ×2: /);
+      expect(report.message).toContain('Minimal fault plan (1 rule)');
+    }
+    const graphs = found.reports.map((r) => r.counterexample?.result.message ?? '');
+    // The eager model snapshot shows as planners spawning planners; empty searches as researchers rephrasing.
+    expect(graphs.some((g) => /\n {2}planner ×3: .*\n {4}planner ×9: /.test(g) || /researcher ×2: \$[\d.]+ in (2\d) LLM calls/.test(g))).toBe(true);
+  });
+
+  it('keeps the hardened agent within its bounds under every fault at once', async () => {
+    const c: RunCase = { runSeed: 7, plan: scenario.faults ?? [], schedule: { kind: 'fifo' } };
+    const { result, verdicts } = await runCase(scenario, agents.hardened, c);
+    expect(result.outcome, result.message).toBe('ok');
+    expect(verdicts.filter((v) => !v.ok)).toEqual([]);
+    expect(result.spend.calls).toBeLessThanOrEqual(15);
+    expect(result.actors.length).toBe(6);
+    expect(queueDepth(result.trace)).toBeLessThanOrEqual(4);
+    expect(result.value).toMatch(/^Research brief: .* Partial: \d+ of \d+ queries found no sources within the research budget\.$/);
+  });
+
+  it('passes the hardened agent over 500 runs', async () => {
+    const started = performance.now();
+    const report = await hardenedPasses(scenario, 500);
+    console.log(`10-backpressure hardened: ${report.runs} runs in ${Math.round(performance.now() - started)} ms`);
+  });
+
+  it('replays the same trace from the same seed, for both agents', async () => {
+    const c: RunCase = { runSeed: 42, plan: scenario.faults ?? [], schedule: { kind: 'fifo' } };
+    for (const agent of [agents.naive, agents.hardened]) {
+      const first = await runCase(scenario, agent, c);
+      const second = await runCase(scenario, agent, c);
+      expect(second.result.traceHash).toBe(first.result.traceHash);
+      expect(second.result.outcome).toBe(first.result.outcome);
+    }
+  });
+});
