@@ -24,7 +24,7 @@ interface ArmedRule {
   readonly rule: FaultRule;
   readonly target: (name: string) => boolean;
   readonly actor: ((name: string) => boolean) | undefined;
-  readonly stream: RandomStream;
+  readonly streamName: string;
   seen: number;
   hits: number;
 }
@@ -44,7 +44,7 @@ export class FaultInjector {
       rule,
       target: glob(rule.target),
       actor: rule.when?.actor === undefined ? undefined : glob(rule.when.actor),
-      stream: kernel.rng.stream(`fault:${ids[i]}`),
+      streamName: `fault:${ids[i]}`,
       seen: 0,
       hits: 0,
     }));
@@ -71,7 +71,7 @@ export class FaultInjector {
       if (armed.actor !== undefined && !armed.actor(actor)) continue;
       const call = armed.seen++;
       if (!selects(rule, call, now, armed.hits)) continue;
-      if (rule.when?.probability !== undefined && !armed.stream.bool(rule.when.probability)) continue;
+      if (rule.when?.probability !== undefined && !this.kernel.rng.stream(armed.streamName).bool(rule.when.probability)) continue;
       armed.hits++;
       hits.push({ id: armed.id, kind: rule.kind, rule, params: rule.params, call } as Hit);
       this.kernel.trace.record({ type: 'mark', name: 'fault', actor, span, data: { rule: armed.id, kind: rule.kind, target, call } });

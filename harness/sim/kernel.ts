@@ -100,7 +100,7 @@ export class Kernel {
     this.startTime = config.startTime;
     this.wallClock = config.wallClock;
     this.strategyOptions = config.strategy;
-    this.strategy = createStrategy(config.strategy, config.rng.stream('schedule'));
+    this.strategy = createStrategy(config.strategy, () => config.rng.stream('schedule'));
     this.trace = new TraceRecorder(() => this.now());
   }
 

@@ -35,12 +35,15 @@ export interface Strategy {
   pick(ready: readonly Candidate[]): number;
 }
 
-export function createStrategy(options: StrategyOptions, stream: RandomStream): Strategy {
+/** `stream` is called only by strategies that draw (random, PCT), so first-in-first-out costs nothing. */
+export function createStrategy(options: StrategyOptions, streamOf: () => RandomStream): Strategy {
   switch (options.kind) {
     case 'fifo':
       return { pick: () => 0 };
-    case 'random':
+    case 'random': {
+      const stream = streamOf();
       return { pick: (ready) => stream.int(0, ready.length - 1) };
+    }
     case 'replay': {
       let i = 0;
       return {
@@ -52,7 +55,7 @@ export function createStrategy(options: StrategyOptions, stream: RandomStream): 
       };
     }
     case 'pct':
-      return new Pct(options.depth, options.steps ?? 64, stream);
+      return new Pct(options.depth, options.steps ?? 64, streamOf());
   }
 }
 

@@ -7,6 +7,7 @@ import type { Actor } from '../sim/actors.ts';
 import { FaultlineError } from '../sim/errors.ts';
 import type { Kernel } from '../sim/kernel.ts';
 import { sampleLatency } from '../sim/latency.ts';
+import type { RandomStream } from '../sim/rng.ts';
 import { corrupt, seededFaker } from '../faults/corrupt.ts';
 import { type FaultInjector, firstOf, type Hit } from '../faults/injector.ts';
 import { type FaultKind, kindsByLayer } from '../faults/plan.ts';
@@ -56,7 +57,6 @@ const CALL_KINDS = (kindsByLayer.tool as FaultKind[]).filter((k) => !STATE_KINDS
 /** The tools of one run, as the world serves them. */
 export class ToolBox {
   private readonly byName: ReadonlyMap<string, Tool>;
-  private readonly faultStream;
 
   constructor(
     private readonly kernel: Kernel,
@@ -64,7 +64,10 @@ export class ToolBox {
     tools: readonly Tool[],
   ) {
     this.byName = new Map(tools.map((t) => [t.name, t]));
-    this.faultStream = kernel.rng.stream('tools:faults');
+  }
+
+  private get faultStream(): RandomStream {
+    return this.kernel.rng.stream('tools:faults');
   }
 
   /** State faults already marked in the trace as seen by a listing (each once per run). */

@@ -68,9 +68,6 @@ const LLM_KINDS = kindsByLayer.llm as FaultKind[];
 
 export class LlmService {
   private readonly calls = new Map<string, number>();
-  private readonly ids: RandomStream;
-  private readonly timingStream: RandomStream;
-  private readonly corruptStream: RandomStream;
 
   constructor(
     readonly kernel: Kernel,
@@ -80,9 +77,19 @@ export class LlmService {
     private readonly prices: PriceTable,
     private readonly timing: GenerationTiming,
   ) {
-    this.ids = kernel.rng.stream('llm:ids');
-    this.timingStream = kernel.rng.stream('llm:timing');
-    this.corruptStream = kernel.rng.stream('llm:corrupt');
+  }
+
+  // Streams are made on first use: seeding one costs microseconds, and most runs need few of them.
+  private get ids(): RandomStream {
+    return this.kernel.rng.stream('llm:ids');
+  }
+
+  private get timingStream(): RandomStream {
+    return this.kernel.rng.stream('llm:timing');
+  }
+
+  private get corruptStream(): RandomStream {
+    return this.kernel.rng.stream('llm:corrupt');
   }
 
   /** A deterministic id: 24 base-36 characters from the run's `llm:ids` stream. */
