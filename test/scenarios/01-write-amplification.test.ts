@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { type FaultRuleInput, runCase } from '../../harness/index.ts';
 import { scenario } from '../../scenarios/01-write-amplification/scenario.ts';
-import { hardenedPasses, naiveFails } from './expectations.ts';
+import { itCatchesTheNaiveAgent, itPassesTheHardenedAgent } from './expectations.ts';
 
 const naive = scenario.agents?.naive as typeof scenario.agent;
 const hardened = scenario.agents?.hardened as typeof scenario.agent;
@@ -14,22 +14,9 @@ const run = (agent: typeof scenario.agent, plan: readonly FaultRuleInput[], runS
 const failed = (r: Awaited<ReturnType<typeof run>>) => r.verdicts.filter((v) => !v.ok).map((v) => `${v.property}: ${v.message}`);
 
 describe('01-write-amplification', () => {
-  it('catches the naive writer from every base seed, with a small plan', async ({ annotate }) => {
-    const findings = await naiveFails(scenario, { seeds: [1, 2, 3, 4, 5], runs: 200 });
-    const plans = findings.reports.map((r) => r.counterexample?.case.plan.map((rule) => `${rule.kind}@${rule.target}`).join(' + '));
-    const line = `01 naive: first failures at runs ${findings.firstFailures.join(', ')} (median ${findings.median}); shrunk plans: ${plans.join(' | ')}`;
-    console.log(line);
-    await annotate(line);
-    expect(findings.largestPlan).toBe(1);
-  });
+  itCatchesTheNaiveAgent(scenario, 'catches the naive writer from every base seed, with a small plan');
 
-  it('passes the outbox writer for 500 runs', async ({ annotate }) => {
-    const started = performance.now();
-    const report = await hardenedPasses(scenario, 500);
-    const line = `01 hardened: ${report.runs} runs passed in ${Math.round(performance.now() - started)} ms`;
-    console.log(line);
-    await annotate(line);
-  });
+  itPassesTheHardenedAgent(scenario, 'passes the outbox writer for 500 runs');
 
   it('keeps every property on the happy path, with either writer', async () => {
     for (const agent of [naive, hardened]) {

@@ -8,7 +8,7 @@ import { type FaultRuleInput, runCase } from '../../harness/index.ts';
 import { invoicesFor } from '../../scenarios/02-silent-async-failures/billing.ts';
 import { scenario } from '../../scenarios/02-silent-async-failures/scenario.ts';
 import type { StatementResult } from '../../scenarios/02-silent-async-failures/statementJob.ts';
-import { hardenedPasses, naiveFails } from './expectations.ts';
+import { itCatchesTheNaiveAgent, itPassesTheHardenedAgent } from './expectations.ts';
 
 const naive = scenario.agents?.naive as typeof scenario.agent;
 const hardened = scenario.agents?.hardened as typeof scenario.agent;
@@ -17,22 +17,9 @@ const failed = (r: Awaited<ReturnType<typeof run>>) => r.verdicts.filter((v) => 
 const valueOf = (r: Awaited<ReturnType<typeof run>>) => r.result.value as StatementResult;
 
 describe('02-silent-async-failures', () => {
-  it('catches the naive job from every base seed, with a small plan', async ({ annotate }) => {
-    const findings = await naiveFails(scenario, { seeds: [1, 2, 3, 4, 5], runs: 200 });
-    const plans = findings.reports.map((r) => r.counterexample?.case.plan.map((rule) => `${rule.kind}@${rule.target}`).join(' + '));
-    const line = `02 naive: first failures at runs ${findings.firstFailures.join(', ')} (median ${findings.median}); shrunk plans: ${plans.join(' | ')}`;
-    console.log(line);
-    await annotate(line);
-    expect(findings.largestPlan).toBe(1);
-  });
+  itCatchesTheNaiveAgent(scenario, 'catches the naive job from every base seed, with a small plan');
 
-  it('passes the verifying job for 500 runs', async ({ annotate }) => {
-    const started = performance.now();
-    const report = await hardenedPasses(scenario, 500);
-    const line = `02 hardened: ${report.runs} runs passed in ${Math.round(performance.now() - started)} ms`;
-    console.log(line);
-    await annotate(line);
-  });
+  itPassesTheHardenedAgent(scenario, 'passes the verifying job for 500 runs');
 
   it('reports the true statement on the happy path, with either job', async () => {
     for (const agent of [naive, hardened]) {

@@ -9,7 +9,7 @@ import { type FaultRuleInput, type RunResult, simulate } from '../../harness/ind
 import { hardened, type Incident, naive, type TriageResult } from '../../scenarios/03-deployment-skew/agents.ts';
 import { scenario } from '../../scenarios/03-deployment-skew/scenario.ts';
 import { NEXT } from '../../scenarios/03-deployment-skew/triageModels.ts';
-import { hardenedPasses, naiveFails } from './expectations.ts';
+import { itCatchesTheNaiveAgent, itPassesTheHardenedAgent } from './expectations.ts';
 
 const OUTAGE: Incident = { service: 'checkout', impact: 'outage', report: 'checkout: every request fails. Impact: outage.' };
 
@@ -23,22 +23,9 @@ const skew = (when?: { calls: number[] }) => [{ target: 'llm:gpt-4o', kind: 'ver
 const drift = [{ target: 'mcp:tickets', kind: 'schema-drift', params: { tool: 'create_ticket', field: 'priority', to: 'urgency' } }] as const;
 
 describe('03-deployment-skew', () => {
-  it('catches the naive agent from every base seed, with a small plan', async ({ annotate }) => {
-    const findings = await naiveFails(scenario, { seeds: [1, 2, 3, 4, 5], runs: 200 });
-    const plans = findings.reports.map((r) => r.counterexample?.case.plan.map((rule) => `${rule.kind}@${rule.target}${rule.when?.afterMs === undefined ? '' : ` after ${rule.when.afterMs}ms`}`).join(' + '));
-    const line = `03 naive: first failures at runs ${findings.firstFailures.join(', ')} (median ${findings.median}); shrunk plans: ${plans.join(' | ')}`;
-    console.log(line);
-    await annotate(line);
-    expect(findings.largestPlan).toBe(1);
-  });
+  itCatchesTheNaiveAgent(scenario, 'catches the naive agent from every base seed, with a small plan');
 
-  it('passes the pinned, validating agent for 500 runs', async ({ annotate }) => {
-    const started = performance.now();
-    const report = await hardenedPasses(scenario, 500);
-    const line = `03 hardened: ${report.runs} runs passed in ${Math.round(performance.now() - started)} ms`;
-    console.log(line);
-    await annotate(line);
-  });
+  itPassesTheHardenedAgent(scenario, 'passes the pinned, validating agent for 500 runs');
 
   it('files an outage as urgent on the happy path, with either agent', async () => {
     for (const agent of [naive, hardened]) {

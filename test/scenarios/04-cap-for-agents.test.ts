@@ -5,25 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import { runCase } from '../../harness/index.ts';
 import { scenario } from '../../scenarios/04-cap-for-agents/scenario.ts';
-import { hardenedPasses, naiveFails } from './expectations.ts';
+import { itCatchesTheNaiveAgent, itPassesTheHardenedAgent } from './expectations.ts';
 
 describe('04-cap-for-agents', () => {
-  it('catches the naive agent from every base seed, with a one-rule plan', async ({ annotate }) => {
-    const findings = await naiveFails(scenario, { seeds: [1, 2, 3, 4, 5], runs: 200 });
-    const plans = findings.reports.map((r) => r.counterexample?.case.plan.map((rule) => `${rule.kind}@${rule.target}`).join(' + '));
-    const line = `naive: first failures ${findings.firstFailures.join(', ')} (median ${findings.median}); shrunk plans: ${plans.join(' | ')}`;
-    console.log(line);
-    await annotate(line);
-    expect(findings.largestPlan).toBe(1);
-  });
+  itCatchesTheNaiveAgent(scenario, 'catches the naive agent from every base seed, with a one-rule plan');
 
-  it('passes the hardened agent for 500 runs', async ({ annotate }) => {
-    const started = performance.now();
-    const report = await hardenedPasses(scenario, 500);
-    const line = `hardened: ${report.runs} runs passed in ${Math.round(performance.now() - started)} ms`;
-    console.log(line);
-    await annotate(line);
-  });
+  itPassesTheHardenedAgent(scenario, 'passes the hardened agent for 500 runs');
 
   it('gives the same trace for the same seed, for each agent', async () => {
     const plan = scenario.faults ?? [];

@@ -9,7 +9,7 @@ import { type FaultRuleInput, runCase } from '../../harness/index.ts';
 import { factsOf } from '../../scenarios/05-context-corruption/accounts.ts';
 import type { BriefResult } from '../../scenarios/05-context-corruption/agents.ts';
 import { scenario } from '../../scenarios/05-context-corruption/scenario.ts';
-import { hardenedPasses, naiveFails } from './expectations.ts';
+import { itCatchesTheNaiveAgent, itPassesTheHardenedAgent } from './expectations.ts';
 
 const naive = scenario.agents?.naive as typeof scenario.agent;
 const hardened = scenario.agents?.hardened as typeof scenario.agent;
@@ -18,22 +18,9 @@ const failed = (r: Awaited<ReturnType<typeof run>>) => r.verdicts.filter((v) => 
 const taints = (r: Awaited<ReturnType<typeof run>>) => r.result.trace.filter((e) => e.type === 'mark' && e.name === 'taint');
 
 describe('05-context-corruption', () => {
-  it('catches the naive agent from every base seed, with a small plan', async ({ annotate }) => {
-    const findings = await naiveFails(scenario, { seeds: [1, 2, 3, 4, 5], runs: 200 });
-    const plans = findings.reports.map((r) => r.counterexample?.case.plan.map((rule) => `${rule.kind}@${rule.target}`).join(' + '));
-    const line = `05 naive: first failures at runs ${findings.firstFailures.join(', ')} (median ${findings.median}); shrunk plans: ${plans.join(' | ')}`;
-    console.log(line);
-    await annotate(line);
-    expect(findings.largestPlan).toBe(1);
-  });
+  itCatchesTheNaiveAgent(scenario, 'catches the naive agent from every base seed, with a small plan');
 
-  it('passes the corroborating agent for 500 runs', async ({ annotate }) => {
-    const started = performance.now();
-    const report = await hardenedPasses(scenario, 500);
-    const line = `05 hardened: ${report.runs} runs passed in ${Math.round(performance.now() - started)} ms`;
-    console.log(line);
-    await annotate(line);
-  });
+  itPassesTheHardenedAgent(scenario, 'passes the corroborating agent for 500 runs');
 
   it('writes the same brief from the true facts on the happy path, with either agent', async () => {
     for (const agent of [naive, hardened]) {

@@ -1,7 +1,8 @@
 // The shared assertion of the built-in scenario tests: the naive agent fails the scenario within a
 // bounded number of runs (the median over several base seeds is recorded) and shrinks to a small
 // plan, and the hardened agent passes 500 runs.
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
+import { wallClockMs } from '../../harness/sim/runGlobals.ts';
 import { checkScenario, type CheckReport } from '../../harness/index.ts';
 import type { ScenarioDefinition } from '../../harness/scenario/defineScenario.ts';
 
@@ -37,4 +38,27 @@ export async function hardenedPasses<I, O>(scenario: ScenarioDefinition<I, O>, r
   const report = await checkScenario(scenario, { runs, agent, agentLabel: 'hardened' });
   expect(report.ok, report.message).toBe(true);
   return report;
+}
+
+/** Registers the standard test: the naive agent is caught from five base seeds with a one-rule plan; logs the numbers. */
+export function itCatchesTheNaiveAgent<I, O>(scenario: ScenarioDefinition<I, O>, title = 'catches the naive agent from every base seed, with a one-rule plan'): void {
+  it(title, async ({ annotate }) => {
+    const findings = await naiveFails(scenario, { seeds: [1, 2, 3, 4, 5], runs: 200 });
+    const plans = findings.reports.map((r) => r.counterexample?.case.plan.map((rule) => `${rule.kind}@${rule.target}`).join(' + '));
+    const line = `${scenario.name} naive: first failures at runs ${findings.firstFailures.join(', ')} (median ${findings.median}); shrunk plans: ${plans.join(' | ')}`;
+    console.log(line);
+    await annotate(line);
+    expect(findings.largestPlan).toBe(1);
+  });
+}
+
+/** Registers the standard test: the hardened agent passes 500 runs; logs how long they took. */
+export function itPassesTheHardenedAgent<I, O>(scenario: ScenarioDefinition<I, O>, title = 'passes the hardened agent for 500 runs'): void {
+  it(title, async ({ annotate }) => {
+    const started = wallClockMs();
+    const report = await hardenedPasses(scenario, 500);
+    const line = `${scenario.name} hardened: ${report.runs} runs passed in ${Math.round(wallClockMs() - started)} ms`;
+    console.log(line);
+    await annotate(line);
+  });
 }
