@@ -146,7 +146,8 @@ export async function checkScenario<I, O>(scenario: Scenario<I, O>, options: Che
  * (first ready event) while the failure persists. What is left are the turns the failure needs.
  */
 async function minimiseSchedule<I, O>(scenario: Scenario<I, O>, agent: Scenario<I, O>['agent'], c: RunCase, determinism: boolean): Promise<Counterexample> {
-  const original = await runChecked(scenario, agent, c, determinism);
+  const rerun = await runChecked(scenario, agent, c, determinism);
+  const original = rerun.verdicts.some((v) => !v.ok) ? rerun : notReproduced(rerun);
   const failing = new Set(original.verdicts.filter((v) => !v.ok).map((v) => v.property));
   if (c.schedule.kind === 'fifo' || c.schedule.kind === 'replay' || failing.has('deterministic')) return toCounterexample(c, original);
   let best = original;
@@ -184,6 +185,22 @@ async function minimiseSchedule<I, O>(scenario: Scenario<I, O>, agent: Scenario<
   while (choices.length > 0 && choices[choices.length - 1] === '') choices.pop();
   if (best === original) return toCounterexample(c, original);
   return toCounterexample({ ...c, schedule: { kind: 'replay', choices } }, best);
+}
+
+/**
+ * The shrunk case passed when run once more: the same case gave two different results, so something
+ * outside the world reached the agent. That is the failure to report.
+ */
+function notReproduced<T extends { verdicts: PropertyVerdict[] }>(run: T): T {
+  const verdict: PropertyVerdict = {
+    property: 'deterministic',
+    ok: false,
+    message:
+      'The failing case passed when it was run again: the same seed, plan and schedule gave two different results, so ' +
+      'something outside the world (real time, real randomness, state kept between runs) reached the agent. ' +
+      'Run with determinism checking (FAULTLINE_CHECK_DETERMINISM=1) to see where the traces diverge.',
+  };
+  return { ...run, verdicts: [...run.verdicts, verdict] };
 }
 
 function toCounterexample(c: RunCase, run: { result: RunResult; input: unknown; verdicts: PropertyVerdict[] }): Counterexample {

@@ -77,7 +77,7 @@ describe('the determinism check', () => {
   it('catches an agent that reads real time outside the world, and says where the traces diverged', async () => {
     // process.uptime() is not faked: it reads real time, so the jitter differs between two runs.
     const leaky = async (world: World) => {
-      const jitter = Math.floor((process.uptime() * 1e6) % 50);
+      const jitter = Math.floor((process.uptime() * 1e6) % 1_000);
       await world.sleep(10 + jitter);
       return 'done';
     };
@@ -85,7 +85,9 @@ describe('the determinism check', () => {
     const report = await checkScenario(scenario, { runs: 5, determinism: true });
     expect(report.ok).toBe(false);
     expect(report.counterexample?.failed[0]?.property).toBe('deterministic');
-    expect(report.counterexample?.failed[0]?.message).toMatch(/^Two runs of the same case diverged at trace event #\d+ \(t=\d+ms\): the first run had/);
+    // Usually the two runs of the shrunk case diverge again; rarely (1 in 1,000 here) the leak happens
+    // to agree twice, and the report says the failing case did not reproduce — the same diagnosis.
+    expect(report.counterexample?.failed[0]?.message).toMatch(/^Two runs of the same case diverged at trace event #\d+ \(t=\d+ms\): the first run had|^The failing case passed when it was run again/);
     const honest = await checkScenario({ ...scenario, agent: async (w: World) => (await w.sleep(10), 'done') }, { runs: 20, determinism: true });
     expect(honest).toHold();
   });
