@@ -87,7 +87,7 @@ program
   .description('List the built-in scenarios, their failure modes and sample agents.')
   .action(async () => {
     for (const { ref, scenario } of await allBuiltIns()) {
-      const agents = Object.entries(scenario.expectations ?? {}).map(([a, e]) => `${a} (${e}s)`).join(', ');
+      const agents = Object.entries(scenario.expectations ?? {}).map(([a, e]) => `${a} (expected to ${e})`).join(', ');
       console.log(`${ref.padEnd(28)} ${scenario.failureMode ?? ''}\n${' '.repeat(29)}${scenario.description ?? ''}\n${' '.repeat(29)}agents: ${agents}`);
     }
   });
