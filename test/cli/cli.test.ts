@@ -31,6 +31,15 @@ describe('faultline', () => {
     }
   });
 
+  it('lists the twelve built-in scenarios with their sample agents', () => {
+    const list = faultline('list');
+    expect(list.status, list.stderr).toBe(0);
+    const ids = [...list.stdout.matchAll(/^(\d\d-[a-z-]+)\s/gm)].map((m) => m[1]);
+    expect(ids).toHaveLength(12);
+    expect(ids[0]).toBe('01-write-amplification');
+    expect(list.stdout.match(/agents: naive \(expected to fail\), hardened \(expected to pass\)/g)).toHaveLength(12);
+  });
+
   it('runs a scenario file, writes reports, and replays a report to the same trace hash', () => {
     const run = faultline('run', 'scenarios/examples/weather-tool-down.yaml', '--out', out, '--no-progress');
     expect(run.status, run.stderr).toBe(0);
