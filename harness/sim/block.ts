@@ -2,11 +2,10 @@
 // blocked actor has a wait with holders (the actors that can end it), which is an edge in the
 // wait-for graph; a new edge that closes a cycle of waits without timeouts ends the run as a
 // deadlock at once, naming the cycle, even while unrelated timers are still pending.
-import type { Actor, Wait } from './actors.ts';
+import type { Actor } from './actors.ts';
 import { FaultlineError } from './errors.ts';
 import type { Kernel, KernelEvent } from './kernel.ts';
 import type { SpanKind, TraceData } from './trace.ts';
-import { findCycle } from './waitGraph.ts';
 
 export interface BlockSpec {
   readonly kind: SpanKind;
@@ -43,29 +42,21 @@ export function isWaitTimeoutError(error: unknown): error is WaitTimeoutError {
 
 export function block<T>(kernel: Kernel, actor: Actor, spec: BlockSpec): Blocked<T> {
   kernel.assertLive(actor, spec.what);
-  const span = kernel.trace.open({ parent: actor.span, actor: actor.name, kind: spec.kind, target: spec.target, data: spec.data });
   let done = false;
   const holders = spec.holders;
-  const wait: Wait = {
-    what: spec.what,
-    since: kernel.now(),
-    span,
+  const wait = kernel.beginWait(actor, {
+    ...spec,
     // Once woken, the wait is as good as over (its wake-up is only waiting for its turn): it is no
     // longer an edge of the wait-for graph, or a message already sent would look like a deadlock.
     ...(holders === undefined ? {} : { holders: () => (done ? [] : holders()) }),
     timesOut: spec.timeoutMs !== undefined,
-  };
-  actor.waits.add(wait);
+  });
   let timer: KernelEvent | undefined;
   let settle!: { resolve: (v: T) => void; reject: (e: unknown) => void };
   const promise = new Promise<T>((resolve, reject) => {
     settle = { resolve, reject };
   });
-  const end = (outcome: 'ok' | 'timeout'): void => {
-    actor.waits.delete(wait);
-    actor.last = { what: spec.what, endedAt: kernel.now() };
-    kernel.trace.close(span, outcome);
-  };
+  const end = (outcome: 'ok' | 'timeout'): void => kernel.endWait(actor, wait, outcome);
   if (spec.timeoutMs !== undefined) {
     const timeoutMs = spec.timeoutMs;
     timer = kernel.schedule(timeoutMs, actor, () => {
@@ -92,9 +83,4 @@ export function block<T>(kernel: Kernel, actor: Actor, spec: BlockSpec): Blocked
       });
     },
   };
-}
-
-/** The deadlock cycle through `actor`, if its waits close one. */
-export function cycleThrough(actor: Actor) {
-  return findCycle(actor);
 }

@@ -13,7 +13,7 @@ import type { Rng } from './rng.ts';
 import { createStrategy, type Strategy, type StrategyOptions } from './strategy.ts';
 import { type DeadlockCycle, findCycle } from './waitGraph.ts';
 import type { RunGlobals } from './runGlobals.ts';
-import { type SpanKind, type TraceData, TraceRecorder } from './trace.ts';
+import { type SpanKind, type SpanOutcome, type TraceData, TraceRecorder } from './trace.ts';
 
 /** Something the harness noticed that is not the agent's doing: a missing handler, a real network call. */
 export interface Problem {
@@ -194,6 +194,32 @@ export class Kernel {
   }
 
   /**
+   * Opens the span of a world call and registers `actor` as waiting on it, so that a stuck run can
+   * say what each actor waits on. Every kind of wait (calls, sleeps, locks, MCP requests) starts here.
+   */
+  beginWait(actor: Actor, start: { kind: SpanKind; target: string; what: string; data?: TraceData | undefined; holders?: Wait['holders']; timesOut?: boolean }): Wait {
+    const span = this.trace.open({ parent: actor.span, actor: actor.name, kind: start.kind, target: start.target, data: start.data });
+    const wait: Wait = {
+      what: start.what,
+      since: this.now(),
+      span,
+      ...(start.holders === undefined ? {} : { holders: start.holders }),
+      ...(start.timesOut === undefined ? {} : { timesOut: start.timesOut }),
+    };
+    actor.waits.add(wait);
+    return wait;
+  }
+
+  /** Ends a wait: the actor no longer waits on it, it is the actor's last call, and its span closes. */
+  endWait(actor: Actor, wait: Wait, outcome: SpanOutcome, data?: TraceData): void {
+    actor.waits.delete(wait);
+    // After the run, finish() has closed every span; nothing more goes into the trace.
+    if (this.ended) return;
+    actor.last = { what: wait.what, endedAt: this.now() };
+    this.trace.close(wait.span, outcome, data);
+  }
+
+  /**
    * A yield point: the single path of every world call. The request half is delivered after
    * `timing.requestMs`, then `serve` runs (it may itself wait in virtual time), then the response
    * half is delivered after `timing.responseMs` and the caller sees the result.
@@ -202,9 +228,8 @@ export class Kernel {
     const { actor, signal } = spec;
     this.assertLive(actor, spec.what);
     if (signal?.aborted) return Promise.reject(signal.reason);
-    const span = this.trace.open({ parent: actor.span, actor: actor.name, kind: spec.kind, target: spec.target, data: spec.data });
-    const wait: Wait = { what: spec.what, since: this.now(), span };
-    actor.waits.add(wait);
+    const wait = this.beginWait(actor, spec);
+    const span = wait.span;
 
     return new Promise<T>((resolve, reject) => {
       let pending: KernelEvent | undefined;
@@ -213,9 +238,7 @@ export class Kernel {
         if (done) return;
         done = true;
         signal?.removeEventListener('abort', onAbort);
-        actor.waits.delete(wait);
-        actor.last = { what: spec.what, endedAt: this.now() };
-        this.trace.close(span, outcome, data);
+        this.endWait(actor, wait, outcome, data);
         settle();
       };
       const onAbort = (): void => {
@@ -267,15 +290,11 @@ export class Kernel {
     const what = `sleep ${ms}ms`;
     this.assertLive(actor, 'world.sleep');
     if (signal?.aborted) return Promise.reject(signal.reason);
-    const span = this.trace.open({ parent: actor.span, actor: actor.name, kind: 'sleep', target: 'sleep', data: { ms } });
-    const wait: Wait = { what, since: this.now(), span };
-    actor.waits.add(wait);
+    const wait = this.beginWait(actor, { kind: 'sleep', target: 'sleep', what, data: { ms } });
     return new Promise<void>((resolve, reject) => {
       const end = (outcome: 'ok' | 'aborted'): void => {
         signal?.removeEventListener('abort', onAbort);
-        actor.waits.delete(wait);
-        actor.last = { what, endedAt: this.now() };
-        this.trace.close(span, outcome);
+        this.endWait(actor, wait, outcome);
       };
       const onAbort = (): void => {
         this.cancel(event);

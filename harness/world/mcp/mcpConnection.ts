@@ -107,9 +107,13 @@ export class McpConnection implements Transport {
     const { kernel, actor, injector, faultStream } = this.config;
     const method = request.method;
     const tool = method === 'tools/call' ? String(request.params?.name) : undefined;
-    const span = kernel.trace.open({ parent: actor.span, actor: actor.name, kind: 'mcp', target: this.target, data: tool === undefined ? { method } : { method, tool } });
-    const wait: Wait = { what: `mcp ${this.config.server} ${method}${tool === undefined ? '' : ` ${tool}`}`, since: kernel.now(), span };
-    actor.waits.add(wait);
+    const wait = kernel.beginWait(actor, {
+      kind: 'mcp',
+      target: this.target,
+      what: `mcp ${this.config.server} ${method}${tool === undefined ? '' : ` ${tool}`}`,
+      data: tool === undefined ? { method } : { method, tool },
+    });
+    const span = wait.span;
     const fate = decideFate({ injector, target: this.target, actor: actor.name, method, span, stream: faultStream });
     const flight: InFlight = { span, wait, fate, tool, fault: undefined };
     this.inFlight.set(request.id, flight);
@@ -200,11 +204,7 @@ export class McpConnection implements Transport {
   }
 
   private finish(flight: InFlight, outcome: SpanOutcome, data?: TraceData): void {
-    const { kernel, actor } = this.config;
-    actor.waits.delete(flight.wait);
-    if (kernel.ended) return;
-    actor.last = { what: flight.wait.what, endedAt: kernel.now() };
-    kernel.trace.close(flight.span, outcome, data);
+    this.config.kernel.endWait(this.config.actor, flight.wait, outcome, data);
   }
 
   /**
