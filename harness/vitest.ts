@@ -11,27 +11,15 @@
 //                                    this splits the runs inside each file)
 import path from 'node:path';
 import { expect, test } from 'vitest';
-import { type CheckOptions, type CheckReport, checkScenario, seedFromName } from './check/checkScenario.ts';
+import { type CheckOptions, type CheckReport, checkScenario } from './check/checkScenario.ts';
+export { shardFromEnv } from './check/checkScenario.ts';
 import type { Property } from './check/properties/property.ts';
 import type { Scenario } from './check/scenario.ts';
 import type { Outcome, RunResult } from './options.ts';
-import { FaultlineError } from './sim/errors.ts';
 
 export interface ChaosTestOptions<I, O> extends CheckOptions<I, O> {
   /** The test's timeout in real milliseconds (default 300 000). */
   readonly timeout?: number;
-}
-
-/** `{ index, count }` from FAULTLINE_SHARD=i/n (1-based i), or undefined when unset. */
-export function shardFromEnv(raw = process.env.FAULTLINE_SHARD): { index: number; count: number } | undefined {
-  if (raw === undefined || raw.trim() === '') return undefined;
-  const m = /^(\d+)\/(\d+)$/.exec(raw.trim());
-  const index = Number(m?.[1]);
-  const count = Number(m?.[2]);
-  if (m === null || index < 1 || count < 1 || index > count) {
-    throw new FaultlineError('INVALID_OPTIONS', { what: `FAULTLINE_SHARD must look like 2/5 (the 2nd of 5 shards), got ${JSON.stringify(raw)}` });
-  }
-  return { index, count };
 }
 
 /** A shell-safe single-quoted string. */
@@ -63,15 +51,8 @@ export function chaosTest<I, O>(name: string, scenario: Scenario<I, O>, options:
     async ({ task }) => {
       const file = path.relative(process.cwd(), task.file.filepath);
       const fullName = testPath(task);
-      // A replay (FAULTLINE_SEED set) runs the reported case itself, whatever the shard.
-      const shard = process.env.FAULTLINE_SEED === undefined ? shardFromEnv() : undefined;
-      const runs = options.runs ?? (process.env.FAULTLINE_RUNS === undefined ? 100 : Number(process.env.FAULTLINE_RUNS));
-      const sharded: CheckOptions<I, O> =
-        shard === undefined
-          ? options
-          : { ...options, runs: Math.ceil(runs / shard.count), seed: (options.seed ?? seedFromName(scenario.name)) + shard.index - 1 };
       const report = await checkScenario(scenario, {
-        ...sharded,
+        ...options,
         replayCommand: (seed, at) => `FAULTLINE_SEED=${seed} FAULTLINE_PATH=${at} npx vitest run ${file} -t ${quote(namePattern(fullName))}`,
       });
       if (!report.ok) throw new ChaosFailure(report);

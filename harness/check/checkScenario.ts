@@ -4,6 +4,7 @@
 // that still fails, the interleaving is shrunk towards first-in-first-out, and the report carries
 // the one command that replays it.
 import fc from 'fast-check';
+import { FaultlineError } from '../sim/errors.ts';
 import { simulate } from '../simulate.ts';
 import type { RunResult } from '../options.ts';
 import { type RunCase, runCaseArbitrary } from './arbitraries.ts';
@@ -28,6 +29,11 @@ export interface CheckOptions<I = unknown, O = unknown> {
   readonly determinism?: boolean;
   /** The shell command that reruns this check with a seed and a path, for the failure message. */
   readonly replayCommand?: (seed: number, path: string) => string;
+  /**
+   * Run only this slice of the runs (default: FAULTLINE_SHARD=i/n): shard i of n makes runs/n runs
+   * from its own seed, so n CI machines share one check. A replay (a path) ignores it.
+   */
+  readonly shard?: { readonly index: number; readonly count: number };
   /** Called after each run (progress displays). */
   readonly onRun?: (run: number, failed: boolean) => void;
 }
@@ -73,6 +79,18 @@ function envNumber(name: string): number | undefined {
   return n;
 }
 
+/** `{ index, count }` from FAULTLINE_SHARD=i/n (1-based i), or undefined when unset. */
+export function shardFromEnv(raw = process.env.FAULTLINE_SHARD): { index: number; count: number } | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(raw.trim());
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (m === null || index < 1 || count < 1 || index > count) {
+    throw new FaultlineError('INVALID_OPTIONS', { what: `FAULTLINE_SHARD must look like 2/5 (the 2nd of 5 shards), got ${JSON.stringify(raw)}` });
+  }
+  return { index, count };
+}
+
 /** Runs one case: the same case always gives the same result. */
 export async function runCase<I, O>(scenario: Scenario<I, O>, agent: Scenario<I, O>['agent'], c: RunCase): Promise<{ result: RunResult; input: I; verdicts: PropertyVerdict[] }> {
   const input = scenario.input === undefined ? (undefined as I) : scenario.input(workloadContext(c.runSeed));
@@ -98,9 +116,13 @@ async function runChecked<I, O>(scenario: Scenario<I, O>, agent: Scenario<I, O>[
 }
 
 export async function checkScenario<I, O>(scenario: Scenario<I, O>, options: CheckOptions<I, O> = {}): Promise<CheckReport> {
-  const runs = options.runs ?? envNumber('FAULTLINE_RUNS') ?? 100;
-  const seed = options.seed ?? envNumber('FAULTLINE_SEED') ?? seedFromName(scenario.name);
   const path = options.path ?? (process.env.FAULTLINE_PATH || undefined);
+  const explicitSeed = options.seed ?? envNumber('FAULTLINE_SEED');
+  // A replay (a seed given with a path) runs the reported case itself, whatever the shard.
+  const shard = path !== undefined && explicitSeed !== undefined ? undefined : (options.shard ?? shardFromEnv());
+  const allRuns = options.runs ?? envNumber('FAULTLINE_RUNS') ?? 100;
+  const runs = shard === undefined ? allRuns : Math.ceil(allRuns / shard.count);
+  const seed = (explicitSeed ?? seedFromName(scenario.name)) + (shard === undefined ? 0 : shard.index - 1);
   const determinism = options.determinism ?? (process.env.FAULTLINE_CHECK_DETERMINISM === '1' || scenario.determinism === true);
   const agent = options.agent ?? scenario.agent;
   let executed = 0;

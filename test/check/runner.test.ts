@@ -3,7 +3,7 @@
 // agent over 500 runs, stops a runaway at its budget, and catches nondeterminism. Method: a real
 // openai-client agent with a failing tool, the racing bank agents, and deliberately broken agents.
 import { describe, expect, it } from 'vitest';
-import { boundedSpend, checkScenario, noLostUpdates, rules, simulate, type Scenario, type World } from '../../harness/index.ts';
+import { boundedSpend, checkScenario, noLostUpdates, rules, seedFromName, simulate, type Scenario, type World } from '../../harness/index.ts';
 import { shardFromEnv } from '../../harness/vitest.ts';
 import { bank } from '../demos/bank.ts';
 import { hardenedRefundAgent, refundScenario } from '../fixtures/refundAgent.ts';
@@ -98,5 +98,14 @@ describe('shards', () => {
     expect(shardFromEnv('2/5')).toEqual({ index: 2, count: 5 });
     expect(shardFromEnv(undefined)).toBeUndefined();
     expect(() => shardFromEnv('6/5')).toThrow(/FAULTLINE_SHARD must look like 2\/5/);
+  });
+
+  it('gives each shard its slice of the runs, from its own seed', async () => {
+    const scenario: Scenario<undefined, string> = { name: 'sharded', agent: async (w: World) => (await w.sleep(1), 'ok'), properties: [] };
+    const first = await checkScenario(scenario, { runs: 10, shard: { index: 1, count: 2 } });
+    const second = await checkScenario(scenario, { runs: 10, shard: { index: 2, count: 2 } });
+    expect([first.runs, second.runs]).toEqual([5, 5]);
+    expect(second.seed).toBe(first.seed + 1);
+    expect(first.seed).toBe(seedFromName('sharded'));
   });
 });
