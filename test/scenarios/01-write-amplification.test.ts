@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { type FaultRuleInput, runCase } from '../../harness/index.ts';
 import { scenario } from '../../scenarios/01-write-amplification/scenario.ts';
-import { itCatchesTheNaiveAgent, itPassesTheHardenedAgent } from './expectations.ts';
+import { itCatchesTheNaiveAgent, itPassesTheHardenedAgent, itReplaysTheSameTrace } from './expectations.ts';
 
 const naive = scenario.agents?.naive as typeof scenario.agent;
 const hardened = scenario.agents?.hardened as typeof scenario.agent;
@@ -46,14 +46,5 @@ describe('01-write-amplification', () => {
     expect(failed(await run(hardened, lostAck))).toEqual([]);
   });
 
-  it('gives the same trace for the same seed, for each writer', async () => {
-    for (const agent of [naive, hardened]) {
-      for (const plan of [[], scenario.faults ?? []]) {
-        const first = await run(agent, plan, 42);
-        const second = await run(agent, plan, 42);
-        expect(second.result.traceHash).toBe(first.result.traceHash);
-        expect(second.result.outcome).toBe(first.result.outcome);
-      }
-    }
-  });
+  itReplaysTheSameTrace(scenario, 'gives the same trace for the same seed, for each writer');
 });

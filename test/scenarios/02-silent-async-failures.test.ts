@@ -8,7 +8,7 @@ import { type FaultRuleInput, runCase } from '../../harness/index.ts';
 import { invoicesFor } from '../../scenarios/02-silent-async-failures/billing.ts';
 import { scenario } from '../../scenarios/02-silent-async-failures/scenario.ts';
 import type { StatementResult } from '../../scenarios/02-silent-async-failures/statementJob.ts';
-import { itCatchesTheNaiveAgent, itPassesTheHardenedAgent } from './expectations.ts';
+import { itCatchesTheNaiveAgent, itPassesTheHardenedAgent, itReplaysTheSameTrace } from './expectations.ts';
 
 const naive = scenario.agents?.naive as typeof scenario.agent;
 const hardened = scenario.agents?.hardened as typeof scenario.agent;
@@ -50,14 +50,5 @@ describe('02-silent-async-failures', () => {
     expect(failed(fallback)).toEqual([]);
   });
 
-  it('gives the same trace for the same seed, for each job', async () => {
-    for (const agent of [naive, hardened]) {
-      for (const plan of [[], scenario.faults ?? []]) {
-        const first = await run(agent, plan, 42);
-        const second = await run(agent, plan, 42);
-        expect(second.result.traceHash).toBe(first.result.traceHash);
-        expect(second.result.outcome).toBe(first.result.outcome);
-      }
-    }
-  });
+  itReplaysTheSameTrace(scenario, 'gives the same trace for the same seed, for each job');
 });

@@ -9,7 +9,7 @@ import { type FaultRuleInput, type RunResult, simulate } from '../../harness/ind
 import { hardened, type Incident, naive, type TriageResult } from '../../scenarios/03-deployment-skew/agents.ts';
 import { scenario } from '../../scenarios/03-deployment-skew/scenario.ts';
 import { NEXT } from '../../scenarios/03-deployment-skew/triageModels.ts';
-import { itCatchesTheNaiveAgent, itPassesTheHardenedAgent } from './expectations.ts';
+import { itCatchesTheNaiveAgent, itPassesTheHardenedAgent, itReplaysTheSameTrace } from './expectations.ts';
 
 const OUTAGE: Incident = { service: 'checkout', impact: 'outage', report: 'checkout: every request fails. Impact: outage.' };
 
@@ -56,14 +56,5 @@ describe('03-deployment-skew', () => {
     expect(caught.failed).toEqual([]);
   });
 
-  it('gives the same trace for the same seed, for each agent', async () => {
-    for (const agent of [naive, hardened]) {
-      for (const plan of [[], scenario.faults ?? []]) {
-        const first = await triage(agent, plan, 42);
-        const second = await triage(agent, plan, 42);
-        expect(second.result.traceHash).toBe(first.result.traceHash);
-        expect(second.result.outcome).toBe(first.result.outcome);
-      }
-    }
-  });
+  itReplaysTheSameTrace(scenario, 'gives the same trace for the same seed, for each agent');
 });

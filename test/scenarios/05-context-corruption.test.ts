@@ -9,7 +9,7 @@ import { type FaultRuleInput, runCase } from '../../harness/index.ts';
 import { factsOf } from '../../scenarios/05-context-corruption/accounts.ts';
 import type { BriefResult } from '../../scenarios/05-context-corruption/agents.ts';
 import { scenario } from '../../scenarios/05-context-corruption/scenario.ts';
-import { itCatchesTheNaiveAgent, itPassesTheHardenedAgent } from './expectations.ts';
+import { itCatchesTheNaiveAgent, itPassesTheHardenedAgent, itReplaysTheSameTrace } from './expectations.ts';
 
 const naive = scenario.agents?.naive as typeof scenario.agent;
 const hardened = scenario.agents?.hardened as typeof scenario.agent;
@@ -55,14 +55,5 @@ describe('05-context-corruption', () => {
     expect(failed(contained)).toEqual([]);
   });
 
-  it('gives the same trace for the same seed, for each agent', async () => {
-    for (const agent of [naive, hardened]) {
-      for (const plan of [[], scenario.faults ?? []]) {
-        const first = await run(agent, plan, 42);
-        const second = await run(agent, plan, 42);
-        expect(second.result.traceHash).toBe(first.result.traceHash);
-        expect(second.result.outcome).toBe(first.result.outcome);
-      }
-    }
-  });
+  itReplaysTheSameTrace(scenario, 'gives the same trace for the same seed, for each agent');
 });

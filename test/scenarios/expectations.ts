@@ -3,7 +3,7 @@
 // plan, and the hardened agent passes 500 runs.
 import { expect, it } from 'vitest';
 import { wallClockMs } from '../../harness/sim/runGlobals.ts';
-import { checkScenario, type CheckReport } from '../../harness/index.ts';
+import { checkScenario, type CheckReport, runCase } from '../../harness/index.ts';
 import type { ScenarioDefinition } from '../../harness/scenario/defineScenario.ts';
 
 export interface NaiveFindings {
@@ -60,5 +60,21 @@ export function itPassesTheHardenedAgent<I, O>(scenario: ScenarioDefinition<I, O
     const line = `${scenario.name} hardened: ${report.runs} runs passed in ${Math.round(wallClockMs() - started)} ms`;
     console.log(line);
     await annotate(line);
+  });
+}
+
+/** Registers the standard test: each sample agent gives the same trace twice from one seed, with no faults and with every rule on. */
+export function itReplaysTheSameTrace<I, O>(scenario: ScenarioDefinition<I, O>, title = 'gives the same trace for the same seed, for each agent'): void {
+  it(title, async () => {
+    for (const agent of [scenario.agents?.naive, scenario.agents?.hardened]) {
+      expect(agent, `${scenario.name} lacks a sample agent`).toBeDefined();
+      for (const plan of [[], scenario.faults ?? []]) {
+        const c = { runSeed: 42, plan, schedule: { kind: 'fifo' } as const };
+        const first = await runCase(scenario, agent as ScenarioDefinition<I, O>['agent'], c);
+        const second = await runCase(scenario, agent as ScenarioDefinition<I, O>['agent'], c);
+        expect(second.result.traceHash).toBe(first.result.traceHash);
+        expect(second.result.outcome).toBe(first.result.outcome);
+      }
+    }
   });
 }
