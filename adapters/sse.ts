@@ -22,7 +22,14 @@ export function encodeSse(event: SseEvent): string {
 }
 
 /** A `text/event-stream` response whose events arrive over virtual time, as `plan` says. */
-export function sseResponse(kernel: Kernel, actor: Actor, events: readonly SseEvent[], plan: StreamPlan, headers: Record<string, string> = {}, signal?: AbortSignal): Response {
+export function sseResponse(
+  kernel: Kernel,
+  actor: Actor,
+  events: readonly SseEvent[],
+  plan: StreamPlan,
+  headers: Record<string, string> = {},
+  signal?: AbortSignal,
+): Response {
   const chunks = events.map((e) => ({ text: encodeSse(e), content: e.content === true }));
   return new Response(virtualStream(kernel, actor, chunks, plan, signal), {
     status: 200,

@@ -4,8 +4,8 @@
 // completions (pairOps), measured in the same run.
 import { checkLinearizable, checkLostUpdates, pairOps } from '../harness/check/index.ts';
 import { RandomStream } from '../harness/sim/rng.ts';
-import { runWorkload, type Fate, type Step, type StepKind } from '../test/check/workload.ts';
-import { formatNumber, measure, table, type Measurement } from './measure.ts';
+import { type Fate, runWorkload, type Step, type StepKind } from '../test/check/workload.ts';
+import { formatNumber, type Measurement, measure, table } from './measure.ts';
 
 const SIZES = [1_000, 10_000, 100_000];
 const PROCESSES = 5;

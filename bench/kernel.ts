@@ -1,9 +1,9 @@
 // Kernel benchmark: simulated runs per second of a 10-step agent (each step a fetch with network
 // latency, then a sleep), against the same agent as a bare async loop (the floor: no simulation at
 // all) and on real timers with the same latencies (what a test without Faultline has to do).
-import { getResponse, http, HttpResponse } from 'msw';
+import { getResponse, HttpResponse, http } from 'msw';
 import { Rng, route, simulate, type World } from '../harness/index.ts';
-import { sampleLatency, type LatencyModel } from '../harness/sim/latency.ts';
+import { type LatencyModel, sampleLatency } from '../harness/sim/latency.ts';
 import { formatNumber, measure, table } from './measure.ts';
 
 const STEPS = 10;
@@ -68,9 +68,11 @@ async function realTimerRun(workload: Workload, seed: number): Promise<number> {
 
 export async function kernelBench(): Promise<string> {
   const sections: string[] = [];
-  const floor = await measure('bare async loop (floor)', () =>
-    tenSteps({ fetch: async (url) => ({ json: async () => ({ i: url.length }) }), sleep: async () => undefined }, 0),
-  { opsPerRound: 20_000 });
+  const floor = await measure(
+    'bare async loop (floor)',
+    () => tenSteps({ fetch: async (url) => ({ json: async () => ({ i: url.length }) }), sleep: async () => undefined }, 0),
+    { opsPerRound: 20_000 },
+  );
 
   for (const workload of workloads) {
     let virtualMs = 0;
@@ -88,7 +90,8 @@ export async function kernelBench(): Promise<string> {
     const withRoute = await measure('simulate, route (msw handler, fast lane)', sim(routeHandlers), { opsPerRound: 1_000 });
     const sleepsOnly = await measure(
       'simulate, sleeps only (no fetch)',
-      (i) => simulate((world) => tenSteps({ fetch: async () => ({ json: async () => ({ i: 0 }) }), sleep: (ms) => world.sleep(ms) }, workload.sleepMs), { seed: i }),
+      (i) =>
+        simulate((world) => tenSteps({ fetch: async () => ({ json: async () => ({ i: 0 }) }), sleep: (ms) => world.sleep(ms) }, workload.sleepMs), { seed: i }),
       { opsPerRound: 1_000 },
     );
     const mswAlone = await measure(

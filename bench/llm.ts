@@ -26,7 +26,9 @@ const options = (seed: number) => ({ seed, tools: [weather], llm: { models: { 'g
 
 async function viaOpenAI(world: World): Promise<string> {
   const client = new OpenAI({ apiKey: 'sim', fetch: world.fetch });
-  const tools = world.tools.list().map((t) => ({ type: 'function' as const, function: { name: t.name, description: t.description ?? '', parameters: t.parameters } }));
+  const tools = world.tools
+    .list()
+    .map((t) => ({ type: 'function' as const, function: { name: t.name, description: t.description ?? '', parameters: t.parameters } }));
   const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [{ role: 'user', content: 'Weather in Paris?' }];
   for (;;) {
     const reply = await client.chat.completions.create({ model: 'gpt-4o-mini', messages, tools });
@@ -52,7 +54,8 @@ async function viaAnthropic(world: World): Promise<string> {
     if (calls.length === 0) return reply.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
     messages.push({ role: 'assistant', content: reply.content });
     const results: Anthropic.ToolResultBlockParam[] = [];
-    for (const call of calls) results.push({ type: 'tool_result', tool_use_id: call.id, content: JSON.stringify(await world.tools.call(call.name, call.input)) });
+    for (const call of calls)
+      results.push({ type: 'tool_result', tool_use_id: call.id, content: JSON.stringify(await world.tools.call(call.name, call.input)) });
     messages.push({ role: 'user', content: results });
   }
 }
@@ -63,7 +66,8 @@ async function viaDirect(world: World): Promise<string> {
     const reply = await world.llm.complete({ model: 'gpt-4o-mini', messages: all, tools: world.tools.list() });
     if (reply.toolCalls.length === 0) return reply.text;
     all.push({ role: 'assistant', content: reply.text, toolCalls: reply.toolCalls });
-    for (const call of reply.toolCalls) all.push({ role: 'tool', toolCallId: call.id, content: JSON.stringify(await world.tools.call(call.name, call.arguments)) });
+    for (const call of reply.toolCalls)
+      all.push({ role: 'tool', toolCallId: call.id, content: JSON.stringify(await world.tools.call(call.name, call.arguments)) });
   }
 }
 
@@ -71,7 +75,12 @@ export async function llmBench(): Promise<string> {
   const direct = await measure('world.llm (direct, no HTTP)', (i) => simulate(viaDirect, options(i)), { opsPerRound: 1_000 });
   const openai = await measure('openai client over world.fetch', (i) => simulate(viaOpenAI, options(i)), { opsPerRound: 300 });
   const anthropic = await measure('@anthropic-ai/sdk over world.fetch', (i) => simulate(viaAnthropic, options(i)), { opsPerRound: 300 });
-  const rows = [direct, openai, anthropic].map((m) => [m.name, formatNumber(m.perSecond), formatNumber(m.microsEach), `${formatNumber(m.microsEach / direct.microsEach)}×`]);
+  const rows = [direct, openai, anthropic].map((m) => [
+    m.name,
+    formatNumber(m.perSecond),
+    formatNumber(m.microsEach),
+    `${formatNumber(m.microsEach / direct.microsEach)}×`,
+  ]);
   return (
     '### LLM: a tool-using agent (two model calls, one tool call per run)\n\n' +
     table(['variant', 'runs/s', 'µs/run', 'cost vs direct'], rows) +

@@ -69,8 +69,16 @@ export async function runnerBench(): Promise<string> {
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
   const bankRows = [
-    ['Faultline checkScenario, PCT, with schedule shrinking', formatNumber(median(ours.map((x) => x[0] as number))), formatNumber(median(ours.map((x) => x[1] as number)))],
-    ["fast-check's fc.scheduler (no schedule shrinking)", formatNumber(median(theirs.map((x) => x[0] as number))), formatNumber(median(theirs.map((x) => x[1] as number)))],
+    [
+      'Faultline checkScenario, PCT, with schedule shrinking',
+      formatNumber(median(ours.map((x) => x[0] as number))),
+      formatNumber(median(ours.map((x) => x[1] as number))),
+    ],
+    [
+      "fast-check's fc.scheduler (no schedule shrinking)",
+      formatNumber(median(theirs.map((x) => x[0] as number))),
+      formatNumber(median(theirs.map((x) => x[1] as number))),
+    ],
   ];
   const oursRuns = median(ours.map((x) => x[0] as number));
   const theirRuns = median(theirs.map((x) => x[0] as number));

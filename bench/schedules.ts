@@ -28,7 +28,11 @@ export async function schedulesBench(): Promise<string> {
     for (const base of BASES) found.push(await firstDetection(schedule, base));
     const hits = found.filter((f): f is number => f !== undefined).sort((a, b) => a - b);
     const median = hits.length > BASES.length / 2 ? hits[Math.floor(BASES.length / 2)] : undefined;
-    rows.push([name, found.map((f) => (f === undefined ? '—' : String(f))).join(', '), median === undefined ? `not found (budget ${BUDGET})` : formatNumber(median)]);
+    rows.push([
+      name,
+      found.map((f) => (f === undefined ? '—' : String(f))).join(', '),
+      median === undefined ? `not found (budget ${BUDGET})` : formatNumber(median),
+    ]);
   }
   return (
     `### Scheduling: runs to first detection of the racing-bank lost update (budget ${formatNumber(BUDGET)} runs per base seed)\n\n` +

@@ -14,26 +14,17 @@ export function describeEnding(ending: Ending<unknown>, kernel: Kernel): string 
   // the message unless the agent's own error already is that problem.
   const first = kernel.problems[0];
   const echoed = ending.outcome === 'threw' && ending.error instanceof Error && ending.error.message === first?.message;
-  const problems =
-    first === undefined || echoed
-      ? ''
-      : ` The harness also saw ${kernel.problems.length} problem(s); the first: ${first.message}`;
+  const problems = first === undefined || echoed ? '' : ` The harness also saw ${kernel.problems.length} problem(s); the first: ${first.message}`;
   switch (ending.outcome) {
     case 'ok':
       return `The agent finished at ${t}.${problems}`;
     case 'threw':
-      return (
-        `The agent threw at ${t}${ending.fromTimer === true ? ' (from a timer callback)' : ''}: ` +
-        `${sentence(describeError(ending.error))}${problems}`
-      );
+      return `The agent threw at ${t}${ending.fromTimer === true ? ' (from a timer callback)' : ''}: ` + `${sentence(describeError(ending.error))}${problems}`;
     case 'deadlock':
       if (ending.cycle !== undefined) {
         return `Deadlock at ${t}: ${ending.cycle.sentence} (the cycle formed at t=${ending.cycle.formedAt}ms). Break the cycle, or give one of these waits a timeout.${problems}`;
       }
-      return (
-        `Deadlock at ${t}: the agent has not finished and nothing is scheduled. ` +
-        `${ending.blocked.map((b) => b.explanation).join('; ')}.${problems}`
-      );
+      return `Deadlock at ${t}: the agent has not finished and nothing is scheduled. ` + `${ending.blocked.map((b) => b.explanation).join('; ')}.${problems}`;
     case 'budget':
       return `The run went over budget at ${t} and was stopped: ${ending.reason}${problems}`;
     case 'crashed':

@@ -2,6 +2,8 @@
 // the public options are validated and filled in once here; everything after works with the
 // qualified form and never asks "was this set?".
 import type { RequestHandler } from 'msw';
+import type { Effect, HistoryOp } from './check/history.ts';
+import { type FaultPlan, type FaultPlanInput, parseFaultPlan } from './faults/plan.ts';
 import type { ActorSummary, BlockedActor } from './sim/actors.ts';
 import { invalidOptions } from './sim/errors.ts';
 import type { Problem } from './sim/kernel.ts';
@@ -11,15 +13,13 @@ import { normalizeSeed, type Seed } from './sim/rng.ts';
 import { wallClockMs } from './sim/runGlobals.ts';
 import { type StrategyOptions, strategyProblems } from './sim/strategy.ts';
 import type { TraceEvent } from './sim/trace.ts';
-import type { Effect, HistoryOp } from './check/history.ts';
-import type { Snapshot } from './world/stores/versionedMap.ts';
 import type { DeadlockCycle } from './sim/waitGraph.ts';
-import { type FaultPlan, type FaultPlanInput, parseFaultPlan } from './faults/plan.ts';
 import type { Brain } from './world/llm/brains.ts';
 import type { SpendSummary } from './world/llm/ledger.ts';
 import type { GenerationTiming, ModelConfig } from './world/llm/llmService.ts';
 import { defaultPrices, type PriceTable, priceOf } from './world/llm/pricing.ts';
 import type { McpServerFactory } from './world/mcp/mcpHub.ts';
+import type { Snapshot } from './world/stores/versionedMap.ts';
 import type { Tool } from './world/tools.ts';
 import type { World } from './world/world.ts';
 
@@ -230,4 +230,3 @@ export function qualify(options: SimulateOptions): QualifiedOptions {
     wallClock: options.wallClock ?? wallClockMs,
   };
 }
-

@@ -3,26 +3,26 @@
 // world and the run loop then never ask "was this set?".
 import type { RequestHandler } from 'msw';
 import { providerRoutes } from '../adapters/index.ts';
-import { type Agent, type HealOptions, type HealResult, qualify, type RunResult, type SimulateOptions } from './options.ts';
 import { HistoryRecorder } from './check/history.ts';
+import { describeEnding } from './describeEnding.ts';
+import { FaultInjector } from './faults/injector.ts';
+import { type Agent, type HealOptions, type HealResult, qualify, type RunResult, type SimulateOptions } from './options.ts';
 import { summarize } from './sim/actors.ts';
 import { FaultlineError } from './sim/errors.ts';
-import { describeEnding } from './describeEnding.ts';
 import { Kernel } from './sim/kernel.ts';
 import { Rng } from './sim/rng.ts';
 import { RunGlobals } from './sim/runGlobals.ts';
 import { type Ending, runLoop } from './sim/runLoop.ts';
 import { hashTrace } from './sim/trace.ts';
-import { FaultInjector } from './faults/injector.ts';
+import { Coordination } from './world/coordination/coordination.ts';
 import { chainHandlers } from './world/fetch.ts';
 import { installGlobalNetwork } from './world/globalNetwork.ts';
 import { spendTree } from './world/llm/callGraph.ts';
 import { Ledger } from './world/llm/ledger.ts';
 import { LlmService } from './world/llm/llmService.ts';
-import { Coordination } from './world/coordination/coordination.ts';
 import { McpHub } from './world/mcp/mcpHub.ts';
-import { ToolBox } from './world/tools.ts';
 import { Stores } from './world/stores/stores.ts';
+import { ToolBox } from './world/tools.ts';
 import { createWorld, type WorldContext } from './world/world.ts';
 
 export type { Agent, Outcome, RunResult, SimulateOptions } from './options.ts';
@@ -51,8 +51,8 @@ export async function simulate<T>(agent: Agent<T>, options: SimulateOptions = {}
         what: `Real network call blocked: ${what}, made through ${via} during a simulated run`,
         where: kernel.where(),
         todo:
-          'A simulated run never touches the network. Give the client the world\'s fetch ' +
-          '(new OpenAI({ fetch: world.fetch })) and add an msw handler for this URL to the run\'s handlers',
+          "A simulated run never touches the network. Give the client the world's fetch " +
+          "(new OpenAI({ fetch: world.fetch })) and add an msw handler for this URL to the run's handlers",
       });
       kernel.problem('real-network', error.message, undefined);
       return error;
@@ -187,4 +187,3 @@ function resetHandlerState(handlers: readonly RequestHandler[]): void {
     if ('resolverIteratorResult' in h) h.resolverIteratorResult = undefined;
   }
 }
-

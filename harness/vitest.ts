@@ -12,7 +12,9 @@
 import path from 'node:path';
 import { expect, test } from 'vitest';
 import { type CheckOptions, type CheckReport, checkScenario } from './check/checkScenario.ts';
+
 export { shardFromEnv } from './check/checkScenario.ts';
+
 import type { Property } from './check/properties/property.ts';
 import type { Scenario } from './check/scenario.ts';
 import type { Outcome, RunResult } from './options.ts';
@@ -70,6 +72,7 @@ export class ChaosFailure extends Error {
 }
 
 declare module 'vitest' {
+  // biome-ignore lint/suspicious/noExplicitAny: vitest declares Matchers<T = any>; a merged declaration must match it.
   interface Matchers<T = any> {
     /** The run ended with this outcome; the failure shows how it did end. */
     toHaveOutcome(outcome: Outcome): T;

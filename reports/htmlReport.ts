@@ -82,10 +82,14 @@ function stuckHtml(report: Report): SafeHtml {
     parts.push(html`<ul class="blocked-list">${joinHtml(report.blocked.map((b) => html`<li><strong>${b.actor}</strong>: ${b.explanation}</li>`))}</ul>`);
   }
   if (report.problems.length > 0) {
-    parts.push(html`<ul class="problems">${joinHtml(report.problems.map((p) => html`<li><span class="badge fail">${p.kind}</span> ${formatMs(p.t)}${p.actor === undefined ? '' : html` · ${p.actor}`}: <span class="wrap">${p.message}</span></li>`))}</ul>`);
+    parts.push(
+      html`<ul class="problems">${joinHtml(report.problems.map((p) => html`<li><span class="badge fail">${p.kind}</span> ${formatMs(p.t)}${p.actor === undefined ? '' : html` · ${p.actor}`}: <span class="wrap">${p.message}</span></li>`))}</ul>`,
+    );
   }
   if (report.heal !== undefined) {
-    parts.push(html`<p class="message${report.heal.outcome === 'ok' ? '' : ' fail'}"><strong>Heal phase</strong> (${report.heal.outcome}, ended at ${formatMs(report.heal.endedAt)}): ${report.heal.message}</p>`);
+    parts.push(
+      html`<p class="message${report.heal.outcome === 'ok' ? '' : ' fail'}"><strong>Heal phase</strong> (${report.heal.outcome}, ended at ${formatMs(report.heal.endedAt)}): ${report.heal.message}</p>`,
+    );
   }
   if (parts.length === 0) return html``;
   return html`<section id="stuck"><h2>What went wrong around the agent</h2>${joinHtml(parts)}</section>`;

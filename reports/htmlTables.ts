@@ -30,7 +30,8 @@ export function historyHtml(report: Report): SafeHtml {
   const bad = violatingOps(report);
   const { shown, note } = cut(report.history);
   const rows = shown.map(
-    (h) => html`<tr id="op-${h.index}" class="${bad.has(h.index) ? 'violating' : ''}"><td class="num">${h.index}</td><td class="num">${formatMs(h.t)}</td><td>${h.process}</td><td>${h.type}</td><td>${h.store}</td><td>${h.f}</td><td class="mono">${h.key}</td><td class="mono wrap">${brief(h.value)}</td><td class="num">${h.version ?? ''}</td></tr>`,
+    (h) =>
+      html`<tr id="op-${h.index}" class="${bad.has(h.index) ? 'violating' : ''}"><td class="num">${h.index}</td><td class="num">${formatMs(h.t)}</td><td>${h.process}</td><td>${h.type}</td><td>${h.store}</td><td>${h.f}</td><td class="mono">${h.key}</td><td class="mono wrap">${brief(h.value)}</td><td class="num">${h.version ?? ''}</td></tr>`,
   );
   return html`<section id="history"><h2>Store history</h2>${note}<table><thead><tr><th class="num">#</th><th class="num">t</th><th>actor</th><th>type</th><th>store</th><th>op</th><th>key</th><th>value</th><th class="num">version</th></tr></thead><tbody>${joinHtml(rows)}</tbody></table></section>`;
 }
@@ -39,7 +40,8 @@ export function spansTableHtml(report: Report, violatingSpans: ReadonlySet<numbe
   const spans = spansOf(traceOf(report));
   const { shown, note } = cut(spans);
   const rows = shown.map(
-    (s) => html`<tr id="span-${s.span}" class="${violatingSpans.has(s.span) ? 'violating' : ''}"><td class="num">${s.span}</td><td class="num">${s.parent ?? ''}</td><td>${s.actor}</td><td>${s.kind}</td><td class="mono">${s.target}</td><td class="num">${formatMs(s.start)}</td><td class="num">${s.end === undefined ? '' : formatMs(s.end - s.start)}</td><td>${s.outcome}</td><td class="mono wrap">${Object.keys(s.data).length === 0 ? '' : brief(s.data)}</td></tr>`,
+    (s) =>
+      html`<tr id="span-${s.span}" class="${violatingSpans.has(s.span) ? 'violating' : ''}"><td class="num">${s.span}</td><td class="num">${s.parent ?? ''}</td><td>${s.actor}</td><td>${s.kind}</td><td class="mono">${s.target}</td><td class="num">${formatMs(s.start)}</td><td class="num">${s.end === undefined ? '' : formatMs(s.end - s.start)}</td><td>${s.outcome}</td><td class="mono wrap">${Object.keys(s.data).length === 0 ? '' : brief(s.data)}</td></tr>`,
   );
   return html`<section id="spans"><details open><summary>Spans (${spans.length})</summary>${note}<table><thead><tr><th class="num">#</th><th class="num">parent</th><th>actor</th><th>kind</th><th>target</th><th class="num">start</th><th class="num">duration</th><th>outcome</th><th>data</th></tr></thead><tbody>${joinHtml(rows)}</tbody></table></details></section>`;
 }
@@ -49,7 +51,8 @@ export function marksTableHtml(report: Report): SafeHtml {
   if (marks.length === 0) return html``;
   const { shown, note } = cut(marks);
   const rows = shown.map(
-    (m) => html`<tr class="${m.name === 'fault' ? 'fault-row' : ''}"><td class="num">${formatMs(m.t)}</td><td>${m.name}</td><td>${m.actor ?? ''}</td><td class="num">${m.span === undefined ? '' : html`<a href="#span-${m.span}">#${m.span}</a>`}</td><td class="mono wrap">${brief(m.data)}</td></tr>`,
+    (m) =>
+      html`<tr class="${m.name === 'fault' ? 'fault-row' : ''}"><td class="num">${formatMs(m.t)}</td><td>${m.name}</td><td>${m.actor ?? ''}</td><td class="num">${m.span === undefined ? '' : html`<a href="#span-${m.span}">#${m.span}</a>`}</td><td class="mono wrap">${brief(m.data)}</td></tr>`,
   );
   return html`<section id="marks"><details open><summary>Marks (${marks.length})</summary>${note}<table><thead><tr><th class="num">t</th><th>mark</th><th>actor</th><th class="num">span</th><th>data</th></tr></thead><tbody>${joinHtml(rows)}</tbody></table></details></section>`;
 }

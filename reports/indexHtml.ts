@@ -17,7 +17,10 @@ export interface IndexEntry {
 /** A relative link, percent-encoded per path segment; `javascript:`, `http:` and the like become '#'. */
 export function safeHref(href: string): string {
   if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('//') || href.includes('\\')) return '#';
-  return href.split('/').map((segment) => encodeURIComponent(segment)).join('/');
+  return href
+    .split('/')
+    .map((segment) => encodeURIComponent(segment))
+    .join('/');
 }
 
 function rowHtml(entry: IndexEntry): SafeHtml {

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { parseFaultPlan } from '../harness/faults/plan.ts';
 import { describeError, redact, redactText } from './redact.ts';
 import { ReportError } from './reportError.ts';
-import { type Report, REPORT_SCHEMA, reportSchema } from './reportSchema.ts';
+import { REPORT_SCHEMA, type Report, reportSchema } from './reportSchema.ts';
 import type { ReportInput } from './types.ts';
 import { writeFileAtomic } from './writeAtomic.ts';
 
@@ -82,13 +82,19 @@ export async function readReport(file: string): Promise<Report> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new ReportError(`Cannot read report ${file}: ${(error as Error).message}`, 'Pass the path of a report.json that faultline wrote (by default under reports/out/)');
+    throw new ReportError(
+      `Cannot read report ${file}: ${(error as Error).message}`,
+      'Pass the path of a report.json that faultline wrote (by default under reports/out/)',
+    );
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new ReportError(`${file} is not a Faultline report: it is not JSON (${(error as Error).message})`, 'Pass a report.json that faultline wrote; HTML and trace exports cannot be replayed');
+    throw new ReportError(
+      `${file} is not a Faultline report: it is not JSON (${(error as Error).message})`,
+      'Pass a report.json that faultline wrote; HTML and trace exports cannot be replayed',
+    );
   }
   return parseReport(value, file);
 }
@@ -99,17 +105,30 @@ export function parseReport(value: unknown, source = 'report'): Report {
   const parsed = reportSchema.safeParse(value, { reportInput: true });
   if (!parsed.success) {
     const problems = parsed.error.issues.map(describeIssue);
-    throw new ReportError(`${source} is not a valid ${REPORT_SCHEMA} report (${count(problems.length, 'problem')})`, 'Fix the fields listed, or write the report again with faultline', problems);
+    throw new ReportError(
+      `${source} is not a valid ${REPORT_SCHEMA} report (${count(problems.length, 'problem')})`,
+      'Fix the fields listed, or write the report again with faultline',
+      problems,
+    );
   }
   const report = redactReport(parsed.data);
   const problems = crossReferenceProblems(report);
   try {
     parseFaultPlan(report.faults, 'faults');
   } catch (error) {
-    problems.push(...(error as Error).message.split('\n').slice(1).map((line) => line.replace(/^\s*-\s*/, '')));
+    problems.push(
+      ...(error as Error).message
+        .split('\n')
+        .slice(1)
+        .map((line) => line.replace(/^\s*-\s*/, '')),
+    );
   }
   if (problems.length > 0) {
-    throw new ReportError(`${source} is not a valid ${REPORT_SCHEMA} report (${count(problems.length, 'problem')})`, 'Fix the fields listed, or write the report again with faultline', problems);
+    throw new ReportError(
+      `${source} is not a valid ${REPORT_SCHEMA} report (${count(problems.length, 'problem')})`,
+      'Fix the fields listed, or write the report again with faultline',
+      problems,
+    );
   }
   return report;
 }
@@ -118,7 +137,10 @@ function checkFormat(value: unknown, source: string): void {
   const schema = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as { schema?: unknown }).schema : undefined;
   if (schema === REPORT_SCHEMA) return;
   if (typeof schema === 'string' && schema.startsWith('faultline.report/')) {
-    throw new ReportError(`${source} is a ${redactText(schema)} report, and this version of Faultline reads ${REPORT_SCHEMA}`, 'Use the faultline version that wrote it, or write the report again');
+    throw new ReportError(
+      `${source} is a ${redactText(schema)} report, and this version of Faultline reads ${REPORT_SCHEMA}`,
+      'Use the faultline version that wrote it, or write the report again',
+    );
   }
   const got = schema === undefined ? 'it has no "schema" field' : `its "schema" field is ${redactText(JSON.stringify(schema) ?? String(schema))}`;
   throw new ReportError(`${source} is not a Faultline report: ${got}, expected "${REPORT_SCHEMA}"`, 'Pass a report.json that faultline wrote');
@@ -129,7 +151,8 @@ function crossReferenceProblems(report: Report): string[] {
   const problems: string[] = [];
   const spans = new Set(report.trace.flatMap((e) => (e.type === 'span.start' ? [e.span] : [])));
   report.verdicts.forEach((v, i) => {
-    for (const op of v.ops ?? []) if (op >= report.history.length) problems.push(`verdicts[${i}].ops: history has no op ${op} (it has ${report.history.length})`);
+    for (const op of v.ops ?? [])
+      if (op >= report.history.length) problems.push(`verdicts[${i}].ops: history has no op ${op} (it has ${report.history.length})`);
     for (const span of v.spans ?? []) if (!spans.has(span)) problems.push(`verdicts[${i}].spans: the trace has no span ${span}`);
   });
   return problems;

@@ -9,9 +9,27 @@ export const REDACTED = '[redacted]';
 
 /** Object keys whose values are credentials, compared lower-case without `-`, `_`, `.` or spaces. */
 const SECRET_KEYS = new Set([
-  'authorization', 'proxyauthorization', 'xapikey', 'apikey', 'xgoogapikey', 'apitoken', 'accesstoken',
-  'refreshtoken', 'idtoken', 'authtoken', 'token', 'secret', 'clientsecret', 'secretkey', 'privatekey',
-  'password', 'passwd', 'cookie', 'setcookie', 'sessiontoken', 'awssecretaccesskey',
+  'authorization',
+  'proxyauthorization',
+  'xapikey',
+  'apikey',
+  'xgoogapikey',
+  'apitoken',
+  'accesstoken',
+  'refreshtoken',
+  'idtoken',
+  'authtoken',
+  'token',
+  'secret',
+  'clientsecret',
+  'secretkey',
+  'privatekey',
+  'password',
+  'passwd',
+  'cookie',
+  'setcookie',
+  'sessiontoken',
+  'awssecretaccesskey',
 ]);
 
 /** True when a field, header or parameter called `key` holds a credential. */
@@ -21,7 +39,8 @@ export function isSecretKey(key: string): boolean {
 }
 
 const NOT_YET = String.raw`(?!\[redacted\]|%5Bredacted%5D)`;
-const NAMES = String.raw`authorization|proxy-authorization|x-api-key|x-goog-api-key|api[-_]?key|apikey|access[-_]?token|refresh[-_]?token|client[-_]?secret|secret[-_]?key|password`;
+const NAMES =
+  'authorization|proxy-authorization|x-api-key|x-goog-api-key|api[-_]?key|apikey|access[-_]?token|refresh[-_]?token|client[-_]?secret|secret[-_]?key|password';
 
 /**
  * Credentials inside free text, in the order they are applied. A named credential (a header line,
@@ -93,7 +112,12 @@ function walkObject(object: object, seen: Set<object>, depth: number): JsonValue
   if (object instanceof Date) return Number.isNaN(object.getTime()) ? 'Invalid Date' : object.toISOString();
   if (ArrayBuffer.isView(object)) return `[${object.constructor.name} of ${object.byteLength} bytes]`;
   if (typeof Headers !== 'undefined' && object instanceof Headers) return walkEntries([...object.entries()], seen, depth);
-  if (object instanceof Map) return walkEntries([...object.entries()].map(([k, v]) => [String(k), v]), seen, depth);
+  if (object instanceof Map)
+    return walkEntries(
+      [...object.entries()].map(([k, v]) => [String(k), v]),
+      seen,
+      depth,
+    );
   if (object instanceof Set) return [...object].map((v) => walk(v, seen, depth));
   if (Array.isArray(object)) {
     if (object.length === 2 && typeof object[0] === 'string' && isSecretKey(object[0])) return [redactText(object[0]), REDACTED];

@@ -12,19 +12,19 @@ const data = z.record(z.string(), json).describe('Details of the event as record
 
 const verdict = z
   .object({
-    property: z.string().describe('The property\'s name.'),
+    property: z.string().describe("The property's name."),
     ok: z.boolean().describe('True when the property held on this run.'),
     message: z.string().describe('One sentence: what held, or what was violated and where.'),
     ops: z.array(z.number().int().min(0)).optional().describe('Indices into `history` of the operations involved in a violation.'),
     spans: z.array(z.number().int().min(1)).optional().describe('Ids of the trace spans involved in a violation.'),
   })
-  .meta({ id: 'Verdict', description: 'A property\'s verdict on the run.' });
+  .meta({ id: 'Verdict', description: "A property's verdict on the run." });
 
 const totals = {
   calls: z.number().int().min(0).describe('LLM calls that were billed (retries included).'),
   inputTokens: z.number().int().min(0).describe('Prompt tokens billed.'),
   outputTokens: z.number().int().min(0).describe('Completion tokens billed.'),
-  usd: z.number().min(0).describe('Cost in US dollars at the run\'s price table.'),
+  usd: z.number().min(0).describe("Cost in US dollars at the run's price table."),
 };
 const spendTotals = z.object(totals).meta({ id: 'SpendTotals', description: 'Totals over a set of LLM calls.' });
 const spendEntry = z
@@ -43,17 +43,19 @@ const spanStart = z.object({
   type: z.literal('span.start'),
   seq: z.number().int().min(0).describe('Position in the trace, from 0.'),
   t: ms('When the event happened'),
-  span: z.number().int().min(1).describe('The span\'s id, counting up from 1 in the order spans open.'),
-  parent: z.number().int().min(1).optional().describe('The enclosing span (an actor\'s span for its calls); absent only for the main actor.'),
+  span: z.number().int().min(1).describe("The span's id, counting up from 1 in the order spans open."),
+  parent: z.number().int().min(1).optional().describe("The enclosing span (an actor's span for its calls); absent only for the main actor."),
   actor: z.string().describe('The actor that made the call.'),
-  kind: z.string().describe('What the span is: actor, fetch, sleep, llm.call (a logical call), llm (one attempt), tool, mcp, store, lock, semaphore, receive, send, join, …'),
+  kind: z
+    .string()
+    .describe('What the span is: actor, fetch, sleep, llm.call (a logical call), llm (one attempt), tool, mcp, store, lock, semaphore, receive, send, join, …'),
   target: z.string().describe('The yield point, e.g. `llm:gpt-4o`, `tool:search`, `store:bank`; fault rules match on it.'),
   data: data.optional(),
 });
 const stamp = { seq: spanStart.shape.seq, t: spanStart.shape.t };
 const traceEvent = z
   .discriminatedUnion('type', [
-    z.object({ type: z.literal('run.start'), ...stamp, seed: z.string().describe('The run\'s seed.') }),
+    z.object({ type: z.literal('run.start'), ...stamp, seed: z.string().describe("The run's seed.") }),
     spanStart,
     z.object({
       type: z.literal('span.end'),
@@ -72,7 +74,7 @@ const traceEvent = z
     }),
     z.object({ type: z.literal('run.end'), ...stamp, outcome: z.string().describe('How the run ended.') }),
   ])
-  .meta({ id: 'TraceEvent', description: 'One event of the run\'s trace. Spans are joined from span.start and span.end by `span`.' });
+  .meta({ id: 'TraceEvent', description: "One event of the run's trace. Spans are joined from span.start and span.end by `span`." });
 
 const historyOp = z
   .object({
@@ -80,12 +82,12 @@ const historyOp = z
     op: z.number().int().min(0).describe('Pairs an invocation with its completion.'),
     type: z.enum(['invoke', 'ok', 'fail', 'info']).describe('invoke, then ok (it happened), fail (it did not) or info (it may have).'),
     process: z.string().describe('The actor that made the call.'),
-    store: z.string().describe('The store\'s name.'),
+    store: z.string().describe("The store's name."),
     f: z.string().describe('The operation: read, write, cas, append, delete, query, …'),
-    key: z.string().describe('The entity the operation is about (\'\' for whole-store operations).'),
+    key: z.string().describe("The entity the operation is about ('' for whole-store operations)."),
     value: json.optional().describe('invoke: the argument; ok: the result.'),
     version: z.number().int().optional().describe('The version read or created.'),
-    idempotencyKey: z.string().optional().describe('The client\'s idempotency key, when it gave one.'),
+    idempotencyKey: z.string().optional().describe("The client's idempotency key, when it gave one."),
     t: ms('When the event happened'),
   })
   .meta({ id: 'HistoryOp', description: 'A store operation event, Jepsen style.' });
@@ -97,19 +99,22 @@ export const reportSchema = z
     schema: z.literal(REPORT_SCHEMA).describe('The format and its version. Readers reject versions they do not know.'),
     scenario: z
       .object({
-        name: z.string().min(1).describe('The scenario\'s name.'),
+        name: z.string().min(1).describe("The scenario's name."),
         failureMode: z.string().optional().describe('The failure mode it exercises, as FAILURE-MODES.md names it.'),
         description: z.string().optional().describe('What the scenario does, in a sentence or two.'),
         file: z.string().optional().describe('The scenario file, relative to the project root.'),
       })
       .describe('The scenario that ran.'),
     agent: z.string().optional().describe('The agent that ran: a name, or `path/to/agents.ts#export`.'),
-    seed: z.string().describe('The run\'s seed; with `faults` and `schedule` it determines the run.'),
+    seed: z.string().describe("The run's seed; with `faults` and `schedule` it determines the run."),
     passed: z.boolean().describe('True when every property held; with no properties, when the run ended ok.'),
     outcome: outcome.describe('How the run ended: ok, threw, crashed, deadlock, livelock, timeout (virtual-time limit) or budget.'),
     message: z.string().describe('One or two sentences on how the run ended, with the virtual time and what to do.'),
     virtualTimeMs: z.number().min(0).describe('How long the run took, in virtual milliseconds.'),
-    traceHash: z.string().regex(/^[0-9a-f]{16,}$/).describe('The stable hash of the run\'s trace; a replay must reproduce it.'),
+    traceHash: z
+      .string()
+      .regex(/^[0-9a-f]{16,}$/)
+      .describe("The stable hash of the run's trace; a replay must reproduce it."),
     replay: z.string().optional().describe('The exact shell command that reproduces the run.'),
     runs: z
       .object({
@@ -120,16 +125,16 @@ export const reportSchema = z
       })
       .optional()
       .describe('How the run in this report was found.'),
-    verdicts: z.array(verdict).describe('The verdicts of the scenario\'s properties on this run.'),
+    verdicts: z.array(verdict).describe("The verdicts of the scenario's properties on this run."),
     faults: z
       .array(
         z
           .looseObject({
-            id: z.string().optional().describe('The rule\'s name; fault marks in the trace use it (default `<kind>@<target>`).'),
+            id: z.string().optional().describe("The rule's name; fault marks in the trace use it (default `<kind>@<target>`)."),
             target: z.string().describe('The yield points it targets, by glob.'),
             kind: z.string().describe('The fault kind (see harness/faults/plan.ts).'),
             when: z.record(z.string(), json).optional().describe('Which calls it selects.'),
-            params: z.record(z.string(), json).optional().describe('The kind\'s parameters, defaults filled in.'),
+            params: z.record(z.string(), json).optional().describe("The kind's parameters, defaults filled in."),
           })
           .meta({ id: 'FaultRule', description: 'A fault rule; harness/faults/plan.ts is its full schema.' }),
       )
@@ -137,7 +142,11 @@ export const reportSchema = z
     schedule: z
       .object({
         strategy: z.looseObject({ kind: z.string().describe('fifo, random, pct or replay.') }).describe('The interleaving strategy.'),
-        choices: z.array(z.string()).describe('The choices it made among events ready at once: the actor whose event went next (\'\' for first-in-first-out). `{ kind: "replay", choices }` replays them.'),
+        choices: z
+          .array(z.string())
+          .describe(
+            'The choices it made among events ready at once: the actor whose event went next (\'\' for first-in-first-out). `{ kind: "replay", choices }` replays them.',
+          ),
       })
       .describe('How events ready at the same virtual instant were ordered.'),
     spend: z
@@ -151,7 +160,7 @@ export const reportSchema = z
     actors: z
       .array(
         z.object({
-          name: z.string().describe('The actor\'s unique name (`main` for the agent itself).'),
+          name: z.string().describe("The actor's unique name (`main` for the agent itself)."),
           parent: z.string().optional().describe('The actor that spawned it.'),
           state: z.string().describe('running, ok, threw or crashed, when the run ended.'),
           spawnedAt: ms('When it started'),
@@ -231,7 +240,7 @@ export const reportSchema = z
         traceEvents: z.number().int().min(0).describe('Events in the trace.'),
       })
       .describe('The size of the run.'),
-    trace: z.array(traceEvent).describe('The run\'s trace, in order (redacted).'),
+    trace: z.array(traceEvent).describe("The run's trace, in order (redacted)."),
   })
   .meta({ id: 'FaultlineReport', title: 'Faultline report v1', description: 'One run of a scenario, the verdicts of its properties, and how to replay it.' });
 

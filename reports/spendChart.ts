@@ -51,10 +51,12 @@ export function spendChartHtml(report: Report, totalMs: number): SafeHtml {
   for (const p of points) path += ` H${x(p.t)} V${y(p.cumulative)}`;
   path += ` H${x(totalMs)}`;
   const xTicks = ticks(totalMs, 8).map(
-    (t) => html`<line class="grid" x1="${x(t)}" x2="${x(t)}" y1="${PAD.top}" y2="${PAD.top + plotH}"></line><text class="tick-label" x="${x(t)}" y="${HEIGHT - 10}" text-anchor="middle">${formatMs(t)}</text>`,
+    (t) =>
+      html`<line class="grid" x1="${x(t)}" x2="${x(t)}" y1="${PAD.top}" y2="${PAD.top + plotH}"></line><text class="tick-label" x="${x(t)}" y="${HEIGHT - 10}" text-anchor="middle">${formatMs(t)}</text>`,
   );
   const yTicks = ticks(maxUsd, 5).map(
-    (u) => html`<line class="grid" x1="${PAD.left}" x2="${PAD.left + plotW}" y1="${y(u)}" y2="${y(u)}"></line><text class="tick-label" x="${PAD.left - 6}" y="${y(u)}" text-anchor="end" dominant-baseline="middle">${formatUsd(u)}</text>`,
+    (u) =>
+      html`<line class="grid" x1="${PAD.left}" x2="${PAD.left + plotW}" y1="${y(u)}" y2="${y(u)}"></line><text class="tick-label" x="${PAD.left - 6}" y="${y(u)}" text-anchor="end" dominant-baseline="middle">${formatUsd(u)}</text>`,
   );
   const dots = points.map((p) => html`<circle class="spend-dot" cx="${x(p.t)}" cy="${y(p.cumulative)}" r="3.5"><title>${p.title}</title></circle>`);
   const total = points.at(-1)?.cumulative ?? 0;
@@ -70,9 +72,11 @@ ${spendTableHtml(report)}
 
 function spendTableHtml(report: Report): SafeHtml {
   const rows = (title: string, byKey: Report['spend']['byActor']) =>
-    Object.entries(byKey).map(([key, t]) => html`<tr><td>${title}</td><td>${key}</td><td class="num">${t.calls}</td><td class="num">${t.inputTokens}</td><td class="num">${t.outputTokens}</td><td class="num">${formatUsd(t.usd)}</td></tr>`);
-  return html`<table class="compact"><thead><tr><th></th><th></th><th>calls</th><th>input tokens</th><th>output tokens</th><th>USD</th></tr></thead><tbody>${joinHtml([
-    ...rows('actor', report.spend.byActor),
-    ...rows('model', report.spend.byModel),
-  ])}</tbody></table>`;
+    Object.entries(byKey).map(
+      ([key, t]) =>
+        html`<tr><td>${title}</td><td>${key}</td><td class="num">${t.calls}</td><td class="num">${t.inputTokens}</td><td class="num">${t.outputTokens}</td><td class="num">${formatUsd(t.usd)}</td></tr>`,
+    );
+  return html`<table class="compact"><thead><tr><th></th><th></th><th>calls</th><th>input tokens</th><th>output tokens</th><th>USD</th></tr></thead><tbody>${joinHtml(
+    [...rows('actor', report.spend.byActor), ...rows('model', report.spend.byModel)],
+  )}</tbody></table>`;
 }

@@ -4,8 +4,8 @@
 // script to lay itself out; details are in each bar's tooltip and in the span table it links to.
 import type { Span } from '../harness/sim/trace.ts';
 import { html, joinHtml, num, type SafeHtml } from './html.ts';
-import { type Lane, type PlacedMark, type PlacedSpan, type Timeline, formatMs, markLabel, spanFailed, ticks } from './timelineModel.ts';
 import type { Report } from './reportSchema.ts';
+import { formatMs, type Lane, markLabel, type PlacedMark, type PlacedSpan, spanFailed, type Timeline, ticks } from './timelineModel.ts';
 
 const WAIT_KINDS = new Set(['sleep', 'lock', 'semaphore', 'receive', 'join', 'channel', 'wait']);
 
@@ -27,14 +27,23 @@ export function spanTitle(span: Span): string {
 
 /** A scale from virtual time to a percentage of the track. */
 type Scale = (t: number) => string;
-const scaleOf = (timeline: Timeline): Scale => (t) => num((t / timeline.axisMs) * 100, 3);
+const scaleOf =
+  (timeline: Timeline): Scale =>
+  (t) =>
+    num((t / timeline.axisMs) * 100, 3);
 
 function barHtml(placed: PlacedSpan, x: Scale, totalMs: number): SafeHtml {
   const { span } = placed;
   const end = span.end ?? totalMs;
   const classes = [
-    'span', kindClass(span.kind), spanFailed(span) ? 'o-failed' : '', span.outcome === 'unfinished' ? 'o-unfinished' : '',
-    placed.violating ? 'violating' : '', placed.narrow ? 'narrow' : '', placed.flip ? 'flip' : '', placed.faults.length > 0 ? 'hit' : '',
+    'span',
+    kindClass(span.kind),
+    spanFailed(span) ? 'o-failed' : '',
+    span.outcome === 'unfinished' ? 'o-unfinished' : '',
+    placed.violating ? 'violating' : '',
+    placed.narrow ? 'narrow' : '',
+    placed.flip ? 'flip' : '',
+    placed.faults.length > 0 ? 'hit' : '',
   ].filter((c) => c !== '');
   const style = `left:${x(span.start)}%;width:${x(end - span.start)}%;top:${placed.row * 24}px`;
   return html`<a class="${classes.join(' ')}" href="#span-${span.span}" data-span="${span.span}" data-kind="${span.kind}" data-faults="${placed.faults.join(' ')}" style="${style}" title="${spanTitle(span)}${placed.faults.length === 0 ? '' : `\nhit by fault ${placed.faults.join(', ')}`}"><span class="lbl">${placed.label}</span></a>`;
@@ -78,7 +87,13 @@ function axisHtml(timeline: Timeline): SafeHtml {
 }
 
 const LEGEND: ReadonlyArray<readonly [string, string]> = [
-  ['k-llm', 'LLM call'], ['k-tool', 'tool'], ['k-mcp', 'MCP'], ['k-store', 'store op'], ['k-fetch', 'fetch'], ['k-wait', 'wait (sleep, lock, receive, join)'], ['k-other', 'other'],
+  ['k-llm', 'LLM call'],
+  ['k-tool', 'tool'],
+  ['k-mcp', 'MCP'],
+  ['k-store', 'store op'],
+  ['k-fetch', 'fetch'],
+  ['k-wait', 'wait (sleep, lock, receive, join)'],
+  ['k-other', 'other'],
 ];
 
 export function timelineHtml(timeline: Timeline, report: Report): SafeHtml {

@@ -2,7 +2,7 @@
 // that concurrent calls (a fan-out, an LLM call and its attempts) sit under one another, the marks
 // that matter placed on the lane they hit, and the spans a failed property points at flagged.
 // Pure data, so the HTML and its tests share one computation.
-import { spansOf, type Span, type TraceEvent } from '../harness/sim/trace.ts';
+import { type Span, spansOf, type TraceEvent } from '../harness/sim/trace.ts';
 import type { Report, ReportHistoryOp } from './reportSchema.ts';
 
 export interface PlacedSpan {
@@ -76,7 +76,13 @@ export function spansOfOps(report: Report, ops: readonly number[], spans: readon
     const invoke: ReportHistoryOp | undefined = op.type === 'invoke' ? op : report.history.find((h) => h.op === op.op && h.type === 'invoke');
     if (invoke === undefined) continue;
     const match = spans.find(
-      (s) => s.kind === 'store' && s.actor === invoke.process && s.start === invoke.t && s.data.store === invoke.store && s.data.f === invoke.f && s.data.key === invoke.key,
+      (s) =>
+        s.kind === 'store' &&
+        s.actor === invoke.process &&
+        s.start === invoke.t &&
+        s.data.store === invoke.store &&
+        s.data.f === invoke.f &&
+        s.data.key === invoke.key,
     );
     if (match !== undefined) out.push(match.span);
   }
@@ -134,7 +140,11 @@ interface LaneContext {
 export function buildTimeline(report: Report): Timeline {
   const trace = traceOf(report);
   const spans = spansOf(trace);
-  const totalMs = Math.max(report.virtualTimeMs, trace.reduce((max, e) => Math.max(max, e.t), 0), 1);
+  const totalMs = Math.max(
+    report.virtualTimeMs,
+    trace.reduce((max, e) => Math.max(max, e.t), 0),
+    1,
+  );
   const marks = trace.filter((e): e is Extract<TraceEvent, { type: 'mark' }> => e.type === 'mark');
   const faultsOf = new Map<number, string[]>();
   for (const m of marks) if (m.name === 'fault' && m.span !== undefined) faultsOf.set(m.span, [...(faultsOf.get(m.span) ?? []), markLabel(m)]);
@@ -172,12 +182,22 @@ function laneOf(actor: string, c: LaneContext): Lane {
   const labelled = own
     .filter((m) => isLabelledMark(m.name))
     .map((mark) => ({ mark, flip: mark.t > c.axisMs * FLIP_AT, labelMs: (markLabel(mark).length + 6) * msPerChar }));
-  const markPack = pack(labelled, (m) => (m.flip ? m.mark.t - m.labelMs : m.mark.t), (m) => (m.flip ? m.mark.t : m.mark.t + m.labelMs));
+  const markPack = pack(
+    labelled,
+    (m) => (m.flip ? m.mark.t - m.labelMs : m.mark.t),
+    (m) => (m.flip ? m.mark.t : m.mark.t + m.labelMs),
+  );
   return {
     actor,
     life: c.spans.find((s) => s.actor === actor && s.kind === 'actor'),
     spans: calls.map(({ span, label, narrow, flip }, i) => ({
-      span, label, narrow, flip, row: packed.rows[i] ?? 0, violating: c.violatingSpans.has(span.span), faults: c.faultsOf.get(span.span) ?? [],
+      span,
+      label,
+      narrow,
+      flip,
+      row: packed.rows[i] ?? 0,
+      violating: c.violatingSpans.has(span.span),
+      faults: c.faultsOf.get(span.span) ?? [],
     })),
     rows: packed.count,
     marks: [

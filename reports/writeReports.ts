@@ -28,7 +28,13 @@ export interface WrittenReportSet {
 
 /** A file-name-safe slug: lower-case letters, digits and dashes, at most 60 characters. */
 export function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'x';
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'x'
+  );
 }
 
 /** `demo-flaky-provider.naive.seed-7`: scenario, agent and seed, so files sort by scenario. */
@@ -66,7 +72,13 @@ export async function writeReportSet(dir: string, inputs: ReadonlyArray<ReportIn
   }
   const index = path.join(dir, 'index.html');
   const junit = path.join(dir, 'junit.xml');
-  await writeFileAtomic(index, indexHtml(written.map((w) => ({ href: path.relative(dir, w.html).split(path.sep).join('/'), report: w.report })), title));
+  await writeFileAtomic(
+    index,
+    indexHtml(
+      written.map((w) => ({ href: path.relative(dir, w.html).split(path.sep).join('/'), report: w.report })),
+      title,
+    ),
+  );
   await writeFileAtomic(junit, junitXml(written.map((w) => w.report)));
   return { reports: written, index, junit };
 }

@@ -4,7 +4,10 @@ import type { ScenarioDefinition } from '../harness/scenario/defineScenario.ts';
 
 type Loader = () => Promise<ScenarioDefinition<never, unknown>>;
 
-const load = (folder: string): Loader => async () => ((await import(`./${folder}/scenario.ts`)) as { scenario: ScenarioDefinition<never, unknown> }).scenario;
+const load =
+  (folder: string): Loader =>
+  async () =>
+    ((await import(`./${folder}/scenario.ts`)) as { scenario: ScenarioDefinition<never, unknown> }).scenario;
 
 /** The built-in scenarios by folder name, in failure-mode order. */
 export const builtInScenarios: ReadonlyArray<{ readonly id: string; readonly load: Loader }> = [

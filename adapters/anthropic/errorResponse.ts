@@ -3,8 +3,9 @@
 // NotFoundError, 5xx and 529 InternalServerError) and a `request-id` header it exposes as
 // `error.requestID`. The service's headers (retry-after, retry-after-ms) pass through unchanged,
 // because they decide how long the SDK waits before it retries.
-import type { ErrorType } from '../../harness/world/llm/llmService.ts';
+
 import { json } from '../../harness/world/httpFaults.ts';
+import type { ErrorType } from '../../harness/world/llm/llmService.ts';
 
 export type AnthropicErrorType = 'invalid_request_error' | 'not_found_error' | 'rate_limit_error' | 'api_error' | 'overloaded_error';
 

@@ -9,5 +9,5 @@ export function anthropicRoutes(service: LlmService, baseUrl = 'https://api.anth
   return [messagesRoute(service, baseUrl)];
 }
 
-export { parseMessagesRequest } from './messagesRequest.ts';
 export type { MessagesRequest, ParsedRequest } from './messagesRequest.ts';
+export { parseMessagesRequest } from './messagesRequest.ts';

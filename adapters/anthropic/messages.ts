@@ -7,7 +7,7 @@ import { FaultlineError } from '../../harness/sim/errors.ts';
 import type { ServeContext } from '../../harness/sim/kernel.ts';
 import { connectionError, json, truncatedBody } from '../../harness/world/httpFaults.ts';
 import type { LlmOutcome, LlmService } from '../../harness/world/llm/llmService.ts';
-import { route, type RouteRequestInfo } from '../../harness/world/route.ts';
+import { type RouteRequestInfo, route } from '../../harness/world/route.ts';
 import { sseResponse, streamPlanFor } from '../sse.ts';
 import { anthropicErrorType, errorResponse } from './errorResponse.ts';
 import { messageBody, offSchemaBody, type ReplyOutcome } from './messageBody.ts';
@@ -58,7 +58,14 @@ async function whole(outcome: ReplyOutcome, requestId: string): Promise<Response
 /** A streaming response: the events arrive over virtual time, as the outcome's stream plan says. */
 function streamed(service: LlmService, outcome: ReplyOutcome, call: ServeContext, requestId: string): Response {
   const events = outcome.wire.offSchema ? offSchemaEvents(outcome) : messageEvents(outcome);
-  return sseResponse(service.kernel, call.actor, events, streamPlanFor(outcome.stream, outcome.wire.truncate, events), { 'request-id': requestId }, call.signal);
+  return sseResponse(
+    service.kernel,
+    call.actor,
+    events,
+    streamPlanFor(outcome.stream, outcome.wire.truncate, events),
+    { 'request-id': requestId },
+    call.signal,
+  );
 }
 
 function outsideRun(url: string): FaultlineError {

@@ -94,7 +94,12 @@ function parseChatRequest(body: Record<string, unknown>): ChatRequest | RequestP
   if (typeof model !== 'string') return invalidType('model', 'a string', model);
   if (messages === undefined) return missing('messages');
   if (!Array.isArray(messages)) return invalidType('messages', 'an array', messages);
-  if (messages.length === 0) return requestProblem("Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.", 'messages', 'empty_array');
+  if (messages.length === 0)
+    return requestProblem(
+      "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+      'messages',
+      'empty_array',
+    );
   const system: string[] = [];
   const history: Message[] = [];
   for (const [i, raw] of messages.entries()) {
@@ -108,7 +113,10 @@ function parseChatRequest(body: Record<string, unknown>): ChatRequest | RequestP
   const pairing = findPairingProblem(history, true);
   if (pairing !== undefined) {
     return pairing.kind === 'orphan-result'
-      ? requestProblem("Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.", `messages.[${pairing.index}].role`)
+      ? requestProblem(
+          "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.",
+          `messages.[${pairing.index}].role`,
+        )
       : requestProblem(
           `An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did not have response messages: ${pairing.callIds.join(', ')}`,
           `messages.[${pairing.index}].role`,

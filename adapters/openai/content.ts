@@ -31,4 +31,3 @@ export function parseArguments(raw: string): unknown {
     return undefined;
   }
 }
-

@@ -64,6 +64,6 @@ export function outsideRun(request: Request): FaultlineError {
     what: `The simulated OpenAI endpoint ${request.method} ${redactUrl(new URL(request.url))} was reached outside a simulated run`,
     todo:
       "Faultline's provider routes answer with the simulated LLM of one run: reach them through world.fetch inside " +
-      "simulate() (new OpenAI({ fetch: world.fetch })), and do not add openaiRoutes(...) to a plain msw server",
+      'simulate() (new OpenAI({ fetch: world.fetch })), and do not add openaiRoutes(...) to a plain msw server',
   });
 }

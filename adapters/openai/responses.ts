@@ -6,7 +6,7 @@ import type { Message } from '../../harness/world/llm/conversation.ts';
 import type { LlmService } from '../../harness/world/llm/llmService.ts';
 import { route } from '../../harness/world/route.ts';
 import { type SseEvent, textChunks } from '../sse.ts';
-import { type ResponseHistory, type ResponsesRequest, parseResponsesRequest } from './responsesRequest.ts';
+import { parseResponsesRequest, type ResponseHistory, type ResponsesRequest } from './responsesRequest.ts';
 import { type ReplyOutcome, serveWith, type WireApi } from './serve.ts';
 
 interface MessageItem {
@@ -49,7 +49,11 @@ export function responsesApi(service: LlmService, history: ResponseHistory): Wir
     },
     onReply: (reply, request) => {
       if (!request.echo.store) return;
-      const answer: Message = { role: 'assistant', content: reply.reply.text, ...(reply.reply.toolCalls.length > 0 ? { toolCalls: reply.reply.toolCalls } : {}) };
+      const answer: Message = {
+        role: 'assistant',
+        content: reply.reply.text,
+        ...(reply.reply.toolCalls.length > 0 ? { toolCalls: reply.reply.toolCalls } : {}),
+      };
       history.set(`resp_${reply.id}`, [...request.conversation.messages, answer]);
     },
   };
@@ -59,7 +63,13 @@ export function responsesApi(service: LlmService, history: ResponseHistory): Wir
 function outputItems({ reply }: ReplyOutcome, newId: () => string): OutputItem[] {
   const items: OutputItem[] = [];
   if (reply.text !== '' || reply.toolCalls.length === 0) {
-    items.push({ type: 'message', id: `msg_${newId()}`, status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: reply.text, annotations: [], logprobs: [] }] });
+    items.push({
+      type: 'message',
+      id: `msg_${newId()}`,
+      status: 'completed',
+      role: 'assistant',
+      content: [{ type: 'output_text', text: reply.text, annotations: [], logprobs: [] }],
+    });
   }
   for (const call of reply.toolCalls) {
     items.push({ type: 'function_call', id: `fc_${newId()}`, status: 'completed', call_id: call.id, name: call.name, arguments: call.rawArguments });
@@ -106,7 +116,8 @@ type Emit = (type: string, fields: Record<string, unknown>) => void;
 
 function responseEvents(reply: ReplyOutcome, request: ResponsesRequest, items: readonly OutputItem[]): SseEvent[] {
   const events: SseEvent[] = [];
-  const emit: Emit = (type, fields) => events.push({ event: type, data: { type, sequence_number: events.length, ...fields }, content: type.endsWith('.delta') });
+  const emit: Emit = (type, fields) =>
+    events.push({ event: type, data: { type, sequence_number: events.length, ...fields }, content: type.endsWith('.delta') });
   const start = responseObject(reply, request, items, 'start');
   emit('response.created', { response: start });
   emit('response.in_progress', { response: start });

@@ -84,7 +84,12 @@ function readInput(input: unknown): { messages: Message[]; system: string[] } | 
       const role = item.role;
       if (role === 'system' || role === 'developer') system.push(textOf(item.content));
       else if (role === 'user' || role === 'assistant') messages.push({ role, content: textOf(item.content) });
-      else return requestProblem(`Invalid value: '${String(role)}'. Supported values are: 'assistant', 'system', 'developer', and 'user'.`, `input[${i}].role`, 'invalid_value');
+      else
+        return requestProblem(
+          `Invalid value: '${String(role)}'. Supported values are: 'assistant', 'system', 'developer', and 'user'.`,
+          `input[${i}].role`,
+          'invalid_value',
+        );
     } else if (type === 'function_call') {
       const call = readFunctionCall(item, i);
       if ('problem' in call) return call;

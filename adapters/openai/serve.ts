@@ -2,9 +2,10 @@
 // Conversation, ask the simulated service, and render its outcome — an answer (JSON or SSE), a
 // provider-shaped error, or a dropped connection — applying the wire-level damage the fault plan
 // asked for (an off-schema body, a truncated body, a stalled or cut stream).
+
+import { connectionError, json, truncatedBody } from '../../harness/world/httpFaults.ts';
 import type { ApiName, Conversation } from '../../harness/world/llm/conversation.ts';
 import type { LlmOutcome, LlmService } from '../../harness/world/llm/llmService.ts';
-import { connectionError, json, truncatedBody } from '../../harness/world/httpFaults.ts';
 import type { RouteResolver } from '../../harness/world/route.ts';
 import { type SseEvent, sseResponse, streamPlanFor } from '../sse.ts';
 import { invalidRequest, isRequestProblem, outcomeError, outsideRun, type RequestProblem, requestProblem } from './errors.ts';
@@ -64,10 +65,14 @@ async function readRequest<R extends WireRequest>(request: Request, wire: WireAp
   try {
     body = JSON.parse(await request.text());
   } catch {
-    return requestProblem("We could not parse the JSON body of your request. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.");
+    return requestProblem('We could not parse the JSON body of your request. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.');
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return requestProblem(`Invalid type for request body: expected an object, but got ${Array.isArray(body) ? 'an array' : typeof body} instead.`, null, 'invalid_type');
+    return requestProblem(
+      `Invalid type for request body: expected an object, but got ${Array.isArray(body) ? 'an array' : typeof body} instead.`,
+      null,
+      'invalid_type',
+    );
   }
   return wire.parse(body as Record<string, unknown>);
 }

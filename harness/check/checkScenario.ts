@@ -4,9 +4,9 @@
 // that still fails, the interleaving is shrunk towards first-in-first-out, and the report carries
 // the one command that replays it.
 import fc from 'fast-check';
+import type { RunResult } from '../options.ts';
 import { FaultlineError } from '../sim/errors.ts';
 import { simulate } from '../simulate.ts';
-import type { RunResult } from '../options.ts';
 import { type RunCase, runCaseArbitrary } from './arbitraries.ts';
 import { divergence } from './divergence.ts';
 import { formatFailure } from './failureReport.ts';
@@ -92,7 +92,11 @@ export function shardFromEnv(raw = process.env.FAULTLINE_SHARD): { index: number
 }
 
 /** Runs one case: the same case always gives the same result. */
-export async function runCase<I, O>(scenario: Scenario<I, O>, agent: Scenario<I, O>['agent'], c: RunCase): Promise<{ result: RunResult; input: I; verdicts: PropertyVerdict[] }> {
+export async function runCase<I, O>(
+  scenario: Scenario<I, O>,
+  agent: Scenario<I, O>['agent'],
+  c: RunCase,
+): Promise<{ result: RunResult; input: I; verdicts: PropertyVerdict[] }> {
   const input = scenario.input === undefined ? (undefined as I) : scenario.input(workloadContext(c.runSeed));
   const result = (await simulate((world) => agent(world, input), {
     ...scenario.world,
@@ -140,7 +144,19 @@ export async function checkScenario<I, O>(scenario: Scenario<I, O>, options: Che
   const details = await fc.check(property, { seed, numRuns: runs, ...(path === undefined ? {} : { path, endOnFailure: true }) });
   if (!details.failed || details.counterexample === null) {
     const message = `ok ${scenario.name}${options.agentLabel === undefined ? '' : ` × ${options.agentLabel}`}: ${executed} runs, every property held (fast-check seed ${seed}).`;
-    return { scenario: scenario.name, agent: options.agentLabel, ok: true, runs: executed, firstFailureAt: undefined, shrinkSteps: 0, seed, path: undefined, counterexample: undefined, replay: undefined, message };
+    return {
+      scenario: scenario.name,
+      agent: options.agentLabel,
+      ok: true,
+      runs: executed,
+      firstFailureAt: undefined,
+      shrinkSteps: 0,
+      seed,
+      path: undefined,
+      counterexample: undefined,
+      replay: undefined,
+      message,
+    };
   }
   const shrunk = details.counterexample[0];
   const counterexample = await minimiseSchedule(scenario, agent, shrunk, determinism);
@@ -228,4 +244,3 @@ function notReproduced<T extends { verdicts: PropertyVerdict[] }>(run: T): T {
 function toCounterexample(c: RunCase, run: { result: RunResult; input: unknown; verdicts: PropertyVerdict[] }): Counterexample {
   return { case: c, input: run.input, result: run.result, verdicts: run.verdicts, failed: run.verdicts.filter((v) => !v.ok) };
 }
-

@@ -12,8 +12,8 @@
 // - expected stores that hold the same version with different values (both given) have diverged.
 // A store outside an entity's expected stores may hold any version of it (a cache, an archive).
 import { canonicalJson } from '../sim/canonicalJson.ts';
-import { formatValue, listing } from './wording.ts';
 import type { Verdict, Violation } from './history.ts';
+import { formatValue, listing } from './wording.ts';
 
 export interface EntityState {
   readonly version: number;

@@ -8,9 +8,10 @@
 //   linearization to S: each read still follows the write it read from). So removing ops one at a
 //   time while keeping that closure, and keeping only removals after which S still fails, ends at
 //   a small set whose failure implies the failure of the whole history.
-import { at, formatValue, listing, timeWindow, where } from './wording.ts';
-import { CAS, MISSING, READ, WRITE, type Partition, type RegisterOp } from './registerOps.ts';
+
+import { CAS, MISSING, type Partition, READ, type RegisterOp, WRITE } from './registerOps.ts';
 import { searchLinearization } from './wgl.ts';
+import { at, formatValue, listing, timeWindow, where } from './wording.ts';
 
 /** Removal passes over the counterexample: each pass can free the writers of a read it removed. */
 const MAX_PASSES = 4;
@@ -40,7 +41,10 @@ export function shrinkCounterexample(partition: Partition, maxStates: number, bu
 }
 
 function shortestFailingPrefix(ops: readonly RegisterOp[], fails: (ops: readonly RegisterOp[]) => boolean): RegisterOp[] {
-  const cuts = ops.filter((op) => op.ret !== Infinity).map((op) => op.ret).sort((x, y) => x - y);
+  const cuts = ops
+    .filter((op) => op.ret !== Infinity)
+    .map((op) => op.ret)
+    .sort((x, y) => x - y);
   let lo = 0;
   let hi = cuts.length - 1;
   // The whole partition fails, so the last cut is a failing prefix even if the budget runs out.
@@ -113,8 +117,7 @@ export function describeCounterexample(partition: Partition, ops: readonly Regis
   // A long counterexample names its first operations; the violation's `ops` lists every one.
   const named = ops.length <= MAX_NAMED ? ops.map(describeOp) : [...ops.slice(0, MAX_NAMED - 1).map(describeOp), `${ops.length - MAX_NAMED + 1} more`];
   return (
-    `Not linearizable on ${place}: no single order of these ${ops.length} operations fits both a register and their ` +
-    `real-time windows — ${listing(named)}.`
+    `Not linearizable on ${place}: no single order of these ${ops.length} operations fits both a register and their ` + `real-time windows — ${listing(named)}.`
   );
 }
 

@@ -31,7 +31,9 @@ export function formatFailure(scenario: Pick<Scenario, 'name'>, report: Omit<Che
     ...c.failed.map((v) => `  ${v.property}: ${v.message}`),
     '',
     `  Minimal fault plan (${c.case.plan.length} rule${c.case.plan.length === 1 ? '' : 's'}):`,
-    ...JSON.stringify(c.case.plan, null, 2).split('\n').map((l) => `    ${l}`),
+    ...JSON.stringify(c.case.plan, null, 2)
+      .split('\n')
+      .map((l) => `    ${l}`),
     `  Run seed: ${c.case.runSeed}    Schedule: ${scheduleText(c.case.schedule)}`,
     ...(c.input === undefined ? [] : [`  Input: ${canonicalJson(c.input).slice(0, 300)}`]),
     `  Outcome: ${c.result.outcome} — ${c.result.message}`,
@@ -39,9 +41,7 @@ export function formatFailure(scenario: Pick<Scenario, 'name'>, report: Omit<Che
     '  Trace around the violation:',
     ...excerpt(c.result.trace, c.failed.find((v) => v.spans !== undefined)?.spans),
     '',
-    report.replay === undefined
-      ? `  Replay: fast-check seed ${report.seed}, path ${report.path ?? '?'}`
-      : `  Replay:\n    ${report.replay}`,
+    report.replay === undefined ? `  Replay: fast-check seed ${report.seed}, path ${report.path ?? '?'}` : `  Replay:\n    ${report.replay}`,
   ];
   return lines.join('\n');
 }

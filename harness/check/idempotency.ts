@@ -6,8 +6,9 @@
 // key, or carry none and were caused by the same op on the same entity (a duplicate delivery; one op
 // may legitimately touch several entities). Reads and queries change nothing and are ignored. The
 // optional history only names the process behind each op and supplies the `ops` indices.
-import { at, formatValue, listing } from './wording.ts';
+
 import type { Effect, HistoryOp, Verdict, Violation } from './history.ts';
+import { at, formatValue, listing } from './wording.ts';
 
 const READ_ONLY = new Set(['read', 'query']);
 

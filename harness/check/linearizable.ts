@@ -10,10 +10,10 @@
 // ignored. A cas's `fail` means "not swapped" and, as in Knossos, constrains nothing.
 import { FaultlineError } from '../sim/errors.ts';
 import { describeCounterexample, shrinkCounterexample } from './counterexample.ts';
-import { where } from './wording.ts';
 import type { HistoryOp, Verdict, Violation } from './history.ts';
-import { registerPartitions, type Partition, type RegisterOp } from './registerOps.ts';
+import { type Partition, type RegisterOp, registerPartitions } from './registerOps.ts';
 import { searchLinearization } from './wgl.ts';
+import { where } from './wording.ts';
 
 export interface LinearizabilityOptions {
   /**

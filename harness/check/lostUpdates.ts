@@ -15,8 +15,9 @@
 //
 // Reads must carry the version they returned; a read of a missing key without a version is based
 // on version 0. Only `ok` writes count: a write whose fate is unknown (`info`) proves nothing.
+
+import { type HistoryOp, pairOps, type Verdict, type Violation } from './history.ts';
 import { at, formatValue, where } from './wording.ts';
-import { pairOps, type HistoryOp, type Verdict, type Violation } from './history.ts';
 
 interface Completed {
   readonly invoke: HistoryOp;

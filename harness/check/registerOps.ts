@@ -4,7 +4,7 @@
 // operations and are left out.
 import { canonicalJson } from '../sim/canonicalJson.ts';
 import { FaultlineError } from '../sim/errors.ts';
-import { pairOps, type HistoryOp } from './history.ts';
+import { type HistoryOp, pairOps } from './history.ts';
 
 export const READ = 0;
 export const WRITE = 1;

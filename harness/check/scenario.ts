@@ -3,8 +3,8 @@
 // properties every run must keep. defineScenario (harness/scenario/) builds these from code or from
 // YAML/JSON files.
 import type { Faker } from '@faker-js/faker';
-import type { Agent, SimulateOptions } from '../options.ts';
 import type { FaultRuleInput } from '../faults/plan.ts';
+import type { Agent, SimulateOptions } from '../options.ts';
 import type { RandomStream } from '../sim/rng.ts';
 import type { World } from '../world/world.ts';
 import type { Property } from './properties/property.ts';

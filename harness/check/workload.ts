@@ -1,6 +1,6 @@
 // Workload inputs for a run: a faker and a random stream seeded from the run's seed, so a scenario
 // can generate realistic inputs (names, amounts, dates) that are the same for the same seed.
-import { Faker, en } from '@faker-js/faker';
+import { en, Faker } from '@faker-js/faker';
 import { Rng } from '../sim/rng.ts';
 import type { WorkloadContext } from './scenario.ts';
 

@@ -5,14 +5,14 @@
 // Faultline bug (the stack trace is printed for the bug report).
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { readReport } from '../../reports/jsonReport.ts';
-import { reportHtml } from '../../reports/htmlReport.ts';
-import { isReportError } from '../../reports/reportError.ts';
-import { writeReport } from '../../reports/writeReports.ts';
 import { chromeTraceJson } from '../../reports/exports/chromeTrace.ts';
 import { junitXml } from '../../reports/exports/junit.ts';
 import { otlpJson } from '../../reports/exports/otlp.ts';
+import { reportHtml } from '../../reports/htmlReport.ts';
+import { readReport } from '../../reports/jsonReport.ts';
+import { isReportError } from '../../reports/reportError.ts';
 import { writeFileAtomic } from '../../reports/writeAtomic.ts';
+import { writeReport } from '../../reports/writeReports.ts';
 import { runCase } from '../check/checkScenario.ts';
 import type { FaultRuleInput } from '../faults/plan.ts';
 import { isFaultlineError } from '../sim/errors.ts';
@@ -36,29 +36,31 @@ program
   .command('run')
   .description('Run scenarios against their agents and write reports. With no scenarios, every built-in scenario against its naive and hardened sample agents.')
   .argument('[scenarios...]', 'scenario files (.yaml, .json, .ts exporting `scenario`) or built-in ids (see `faultline list`)')
-  .option('--runs <n>', 'runs per agent (default: the scenario\'s, else 100)', integer('--runs'))
+  .option('--runs <n>', "runs per agent (default: the scenario's, else 100)", integer('--runs'))
   .option('--seed <n>', 'fast-check seed (default: derived from the scenario name)', integer('--seed'))
   .option('--path <path>', 'replay the counterexample at this fast-check path (printed by a failure)')
   .option('--agent <name>', 'run only this sample agent')
   .option('--out <dir>', 'where reports go', 'reports/out')
   .option('--determinism', 'run every case twice and fail on any trace difference')
   .option('--no-progress', 'no progress line, even on a terminal')
-  .action(async (refs: string[], opts: { runs?: number; seed?: number; path?: string; agent?: string; out: string; determinism?: boolean; progress: boolean }) => {
-    const { outcomes, index } = await runScenarios(refs, { ...opts, ...(opts.progress ? {} : { progress: false }) });
-    const broken = outcomes.filter((o) => !o.held);
-    console.log(
-      `\n${outcomes.length - broken.length} of ${outcomes.length} expectations held` +
-        (broken.length === 0 ? '.' : `; not: ${broken.map((o) => `${o.scenario} × ${o.agent} (expected to ${o.expected})`).join(', ')}.`) +
-        `\nreport: ${index}`,
-    );
-    process.exitCode = broken.length === 0 ? 0 : 1;
-  });
+  .action(
+    async (refs: string[], opts: { runs?: number; seed?: number; path?: string; agent?: string; out: string; determinism?: boolean; progress: boolean }) => {
+      const { outcomes, index } = await runScenarios(refs, { ...opts, ...(opts.progress ? {} : { progress: false }) });
+      const broken = outcomes.filter((o) => !o.held);
+      console.log(
+        `\n${outcomes.length - broken.length} of ${outcomes.length} expectations held` +
+          (broken.length === 0 ? '.' : `; not: ${broken.map((o) => `${o.scenario} × ${o.agent} (expected to ${o.expected})`).join(', ')}.`) +
+          `\nreport: ${index}`,
+      );
+      process.exitCode = broken.length === 0 ? 0 : 1;
+    },
+  );
 
 program
   .command('replay')
   .description('Replay the run a report describes and check that it reproduces the same trace hash.')
   .argument('<report>', 'a report JSON file written by `faultline run`')
-  .option('--out <dir>', 'write the replayed run\'s report here too')
+  .option('--out <dir>', "write the replayed run's report here too")
   .action(async (file: string, opts: { out?: string }) => {
     const report = await readReport(file);
     const ref = report.scenario.file;
@@ -76,7 +78,12 @@ program
     console.log(`trace hash ${run.result.traceHash}${same ? ' (as reported)' : ` (the report has ${report.traceHash})`}`);
     for (const v of run.verdicts) console.log(`  ${v.ok ? 'ok  ' : 'FAIL'} ${v.property}: ${v.message}`);
     if (opts.out !== undefined) {
-      const written = await writeReport(opts.out, { scenario: report.scenario, ...(report.agent === undefined ? {} : { agent: report.agent }), result: run.result, verdicts: run.verdicts });
+      const written = await writeReport(opts.out, {
+        scenario: report.scenario,
+        ...(report.agent === undefined ? {} : { agent: report.agent }),
+        result: run.result,
+        verdicts: run.verdicts,
+      });
       console.log(`report: ${path.relative(process.cwd(), written.html)}`);
     }
     process.exitCode = same ? 0 : 1;
@@ -87,7 +94,9 @@ program
   .description('List the built-in scenarios, their failure modes and sample agents.')
   .action(async () => {
     for (const { ref, scenario } of await allBuiltIns()) {
-      const agents = Object.entries(scenario.expectations ?? {}).map(([a, e]) => `${a} (expected to ${e})`).join(', ');
+      const agents = Object.entries(scenario.expectations ?? {})
+        .map(([a, e]) => `${a} (expected to ${e})`)
+        .join(', ');
       console.log(`${ref.padEnd(28)} ${scenario.failureMode ?? ''}\n${' '.repeat(29)}${scenario.description ?? ''}\n${' '.repeat(29)}agents: ${agents}`);
     }
   });
@@ -104,7 +113,11 @@ program
     const report = await readReport(file);
     const base = file.replace(/\.json$/, '');
     const targets: Array<[string | true | undefined, string, () => string]> = [
-      [opts.html ?? (opts.chrome === undefined && opts.otlp === undefined && opts.junit === undefined ? true : undefined), `${base}.html`, () => reportHtml(report)],
+      [
+        opts.html ?? (opts.chrome === undefined && opts.otlp === undefined && opts.junit === undefined ? true : undefined),
+        `${base}.html`,
+        () => reportHtml(report),
+      ],
       [opts.chrome, `${base}.trace.json`, () => chromeTraceJson(report)],
       [opts.otlp, `${base}.otlp.json`, () => otlpJson(report)],
       [opts.junit, `${base}.junit.xml`, () => junitXml([report])],

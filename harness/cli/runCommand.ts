@@ -3,8 +3,8 @@
 // scenarios. Each agent's result is a report (JSON, HTML, trace exports) of its minimal failing run
 // or of a passing run, and the set gets an index page and a JUnit file.
 import path from 'node:path';
-import { writeReportSet } from '../../reports/writeReports.ts';
 import type { ReportInput } from '../../reports/types.ts';
+import { writeReportSet } from '../../reports/writeReports.ts';
 import { type CheckReport, checkScenario, runCase } from '../check/checkScenario.ts';
 import type { Expectation, ScenarioDefinition } from '../scenario/defineScenario.ts';
 import { progress } from './progress.ts';
@@ -30,7 +30,7 @@ export interface Outcome {
 
 /** The agents to run and what each should do: the sample agents, or the scenario's own agent. */
 function plan(scenario: ScenarioDefinition<never, unknown>, only: string | undefined): Array<{ name: string; expected: Expectation }> {
-  const expectations = scenario.expectations ?? { [scenario.agents === undefined ? 'agent' : Object.keys(scenario.agents)[0] ?? 'agent']: 'pass' as const };
+  const expectations = scenario.expectations ?? { [scenario.agents === undefined ? 'agent' : (Object.keys(scenario.agents)[0] ?? 'agent')]: 'pass' as const };
   const all = Object.entries(expectations).map(([name, expected]) => ({ name, expected }));
   if (only === undefined) return all;
   return [{ name: only, expected: expectations[only] ?? 'pass' }];
@@ -76,14 +76,30 @@ function summaryLine(label: string, expected: Expectation, report: CheckReport, 
 }
 
 /** The run a report shows: the shrunk counterexample, or for a passing agent its happy-path run. */
-async function reportInput(scenario: ScenarioDefinition<never, unknown>, ref: string, name: string, agent: ScenarioDefinition<never, unknown>['agent'], report: CheckReport): Promise<ReportInput> {
+async function reportInput(
+  scenario: ScenarioDefinition<never, unknown>,
+  ref: string,
+  name: string,
+  agent: ScenarioDefinition<never, unknown>['agent'],
+  report: CheckReport,
+): Promise<ReportInput> {
   const shown = report.counterexample ?? (await runCase(scenario, agent, { runSeed: report.seed, plan: [], schedule: { kind: 'fifo' } }));
   return {
-    scenario: { name: scenario.name, ...(scenario.failureMode === undefined ? {} : { failureMode: scenario.failureMode }), ...(scenario.description === undefined ? {} : { description: scenario.description }), file: ref },
+    scenario: {
+      name: scenario.name,
+      ...(scenario.failureMode === undefined ? {} : { failureMode: scenario.failureMode }),
+      ...(scenario.description === undefined ? {} : { description: scenario.description }),
+      file: ref,
+    },
     agent: name,
     result: shown.result,
     verdicts: shown.verdicts,
     ...(report.replay === undefined ? {} : { replay: report.replay }),
-    runs: { total: report.runs, failed: report.ok ? 0 : 1, ...(report.firstFailureAt === undefined ? {} : { firstFailureAt: report.firstFailureAt }), shrinkSteps: report.shrinkSteps },
+    runs: {
+      total: report.runs,
+      failed: report.ok ? 0 : 1,
+      ...(report.firstFailureAt === undefined ? {} : { firstFailureAt: report.firstFailureAt }),
+      shrinkSteps: report.shrinkSteps,
+    },
   };
 }

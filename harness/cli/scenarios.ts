@@ -4,9 +4,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { builtInScenarios } from '../../scenarios/index.ts';
-import { FaultlineError } from '../sim/errors.ts';
 import type { ScenarioDefinition } from '../scenario/defineScenario.ts';
 import { loadScenarioFile } from '../scenario/loadScenarioFile.ts';
+import { FaultlineError } from '../sim/errors.ts';
 
 export interface ResolvedScenario {
   /** What the user typed, or the built-in id: how to refer to it again (in replay commands). */
@@ -26,7 +26,10 @@ export async function resolveScenario(ref: string): Promise<ResolvedScenario> {
   if (/\.(ya?ml|json)$/i.test(ref)) return { ref, scenario: (await loadScenarioFile(ref)) as unknown as ScenarioDefinition<never, unknown> };
   const module = (await import(pathToFileURL(path.resolve(ref)).href)) as { scenario?: ScenarioDefinition<never, unknown> };
   if (module.scenario === undefined) {
-    throw new FaultlineError('INVALID_SCENARIO', { what: `${ref} does not export \`scenario\``, todo: 'Export the result of defineScenario(...) as `scenario`' });
+    throw new FaultlineError('INVALID_SCENARIO', {
+      what: `${ref} does not export \`scenario\``,
+      todo: 'Export the result of defineScenario(...) as `scenario`',
+    });
   }
   return { ref, scenario: { ...module.scenario, source: module.scenario.source ?? ref } };
 }

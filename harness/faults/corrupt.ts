@@ -2,7 +2,7 @@
 // answer or a tool result. Replacements come from a faker instance seeded from the run, so they are
 // realistic and reproducible. Each change is returned as a taint, which the caller records in the
 // trace so that a property can later ask whether the wrong fact reached the output or a store.
-import { Faker, en } from '@faker-js/faker';
+import { en, Faker } from '@faker-js/faker';
 import type { RandomStream } from '../sim/rng.ts';
 
 export type FactKind = 'number' | 'date' | 'name' | 'boolean';

@@ -3,7 +3,6 @@
 // happen at that layer. Every hit is recorded in the trace as a `fault` mark.
 import picomatch from 'picomatch';
 import type { Kernel } from '../sim/kernel.ts';
-import type { RandomStream } from '../sim/rng.ts';
 import { type FaultKind, type FaultPlan, type FaultRule, ruleIds } from './plan.ts';
 
 /** A rule of kind `K` that hit a call. */
@@ -93,9 +92,7 @@ export class FaultInjector {
 
   /** Rules of the given kinds matching `target`, for layers that schedule them as events at `when.afterMs`. */
   scheduled(target: string, kinds: readonly FaultKind[]): Array<{ id: string; rule: FaultRule; atMs: number }> {
-    return this.rules
-      .filter((a) => kinds.includes(a.rule.kind) && a.target(target))
-      .map((a) => ({ id: a.id, rule: a.rule, atMs: a.rule.when?.afterMs ?? 0 }));
+    return this.rules.filter((a) => kinds.includes(a.rule.kind) && a.target(target)).map((a) => ({ id: a.id, rule: a.rule, atMs: a.rule.when?.afterMs ?? 0 }));
   }
 }
 

@@ -17,7 +17,9 @@ const latencyModel = z.discriminatedUnion('kind', [
 export const whenSchema = z
   .object({
     /** 0-based indices, among the calls of this rule's target (and actor) that its kind can affect (a lost-ack rule counts writes, say), or a range [from, to). */
-    calls: z.union([z.array(z.number().int().min(0)).min(1), z.object({ from: z.number().int().min(0).optional(), to: z.number().int().min(1).optional() }).strict()]).optional(),
+    calls: z
+      .union([z.array(z.number().int().min(0)).min(1), z.object({ from: z.number().int().min(0).optional(), to: z.number().int().min(1).optional() }).strict()])
+      .optional(),
     /** The chance that a selected call is hit, drawn from the rule's own seeded stream. */
     probability: z.number().min(0).max(1).optional(),
     /** A virtual-time window [afterMs, beforeMs). */
@@ -47,12 +49,26 @@ const none = z.object({}).strict().default({});
 
 export const faultRuleSchema = z.discriminatedUnion('kind', [
   rule('latency', z.object({ latency: latencyModel }).strict()),
-  rule('outage', z.object({ mode: z.enum(['refused', 'reset']).default('refused') }).strict().default({ mode: 'refused' })),
+  rule(
+    'outage',
+    z
+      .object({ mode: z.enum(['refused', 'reset']).default('refused') })
+      .strict()
+      .default({ mode: 'refused' }),
+  ),
   rule(
     'rate-limit',
     z
       .object({
-        retryAfterMs: z.number().int().min(0).max(60_000, 'at most 60000: clients such as openai-node 4.x ignore a retry-after of 60 s or more and use their own backoff, so a longer one would not test what it seems to').default(1_000),
+        retryAfterMs: z
+          .number()
+          .int()
+          .min(0)
+          .max(
+            60_000,
+            'at most 60000: clients such as openai-node 4.x ignore a retry-after of 60 s or more and use their own backoff, so a longer one would not test what it seems to',
+          )
+          .default(1_000),
         header: z.enum(['retry-after', 'retry-after-ms', 'both', 'none']).default('both'),
       })
       .strict()
@@ -61,34 +77,94 @@ export const faultRuleSchema = z.discriminatedUnion('kind', [
   rule(
     'server-error',
     z
-      .object({ status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504), z.literal(529)]).default(503), message: z.string().optional() })
+      .object({
+        status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504), z.literal(529)]).default(503),
+        message: z.string().optional(),
+      })
       .strict()
       .default({ status: 503 }),
   ),
   rule('hang', none),
-  rule('truncate', z.object({ keepFraction: z.number().min(0).max(1).default(0.5) }).strict().default({ keepFraction: 0.5 })),
+  rule(
+    'truncate',
+    z
+      .object({ keepFraction: z.number().min(0).max(1).default(0.5) })
+      .strict()
+      .default({ keepFraction: 0.5 }),
+  ),
   rule('stream-stall', z.object({ afterChunks: z.number().int().min(0).default(2), stallMs: ms }).strict()),
   rule(
     'stream-cut',
-    z.object({ afterChunks: z.number().int().min(0).default(2), mode: z.enum(['close', 'error']).default('close') }).strict().default({ afterChunks: 2, mode: 'close' }),
+    z
+      .object({ afterChunks: z.number().int().min(0).default(2), mode: z.enum(['close', 'error']).default('close') })
+      .strict()
+      .default({ afterChunks: 2, mode: 'close' }),
   ),
-  rule('malformed', z.object({ mode: z.enum(['truncated-json', 'not-json', 'wrong-type']).default('truncated-json') }).strict().default({ mode: 'truncated-json' })),
+  rule(
+    'malformed',
+    z
+      .object({ mode: z.enum(['truncated-json', 'not-json', 'wrong-type']).default('truncated-json') })
+      .strict()
+      .default({ mode: 'truncated-json' }),
+  ),
   rule('empty', none),
   rule('off-schema', none),
-  rule('corrupt', z.object({ fact: z.enum(['number', 'date', 'name', 'boolean', 'any']).default('any') }).strict().default({ fact: 'any' })),
-  rule('schema-drift', z.object({ tool: z.string().min(1).optional(), field: z.string().min(1).optional(), to: z.string().min(1).optional() }).strict().default({})),
-  rule('description-changed', z.object({ tool: z.string().min(1).optional(), to: z.string().min(1).optional() }).strict().default({})),
+  rule(
+    'corrupt',
+    z
+      .object({ fact: z.enum(['number', 'date', 'name', 'boolean', 'any']).default('any') })
+      .strict()
+      .default({ fact: 'any' }),
+  ),
+  rule(
+    'schema-drift',
+    z
+      .object({ tool: z.string().min(1).optional(), field: z.string().min(1).optional(), to: z.string().min(1).optional() })
+      .strict()
+      .default({}),
+  ),
+  rule(
+    'description-changed',
+    z
+      .object({ tool: z.string().min(1).optional(), to: z.string().min(1).optional() })
+      .strict()
+      .default({}),
+  ),
   rule('version-skew', z.object({ to: z.string().min(1) }).strict()),
   rule('disconnect', none),
-  rule('tool-removed', z.object({ tool: z.string().min(1).optional() }).strict().default({})),
+  rule(
+    'tool-removed',
+    z
+      .object({ tool: z.string().min(1).optional() })
+      .strict()
+      .default({}),
+  ),
   rule('tool-renamed', z.object({ tool: z.string().min(1).optional(), to: z.string().min(1) }).strict()),
   rule('list-changed', none),
-  rule('error', z.object({ message: z.string().default('simulated failure') }).strict().default({ message: 'simulated failure' })),
-  rule('partial-write', z.object({ keepFraction: z.number().min(0).max(1).default(0.5) }).strict().default({ keepFraction: 0.5 })),
+  rule(
+    'error',
+    z
+      .object({ message: z.string().default('simulated failure') })
+      .strict()
+      .default({ message: 'simulated failure' }),
+  ),
+  rule(
+    'partial-write',
+    z
+      .object({ keepFraction: z.number().min(0).max(1).default(0.5) })
+      .strict()
+      .default({ keepFraction: 0.5 }),
+  ),
   rule('crash', none),
   rule('lost-ack', none),
   rule('duplicate', none),
-  rule('stale-read', z.object({ lagMs: ms.default(1_000) }).strict().default({ lagMs: 1_000 })),
+  rule(
+    'stale-read',
+    z
+      .object({ lagMs: ms.default(1_000) })
+      .strict()
+      .default({ lagMs: 1_000 }),
+  ),
 ]);
 
 export const faultPlanSchema = z.array(faultRuleSchema);
@@ -107,7 +183,21 @@ export type ParamsOf<K extends FaultKind> = Extract<FaultRule, { kind: K }>['par
 /** The layers a target names, by its prefix, and the fault kinds each layer knows how to inject. */
 export const kindsByLayer: Readonly<Record<string, readonly FaultKind[]>> = {
   http: ['latency', 'outage', 'rate-limit', 'server-error', 'hang', 'truncate', 'empty'],
-  llm: ['latency', 'outage', 'rate-limit', 'server-error', 'hang', 'truncate', 'stream-stall', 'stream-cut', 'malformed', 'empty', 'off-schema', 'corrupt', 'version-skew'],
+  llm: [
+    'latency',
+    'outage',
+    'rate-limit',
+    'server-error',
+    'hang',
+    'truncate',
+    'stream-stall',
+    'stream-cut',
+    'malformed',
+    'empty',
+    'off-schema',
+    'corrupt',
+    'version-skew',
+  ],
   tool: ['latency', 'error', 'hang', 'corrupt', 'empty', 'truncate', 'schema-drift', 'description-changed', 'tool-removed', 'tool-renamed'],
   mcp: ['latency', 'error', 'hang', 'corrupt', 'disconnect', 'tool-removed', 'tool-renamed', 'list-changed', 'schema-drift', 'description-changed'],
   store: ['latency', 'error', 'hang', 'partial-write', 'crash', 'lost-ack', 'duplicate', 'stale-read'],
@@ -125,7 +215,11 @@ export function parseFaultPlan(input: unknown, source = 'faults'): FaultPlan {
       const layer = /^([a-z]+):/.exec(r.target)?.[1];
       const kinds = layer === undefined ? undefined : kindsByLayer[layer];
       if (layer !== undefined && kinds === undefined) {
-        problems.push(`${source}[${i}].target: unknown layer "${layer}:" in "${r.target}"; expected one of ${Object.keys(kindsByLayer).map((l) => `"${l}:…"`).join(', ')} (or a glob such as "*")`);
+        problems.push(
+          `${source}[${i}].target: unknown layer "${layer}:" in "${r.target}"; expected one of ${Object.keys(kindsByLayer)
+            .map((l) => `"${l}:…"`)
+            .join(', ')} (or a glob such as "*")`,
+        );
       } else if (kinds !== undefined && !kinds.includes(r.kind)) {
         problems.push(`${source}[${i}].kind: "${r.kind}" cannot happen at "${r.target}"; at ${layer}: targets the kinds are ${kinds.join(', ')}`);
       }

@@ -2,9 +2,10 @@
 // with the field and what was expected), fills in defaults, and returns the scenario the property
 // runner and `faultline run` use. A built-in scenario also names its sample agents and what each
 // is expected to do: the naive one to fail, the hardened one to pass.
-import { FaultlineError } from '../sim/errors.ts';
-import { parseFaultPlan } from '../faults/plan.ts';
+
 import type { Scenario } from '../check/scenario.ts';
+import { parseFaultPlan } from '../faults/plan.ts';
+import { FaultlineError } from '../sim/errors.ts';
 
 export type Expectation = 'fail' | 'pass';
 
@@ -42,11 +43,12 @@ export function defineScenario<I = undefined, O = unknown>(definition: Input<I, 
   for (const s of definition.schedules ?? []) {
     if (!['fifo', 'random', 'pct'].includes(s)) problems.push(`schedules: expected "fifo", "random" or "pct", got ${JSON.stringify(s)}`);
   }
-  if (definition.runs !== undefined && !(Number.isInteger(definition.runs) && definition.runs > 0)) problems.push(`runs: expected a positive integer, got ${JSON.stringify(definition.runs)}`);
+  if (definition.runs !== undefined && !(Number.isInteger(definition.runs) && definition.runs > 0))
+    problems.push(`runs: expected a positive integer, got ${JSON.stringify(definition.runs)}`);
   try {
     parseFaultPlan(definition.faults ?? [], 'faults');
   } catch (error) {
-    problems.push(...((error as FaultlineError).message.split('\n  - ').slice(1)));
+    problems.push(...(error as FaultlineError).message.split('\n  - ').slice(1));
   }
   if (problems.length > 0) {
     throw new FaultlineError('INVALID_SCENARIO', { what: `${where} is not a valid scenario`, todo: 'Fix the fields listed below', details: problems });

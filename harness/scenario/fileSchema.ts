@@ -20,7 +20,12 @@ const latency = z.union([
 
 const reply = z.union([
   z.string(),
-  z.object({ text: z.string().optional(), toolCalls: z.array(z.object({ name: z.string(), arguments: z.record(z.string(), z.unknown()) }).strict()).optional() }).strict(),
+  z
+    .object({
+      text: z.string().optional(),
+      toolCalls: z.array(z.object({ name: z.string(), arguments: z.record(z.string(), z.unknown()) }).strict()).optional(),
+    })
+    .strict(),
 ]);
 
 const model = z.union([
@@ -41,49 +46,52 @@ const anyProperty = z.union([z.string(), z.record(z.string(), z.record(z.string(
 
 const fileSchema = (property: typeof namedProperty | typeof anyProperty) =>
   z
-  .object({
-    $schema: z.string().optional(),
-    name: z.string().min(1),
-    failureMode: z.string().optional(),
-    description: z.string().optional(),
-    agent: moduleRef.optional().describe('The agent under test; defaults to agents.hardened or the first of agents'),
-    agents: z.record(z.string(), moduleRef).optional().describe('Sample agents by name'),
-    expectations: z.record(z.string(), z.enum(['fail', 'pass'])).optional().describe('What each sample agent is expected to do'),
-    input: moduleRef.optional().describe('A workload generator ({ faker, random }) => input'),
-    world: z
-      .object({
-        models: z.record(z.string(), model).optional(),
-        prices: z.record(z.string(), z.object({ inputPerMTok: z.number().min(0), outputPerMTok: z.number().min(0) }).strict()).optional(),
-        tools: moduleRef.optional().describe('An exported array of tools (defineTool)'),
-        handlers: moduleRef.optional().describe('Exported msw handlers, or a function returning them'),
-        mcp: z.record(z.string(), moduleRef).optional().describe('MCP server factories by server name'),
-        latency: latency.optional(),
-        storeLatency: latency.optional(),
-        network: z.enum(['world', 'global']).optional(),
-        limits: z
-          .object({
-            virtualTimeMs: ms.optional(),
-            steps: z.number().int().positive().optional(),
-            stallSteps: z.number().int().positive().optional(),
-            wallClockMs: z.number().int().positive().optional(),
-            budget: z
-              .object({ usd: z.number().min(0).optional(), tokens: ms.optional(), llmCalls: ms.optional(), actors: ms.optional(), spawnDepth: ms.optional() })
-              .strict()
-              .optional(),
-          })
-          .strict()
-          .optional(),
-      })
-      .strict()
-      .optional(),
-    faults: z.array(faultRuleSchema).optional().describe('The fault space: rules each run may switch on'),
-    variants: z.record(z.string(), z.array(faultRuleSchema)).optional().describe('Named fault sets layered on the happy path; added to the fault space'),
-    schedules: z.array(z.enum(['fifo', 'random', 'pct'])).optional(),
-    heal: z.object({ agent: moduleRef, virtualTimeMs: ms.optional() }).strict().optional(),
-    properties: z.array(property).min(1),
-    runs: z.number().int().positive().optional(),
-  })
-  .strict();
+    .object({
+      $schema: z.string().optional(),
+      name: z.string().min(1),
+      failureMode: z.string().optional(),
+      description: z.string().optional(),
+      agent: moduleRef.optional().describe('The agent under test; defaults to agents.hardened or the first of agents'),
+      agents: z.record(z.string(), moduleRef).optional().describe('Sample agents by name'),
+      expectations: z
+        .record(z.string(), z.enum(['fail', 'pass']))
+        .optional()
+        .describe('What each sample agent is expected to do'),
+      input: moduleRef.optional().describe('A workload generator ({ faker, random }) => input'),
+      world: z
+        .object({
+          models: z.record(z.string(), model).optional(),
+          prices: z.record(z.string(), z.object({ inputPerMTok: z.number().min(0), outputPerMTok: z.number().min(0) }).strict()).optional(),
+          tools: moduleRef.optional().describe('An exported array of tools (defineTool)'),
+          handlers: moduleRef.optional().describe('Exported msw handlers, or a function returning them'),
+          mcp: z.record(z.string(), moduleRef).optional().describe('MCP server factories by server name'),
+          latency: latency.optional(),
+          storeLatency: latency.optional(),
+          network: z.enum(['world', 'global']).optional(),
+          limits: z
+            .object({
+              virtualTimeMs: ms.optional(),
+              steps: z.number().int().positive().optional(),
+              stallSteps: z.number().int().positive().optional(),
+              wallClockMs: z.number().int().positive().optional(),
+              budget: z
+                .object({ usd: z.number().min(0).optional(), tokens: ms.optional(), llmCalls: ms.optional(), actors: ms.optional(), spawnDepth: ms.optional() })
+                .strict()
+                .optional(),
+            })
+            .strict()
+            .optional(),
+        })
+        .strict()
+        .optional(),
+      faults: z.array(faultRuleSchema).optional().describe('The fault space: rules each run may switch on'),
+      variants: z.record(z.string(), z.array(faultRuleSchema)).optional().describe('Named fault sets layered on the happy path; added to the fault space'),
+      schedules: z.array(z.enum(['fifo', 'random', 'pct'])).optional(),
+      heal: z.object({ agent: moduleRef, virtualTimeMs: ms.optional() }).strict().optional(),
+      properties: z.array(property).min(1),
+      runs: z.number().int().positive().optional(),
+    })
+    .strict();
 
 export const scenarioFileSchema = fileSchema(anyProperty);
 
@@ -91,5 +99,9 @@ export type ScenarioFile = z.output<typeof scenarioFileSchema>;
 
 /** The JSON Schema of scenario files. */
 export function scenarioJsonSchema(): Record<string, unknown> {
-  return { $id: 'https://faultline.dev/scenario.schema.json', title: 'Faultline scenario', ...(z.toJSONSchema(fileSchema(namedProperty), { io: 'input', reused: 'ref' }) as Record<string, unknown>) };
+  return {
+    $id: 'https://faultline.dev/scenario.schema.json',
+    title: 'Faultline scenario',
+    ...(z.toJSONSchema(fileSchema(namedProperty), { io: 'input', reused: 'ref' }) as Record<string, unknown>),
+  };
 }

@@ -6,9 +6,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Document, isMap, isScalar, LineCounter, parseDocument } from 'yaml';
-import { FaultlineError } from '../sim/errors.ts';
-import { describeIssue, type FaultRuleInput } from '../faults/plan.ts';
 import type { Property } from '../check/properties/property.ts';
+import { describeIssue, type FaultRuleInput } from '../faults/plan.ts';
+import { FaultlineError } from '../sim/errors.ts';
 import { cassette, scripted } from '../world/llm/brains.ts';
 import { defineScenario, type ScenarioDefinition } from './defineScenario.ts';
 import { type ScenarioFile, scenarioFileSchema } from './fileSchema.ts';
@@ -62,11 +62,17 @@ export async function loadScenarioFile(file: string): Promise<ScenarioDefinition
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw invalid(file, doc.errors.map((e) => `${file}:${e.linePos?.[0].line ?? 1}:${e.linePos?.[0].col ?? 1}: ${e.message.split('\n')[0]}`));
+    throw invalid(
+      file,
+      doc.errors.map((e) => `${file}:${e.linePos?.[0].line ?? 1}:${e.linePos?.[0].col ?? 1}: ${e.message.split('\n')[0]}`),
+    );
   }
   const parsed = scenarioFileSchema.safeParse(doc.toJS(), { reportInput: true });
   if (!parsed.success) {
-    throw invalid(file, parsed.error.issues.map((issue) => `${file}:${locate(doc, lines, issue.path as Path)}: ${describeIssue(issue, '').replace(/^\.?/, '')}`));
+    throw invalid(
+      file,
+      parsed.error.issues.map((issue) => `${file}:${locate(doc, lines, issue.path as Path)}: ${describeIssue(issue, '').replace(/^\.?/, '')}`),
+    );
   }
   const spec = parsed.data;
   const problems: string[] = [];
@@ -119,7 +125,14 @@ class ModuleResolver {
       return undefined;
     }
     if (!(name in module)) {
-      this.report(at, `${modulePath} has no export "${name}"; it exports ${Object.keys(module).map((k) => `"${k}"`).join(', ') || 'nothing'}`);
+      this.report(
+        at,
+        `${modulePath} has no export "${name}"; it exports ${
+          Object.keys(module)
+            .map((k) => `"${k}"`)
+            .join(', ') || 'nothing'
+        }`,
+      );
       return undefined;
     }
     return module[name];
@@ -157,7 +170,14 @@ async function resolve(spec: ScenarioFile, properties: Property[], modules: Modu
     ...(Object.keys(agents).length === 0 ? {} : { agents }),
     ...(spec.expectations === undefined ? {} : { expectations: spec.expectations }),
     ...(spec.input === undefined ? {} : { input: (await modules.get(spec.input, ['input'])) as never }),
-    ...(spec.heal === undefined ? {} : { heal: { agent: (await modules.get(spec.heal.agent, ['heal', 'agent'])) as never, ...(spec.heal.virtualTimeMs === undefined ? {} : { virtualTimeMs: spec.heal.virtualTimeMs }) } }),
+    ...(spec.heal === undefined
+      ? {}
+      : {
+          heal: {
+            agent: (await modules.get(spec.heal.agent, ['heal', 'agent'])) as never,
+            ...(spec.heal.virtualTimeMs === undefined ? {} : { virtualTimeMs: spec.heal.virtualTimeMs }),
+          },
+        }),
     world: {
       ...(Object.keys(models).length === 0 ? {} : { llm: { models: models as never, ...(w?.prices === undefined ? {} : { prices: w.prices }) } }),
       ...(w?.tools === undefined ? {} : { tools: (await modules.get(w.tools, ['world', 'tools'])) as never }),

@@ -30,10 +30,16 @@ const entry = <P extends z.ZodType>(params: P, make: (params: z.output<P>) => Pr
 const none = z.object({}).strict();
 
 export const propertyRegistry = {
-  gracefulDegradation: entry(z.object({ withinMs: count.optional() }).strict(), (p) => gracefulDegradation(p.withinMs === undefined ? {} : { withinMs: p.withinMs })),
+  gracefulDegradation: entry(z.object({ withinMs: count.optional() }).strict(), (p) =>
+    gracefulDegradation(p.withinMs === undefined ? {} : { withinMs: p.withinMs }),
+  ),
   noDeadlock: entry(none, () => noDeadlock()),
-  boundedSpend: entry(z.object({ usd: amount.optional(), tokens: count.optional(), llmCalls: count.optional() }).strict(), (p) => boundedSpend(stripUndefined(p))),
-  boundedWork: entry(z.object({ actors: count.optional(), spawnDepth: count.optional(), queueDepth: count.optional() }).strict(), (p) => boundedWork(stripUndefined(p))),
+  boundedSpend: entry(z.object({ usd: amount.optional(), tokens: count.optional(), llmCalls: count.optional() }).strict(), (p) =>
+    boundedSpend(stripUndefined(p)),
+  ),
+  boundedWork: entry(z.object({ actors: count.optional(), spawnDepth: count.optional(), queueDepth: count.optional() }).strict(), (p) =>
+    boundedWork(stripUndefined(p)),
+  ),
   consistentStores: entry(consistency, (p) => consistentStores(stripUndefined(p))),
   eventuallyConverges: entry(consistency, (p) => eventuallyConverges(stripUndefined(p))),
   noLostUpdates: entry(none, () => noLostUpdates()),

@@ -74,10 +74,7 @@ export function describeBlocked(actor: Actor): BlockedActor {
     const list = waits.map((w) => `${w.what}${heldBy(w)} (since t=${w.since}ms)`).join(' and ');
     return { actor: actor.name, waitingOn: waits.map((w) => w.what), explanation: `"${actor.name}" waits on ${list}` };
   }
-  const last =
-    actor.last === undefined
-      ? 'it has made no world call yet'
-      : `its last world call, ${actor.last.what}, returned at t=${actor.last.endedAt}ms`;
+  const last = actor.last === undefined ? 'it has made no world call yet' : `its last world call, ${actor.last.what}, returned at t=${actor.last.endedAt}ms`;
   return {
     actor: actor.name,
     waitingOn: [],

@@ -6,14 +6,14 @@
 // is delivered. Events whose time has come wait in a ready set from which the scheduling strategy
 // picks the next one, so that the order of simultaneous events is the kernel's decision.
 import type { Clock } from '@sinonjs/fake-timers';
-import { Actor, type Wait, uniqueName } from './actors.ts';
+import { Actor, uniqueName, type Wait } from './actors.ts';
 import { FaultlineError, type Where } from './errors.ts';
 import type { Limits } from './limits.ts';
 import type { Rng } from './rng.ts';
-import { createStrategy, type Strategy, type StrategyOptions } from './strategy.ts';
-import { type DeadlockCycle, findCycle } from './waitGraph.ts';
 import type { RunGlobals } from './runGlobals.ts';
+import { createStrategy, type Strategy, type StrategyOptions } from './strategy.ts';
 import { type SpanKind, type SpanOutcome, type TraceData, TraceRecorder } from './trace.ts';
+import { type DeadlockCycle, findCycle } from './waitGraph.ts';
 
 /** Something the harness noticed that is not the agent's doing: a missing handler, a real network call. */
 export interface Problem {
@@ -148,12 +148,15 @@ export class Kernel {
     const dueAt = clock.now + Math.max(0, delayMs);
     const event: KernelEvent = { seq: this.nextSeq++, actor, dueAt, run, timer: undefined, state: 'pending' };
     this.due.set(dueAt, (this.due.get(dueAt) ?? 0) + 1);
-    event.timer = clock.setTimeout(() => {
-      this.firedKernelTimer = true;
-      this.undue(dueAt);
-      event.state = 'ready';
-      this.ready.push(event);
-    }, Math.max(0, delayMs));
+    event.timer = clock.setTimeout(
+      () => {
+        this.firedKernelTimer = true;
+        this.undue(dueAt);
+        event.state = 'ready';
+        this.ready.push(event);
+      },
+      Math.max(0, delayMs),
+    );
     return event;
   }
 
@@ -197,7 +200,10 @@ export class Kernel {
    * Opens the span of a world call and registers `actor` as waiting on it, so that a stuck run can
    * say what each actor waits on. Every kind of wait (calls, sleeps, locks, MCP requests) starts here.
    */
-  beginWait(actor: Actor, start: { kind: SpanKind; target: string; what: string; data?: TraceData | undefined; holders?: Wait['holders']; timesOut?: boolean }): Wait {
+  beginWait(
+    actor: Actor,
+    start: { kind: SpanKind; target: string; what: string; data?: TraceData | undefined; holders?: Wait['holders']; timesOut?: boolean },
+  ): Wait {
     const span = this.trace.open({ parent: actor.span, actor: actor.name, kind: start.kind, target: start.target, data: start.data });
     const wait: Wait = {
       what: start.what,
@@ -258,15 +264,11 @@ export class Kernel {
         served.then(
           (value) => {
             if (done || this.ended) return;
-            pending = this.schedule(timing.responseMs, actor, () =>
-              finish('ok', () => resolve(value), spec.summarize?.(value)),
-            );
+            pending = this.schedule(timing.responseMs, actor, () => finish('ok', () => resolve(value), spec.summarize?.(value)));
           },
           (error: unknown) => {
             if (done || this.ended) return;
-            pending = this.schedule(timing.responseMs, actor, () =>
-              finish('error', () => reject(error), { error: describeError(error) }),
-            );
+            pending = this.schedule(timing.responseMs, actor, () => finish('error', () => reject(error), { error: describeError(error) }));
           },
         );
       });
@@ -322,7 +324,9 @@ export class Kernel {
     const budget = this.limits.budget;
     if (budget === undefined) return;
     if (budget.actors !== undefined && this.actors.length > budget.actors) {
-      this.exceed(`${this.actors.length} actors were spawned, over limits.budget.actors (${budget.actors}); the last was ${actor.name}, spawned by ${actor.parent?.name}`);
+      this.exceed(
+        `${this.actors.length} actors were spawned, over limits.budget.actors (${budget.actors}); the last was ${actor.name}, spawned by ${actor.parent?.name}`,
+      );
     }
     let depth = 0;
     for (let a = actor.parent; a !== undefined; a = a.parent) depth++;

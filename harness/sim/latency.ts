@@ -31,7 +31,7 @@ export function sampleLatency(model: LatencyModel, stream: RandomStream): number
     }
     case 'pareto': {
       const u = 1 - stream.next();
-      return Math.round(Math.min(model.maxMs ?? DEFAULT_CAP_MS, model.minMs / Math.pow(u, 1 / model.alpha)));
+      return Math.round(Math.min(model.maxMs ?? DEFAULT_CAP_MS, model.minMs / u ** (1 / model.alpha)));
     }
   }
 }
@@ -64,9 +64,7 @@ export function latencyModelProblems(model: LatencyModel, path: string): string[
       if (model.maxMs !== undefined) nonNegative('maxMs', model.maxMs);
       break;
     default:
-      problems.push(
-        `${path}.kind must be one of "fixed", "uniform", "lognormal", "pareto", got ${JSON.stringify((model as { kind: unknown }).kind)}`,
-      );
+      problems.push(`${path}.kind must be one of "fixed", "uniform", "lognormal", "pareto", got ${JSON.stringify((model as { kind: unknown }).kind)}`);
   }
   return problems;
 }

@@ -21,10 +21,13 @@ export function installNetworkGuard(onBlocked: OnBlocked, { httpModules = true }
     undo.push(patchProperty(target, key, value));
   };
 
-  patch(globalThis, 'fetch', (input: RequestInfo | URL, init?: RequestInit) =>
-    Promise.reject(onBlocked(describeFetch(input, init), 'the global fetch')),
-  );
-  for (const [name, mod] of httpModules ? ([['node:http', http], ['node:https', https]] as const) : []) {
+  patch(globalThis, 'fetch', (input: RequestInfo | URL, init?: RequestInit) => Promise.reject(onBlocked(describeFetch(input, init), 'the global fetch')));
+  for (const [name, mod] of httpModules
+    ? ([
+        ['node:http', http],
+        ['node:https', https],
+      ] as const)
+    : []) {
     const blocked = (...args: unknown[]): never => {
       throw onBlocked(describeHttp(name, args), `${name}`);
     };

@@ -48,9 +48,12 @@ export async function runLoop<T>(
   const limit = { reached: false };
   // The time limit is itself a timer, created before the body runs so that it fires before any
   // timer the body sets for the same instant; the stuck test discounts it.
-  const guard = clock.setTimeout(() => {
-    limit.reached = true;
-  }, Math.max(0, budgetMs));
+  const guard = clock.setTimeout(
+    () => {
+      limit.reached = true;
+    },
+    Math.max(0, budgetMs),
+  );
   try {
     return await loop(kernel, main, start, limit);
   } finally {

@@ -50,7 +50,7 @@ export function createStrategy(options: StrategyOptions, streamOf: () => RandomS
         pick: (ready) => {
           const choice = options.choices[i++] ?? '';
           const index = choice === '' ? 0 : ready.findIndex((e) => e.actor === choice);
-          return index < 0 ? 0 : index;
+          return Math.max(index, 0);
         },
       };
     }
@@ -118,7 +118,8 @@ export function strategyProblems(options: StrategyOptions | undefined): string[]
   if (options.kind === 'pct') {
     const problems: string[] = [];
     if (!Number.isInteger(options.depth) || options.depth < 1) problems.push(`schedule.depth must be an integer >= 1, got ${options.depth}`);
-    if (options.steps !== undefined && (!Number.isInteger(options.steps) || options.steps < 1)) problems.push(`schedule.steps must be an integer >= 1, got ${options.steps}`);
+    if (options.steps !== undefined && (!Number.isInteger(options.steps) || options.steps < 1))
+      problems.push(`schedule.steps must be an integer >= 1, got ${options.steps}`);
     return problems;
   }
   if (options.kind === 'replay') {

@@ -2,14 +2,14 @@
 // request handlers (`getResponse`), with both halves of the exchange scheduled in virtual time.
 // Official SDKs take it as their `fetch` option: `new OpenAI({ fetch: world.fetch })`.
 import { getResponse, type RequestHandler } from 'msw';
+import { type FaultInjector, firstOf } from '../faults/injector.ts';
+import { type FaultKind, kindsByLayer } from '../faults/plan.ts';
 import type { Actor } from '../sim/actors.ts';
 import { FaultlineError, isFaultlineError } from '../sim/errors.ts';
-import { firstOf, type FaultInjector } from '../faults/injector.ts';
-import { type FaultKind, kindsByLayer } from '../faults/plan.ts';
-import { connectionError, emptyBody, isNetworkError, json, retryAfterHeaders, truncatedBody } from './httpFaults.ts';
 import type { Kernel, ServeContext } from '../sim/kernel.ts';
 import { type LatencyModel, sampleLatency } from '../sim/latency.ts';
 import { redactUrl } from '../sim/redact.ts';
+import { connectionError, emptyBody, isNetworkError, json, retryAfterHeaders, truncatedBody } from './httpFaults.ts';
 import { type RouteInfo, routeOf } from './route.ts';
 
 export type WorldFetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
@@ -159,7 +159,10 @@ export function createWorldFetch(kernel: Kernel, actor: Actor, config: FetchConf
         }
         const failed = firstOf(hits, 'server-error');
         if (failed !== undefined) {
-          return json(failed.params.status, errorBody(url, failed.params.status === 529 ? 'overloaded_error' : 'api_error', failed.params.message ?? 'Internal server error'));
+          return json(
+            failed.params.status,
+            errorBody(url, failed.params.status === 529 ? 'overloaded_error' : 'api_error', failed.params.message ?? 'Internal server error'),
+          );
         }
         let response = await serveFromHandlers(kernel, actor, config.handlers, request, url, call);
         if (firstOf(hits, 'empty') !== undefined) response = emptyBody(response);

@@ -7,7 +7,11 @@ const NETWORK = Symbol.for('faultline.networkError');
 /** The error fetch rejects with when the connection is refused or reset. */
 export function connectionError(mode: 'refused' | 'reset', host: string): TypeError {
   const code = mode === 'refused' ? 'ECONNREFUSED' : 'ECONNRESET';
-  const cause = Object.assign(new Error(mode === 'refused' ? `connect ${code} ${host}` : `read ${code}`), { code, errno: mode === 'refused' ? -111 : -104, syscall: mode === 'refused' ? 'connect' : 'read' });
+  const cause = Object.assign(new Error(mode === 'refused' ? `connect ${code} ${host}` : `read ${code}`), {
+    code,
+    errno: mode === 'refused' ? -111 : -104,
+    syscall: mode === 'refused' ? 'connect' : 'read',
+  });
   const error = new TypeError('fetch failed', { cause });
   Object.defineProperty(error, NETWORK, { value: true });
   return error;

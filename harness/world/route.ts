@@ -48,9 +48,7 @@ function create(method: Method, url: string, resolver: RouteResolver): HttpHandl
     },
     resolver,
   };
-  const handler = http[method](url, ({ request, params }) =>
-    resolver({ request, params: params as Record<string, string> }),
-  );
+  const handler = http[method](url, ({ request, params }) => resolver({ request, params: params as Record<string, string> }));
   Object.defineProperty(handler, ROUTE, { value: info });
   return handler;
 }

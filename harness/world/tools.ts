@@ -3,16 +3,16 @@
 // schema, or remove or rename it. Inputs are validated with the tool's zod schema, whose JSON Schema
 // is what brains and LLM requests are offered.
 import { z } from 'zod';
+import { corrupt, seededFaker } from '../faults/corrupt.ts';
+import { type FaultInjector, firstOf, type Hit } from '../faults/injector.ts';
+import { type FaultKind, kindsByLayer } from '../faults/plan.ts';
+import { changedDescription } from '../faults/toolDrift.ts';
 import type { Actor } from '../sim/actors.ts';
 import { FaultlineError } from '../sim/errors.ts';
 import type { Kernel } from '../sim/kernel.ts';
 import { sampleLatency } from '../sim/latency.ts';
 import type { RandomStream } from '../sim/rng.ts';
-import { corrupt, seededFaker } from '../faults/corrupt.ts';
-import { type FaultInjector, firstOf, type Hit } from '../faults/injector.ts';
-import { type FaultKind, kindsByLayer } from '../faults/plan.ts';
 import type { ToolSpec } from './llm/conversation.ts';
-import { changedDescription } from '../faults/toolDrift.ts';
 
 export interface ToolContext {
   readonly actor: string;
@@ -113,7 +113,11 @@ export class ToolBox {
         if (failure !== undefined) throw new ToolError(name, 'failed', `Tool "${name}" failed: ${failure.params.message}`);
         const parsed = view.schema.safeParse(args);
         if (!parsed.success) {
-          throw new ToolError(name, 'invalid-input', `Tool "${name}" rejected its input: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ')}`);
+          throw new ToolError(
+            name,
+            'invalid-input',
+            `Tool "${name}" rejected its input: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ')}`,
+          );
         }
         const result = await tool.handler(view.toOriginal(parsed.data), { actor: actor.name, now: this.kernel.now() });
         return this.damage(result, hits, call.span, actor, name);
@@ -147,7 +151,8 @@ export class ToolBox {
   }
 
   private damage(result: unknown, hits: readonly Hit[], span: number, actor: Actor, name: string): unknown {
-    if (firstOf(hits, 'empty') !== undefined) return Array.isArray(result) ? [] : typeof result === 'string' ? '' : result === null || typeof result !== 'object' ? null : {};
+    if (firstOf(hits, 'empty') !== undefined)
+      return Array.isArray(result) ? [] : typeof result === 'string' ? '' : result === null || typeof result !== 'object' ? null : {};
     let out = result;
     const truncate = firstOf(hits, 'truncate');
     if (truncate !== undefined) out = partial(out, truncate.params.keepFraction);
@@ -155,7 +160,13 @@ export class ToolBox {
     if (corruption !== undefined) {
       const changed = corrupt(out, corruption.params.fact, this.faultStream, () => seededFaker(this.faultStream));
       if (changed !== undefined) {
-        this.kernel.trace.record({ type: 'mark', name: 'taint', actor: actor.name, span, data: { rule: corruption.id, target: `tool:${name}`, where: `tool:${name}`, ...changed.taint } });
+        this.kernel.trace.record({
+          type: 'mark',
+          name: 'taint',
+          actor: actor.name,
+          span,
+          data: { rule: corruption.id, target: `tool:${name}`, where: `tool:${name}`, ...changed.taint },
+        });
         out = changed.value;
       }
     }

@@ -29,7 +29,13 @@ const encoder = new TextEncoder();
  * The body of a streamed response. `signal` is the request's abort signal: aborting it fails the
  * body with the signal's reason, as undici does, even while a chunk is still on its way.
  */
-export function virtualStream(kernel: Kernel, actor: Actor, chunks: readonly StreamChunk[], plan: StreamPlan, signal?: AbortSignal): ReadableStream<Uint8Array> {
+export function virtualStream(
+  kernel: Kernel,
+  actor: Actor,
+  chunks: readonly StreamChunk[],
+  plan: StreamPlan,
+  signal?: AbortSignal,
+): ReadableStream<Uint8Array> {
   let next = 0;
   let content = 0;
   let cancelled = false;

@@ -1,22 +1,23 @@
 // The world as agent code sees it. Everything an agent can observe that is not its own code comes
 // from here, so a run is a pure function of (seed, fault plan, scenario). Each actor gets its own
 // view of the world, bound to its name, so the calls it makes are attributed to it in the trace.
+
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { FaultInjector } from '../faults/injector.ts';
 import type { Actor } from '../sim/actors.ts';
 import type { Kernel } from '../sim/kernel.ts';
 import type { RandomStream } from '../sim/rng.ts';
-import type { FaultInjector } from '../faults/injector.ts';
-import { createWorldFetch, type FetchConfig, type WorldFetch } from './fetch.ts';
-import { type DirectLlm, directLlm } from './llm/direct.ts';
-import type { ToolSpec } from './llm/conversation.ts';
-import type { LlmService } from './llm/llmService.ts';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { McpHub } from './mcp/mcpHub.ts';
-import type { ToolBox } from './tools.ts';
-import { type Stores, storesView, type WorldStores } from './stores/stores.ts';
 import type { ChannelOptions } from './coordination/channel.ts';
 import type { Coordination } from './coordination/coordination.ts';
 import type { AcquireOptions, Semaphore } from './coordination/locks.ts';
 import type { Envelope, ReceiveOptions } from './coordination/mailboxes.ts';
+import { createWorldFetch, type FetchConfig, type WorldFetch } from './fetch.ts';
+import type { ToolSpec } from './llm/conversation.ts';
+import { type DirectLlm, directLlm } from './llm/direct.ts';
+import type { LlmService } from './llm/llmService.ts';
+import type { McpHub } from './mcp/mcpHub.ts';
+import { type Stores, storesView, type WorldStores } from './stores/stores.ts';
+import type { ToolBox } from './tools.ts';
 
 export interface WorldTools {
   /** Calls a tool: a yield point `tool:<name>` where faults apply. */

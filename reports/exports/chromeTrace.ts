@@ -3,9 +3,10 @@
 // finished span and an instant ('i') event per mark; virtual milliseconds become microseconds.
 // The format wants the slices on a thread to nest, but an actor that fans out (Promise.all) has
 // overlapping calls, so such calls move to extra threads named after the actor: `planner (2)`.
-import { spansOf, type Span } from '../../harness/sim/trace.ts';
-import { redactReport } from '../jsonReport.ts';
+
 import type { JsonValue } from '../../harness/sim/trace.ts';
+import { type Span, spansOf } from '../../harness/sim/trace.ts';
+import { redactReport } from '../jsonReport.ts';
 import type { Report } from '../reportSchema.ts';
 import { traceOf, violatingSpansOf } from '../timelineModel.ts';
 

@@ -44,7 +44,13 @@ function casesOf(report: Report): Case[] {
   const base = file === undefined ? { classname } : { classname, file };
   if (report.verdicts.length === 0) {
     const ok = report.outcome === 'ok';
-    return [{ ...base, name: `${prefix}outcome`, ...(ok ? {} : { failure: { message: report.message, type: report.outcome, body: failureBody(report, report.message) } }) }];
+    return [
+      {
+        ...base,
+        name: `${prefix}outcome`,
+        ...(ok ? {} : { failure: { message: report.message, type: report.outcome, body: failureBody(report, report.message) } }),
+      },
+    ];
   }
   return report.verdicts.map((v) => ({
     ...base,

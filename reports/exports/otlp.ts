@@ -4,7 +4,7 @@
 // the same run always exports the same bytes. Times are the virtual clock laid on a fixed epoch
 // (2025-01-01T00:00:00Z, the simulator's default start), in nanoseconds as decimal strings.
 import { createHash } from 'node:crypto';
-import { spansOf, type Span } from '../../harness/sim/trace.ts';
+import { type Span, spansOf } from '../../harness/sim/trace.ts';
 import { redactReport } from '../jsonReport.ts';
 import type { Report } from '../reportSchema.ts';
 import { spanFailed, traceOf, violationsBySpan } from '../timelineModel.ts';
@@ -47,7 +47,10 @@ export interface OtlpTrace {
 
 /** 16 bytes of hex from the run's identity; never all zeros, which OTLP forbids. */
 export function otlpTraceId(report: Pick<Report, 'seed' | 'agent' | 'scenario'>): string {
-  const hex = createHash('sha256').update(`faultline\0${report.scenario.name}\0${report.agent ?? ''}\0${report.seed}`).digest('hex').slice(0, 32);
+  const hex = createHash('sha256')
+    .update(`faultline\0${report.scenario.name}\0${report.agent ?? ''}\0${report.seed}`)
+    .digest('hex')
+    .slice(0, 32);
   return /^0+$/.test(hex) ? `${hex.slice(0, 31)}1` : hex;
 }
 
@@ -81,13 +84,28 @@ function conventionAttributes(span: Span): Array<readonly [string, unknown]> {
   switch (span.kind) {
     case 'llm':
     case 'llm.call':
-      return [['gen_ai.request.model', d.model], ['gen_ai.response.model', d.version], ['gen_ai.usage.input_tokens', d.inputTokens], ['gen_ai.usage.output_tokens', d.outputTokens]];
+      return [
+        ['gen_ai.request.model', d.model],
+        ['gen_ai.response.model', d.version],
+        ['gen_ai.usage.input_tokens', d.inputTokens],
+        ['gen_ai.usage.output_tokens', d.outputTokens],
+      ];
     case 'tool':
-      return [['gen_ai.operation.name', 'execute_tool'], ['gen_ai.tool.name', d.tool]];
+      return [
+        ['gen_ai.operation.name', 'execute_tool'],
+        ['gen_ai.tool.name', d.tool],
+      ];
     case 'fetch':
-      return [['http.request.method', d.method], ['url.full', d.url], ['http.response.status_code', d.status]];
+      return [
+        ['http.request.method', d.method],
+        ['url.full', d.url],
+        ['http.response.status_code', d.status],
+      ];
     case 'store':
-      return [['db.collection.name', d.store], ['db.operation.name', d.f]];
+      return [
+        ['db.collection.name', d.store],
+        ['db.operation.name', d.f],
+      ];
     default:
       return [];
   }
@@ -95,7 +113,8 @@ function conventionAttributes(span: Span): Array<readonly [string, unknown]> {
 
 function toOtlpSpan(span: Span, ctx: { traceId: string; totalMs: number; violated: readonly string[]; events: OtlpSpan['events'] }): OtlpSpan {
   const failed = spanFailed(span);
-  const error = typeof span.data.error === 'string' ? span.data.error : span.outcome === 'ok' ? `HTTP ${String(span.data.status)}` : `span ended: ${span.outcome}`;
+  const error =
+    typeof span.data.error === 'string' ? span.data.error : span.outcome === 'ok' ? `HTTP ${String(span.data.status)}` : `span ended: ${span.outcome}`;
   return {
     traceId: ctx.traceId,
     spanId: otlpSpanId(span.span),
@@ -136,7 +155,9 @@ export function otlpTrace(input: Report): OtlpTrace {
     list.push({ timeUnixNano: unixNano(e.t), name: e.name, attributes: attributes(Object.entries(e.data ?? {})) });
     events.set(owner, list);
   }
-  const otlpSpans = spans.map((s) => toOtlpSpan(s, { traceId, totalMs: report.virtualTimeMs, violated: violations.get(s.span) ?? [], events: events.get(s.span) ?? [] }));
+  const otlpSpans = spans.map((s) =>
+    toOtlpSpan(s, { traceId, totalMs: report.virtualTimeMs, violated: violations.get(s.span) ?? [], events: events.get(s.span) ?? [] }),
+  );
   const resource = attributes([
     ['service.name', 'faultline'],
     ['faultline.scenario', report.scenario.name],

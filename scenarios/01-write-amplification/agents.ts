@@ -4,10 +4,10 @@
 // second audit entry. The hardened one records its intent in an outbox first, gives every write an
 // idempotency key, retries with backoff under a timeout (cockatiel), and clears the outbox only
 // when all six writes are known to have landed, so a reconciler can finish whatever it could not.
-import { ExponentialBackoff, handleAll, retry, timeout, TimeoutStrategy, wrap } from 'cockatiel';
+import { ExponentialBackoff, handleAll, retry, TimeoutStrategy, timeout, wrap } from 'cockatiel';
 import type { World } from '../../harness/index.ts';
 import { converse, type MemoryInput } from './assistant.ts';
-import { idempotencyKeyOf, type Memory, MEMORY_STORES, writeMemory } from './memory.ts';
+import { idempotencyKeyOf, MEMORY_STORES, type Memory, writeMemory } from './memory.ts';
 import { OUTBOX, type PendingMemoryWrite } from './reconciler.ts';
 
 /** Writes every store in turn; a failed write is tried once more, then the error goes up. */
@@ -24,7 +24,10 @@ async function writeEverywhere(world: World, m: Memory): Promise<string> {
 
 /** Up to three retries with exponential backoff, each attempt bounded by two seconds. */
 const storePolicy = () =>
-  wrap(retry(handleAll, { maxAttempts: 3, backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 1_000 }) }), timeout(2_000, TimeoutStrategy.Aggressive));
+  wrap(
+    retry(handleAll, { maxAttempts: 3, backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 1_000 }) }),
+    timeout(2_000, TimeoutStrategy.Aggressive),
+  );
 
 /**
  * The transactional-outbox writer. The outbox holds one entry per entity with the latest version's

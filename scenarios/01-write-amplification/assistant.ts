@@ -38,7 +38,9 @@ export const memoryBrain = rules((conversation: Conversation) => {
   const said = PREFERENCE.exec(last?.content ?? '');
   if (said === null) return 'How can I help?';
   const [, channel, topic] = said as unknown as [string, string, string];
-  return { toolCalls: [{ name: 'save_memory', arguments: { key: `pref:${topic.toLowerCase().replace(/\s+/g, '-')}`, text: `Prefers ${channel} for ${topic}` } }] };
+  return {
+    toolCalls: [{ name: 'save_memory', arguments: { key: `pref:${topic.toLowerCase().replace(/\s+/g, '-')}`, text: `Prefers ${channel} for ${topic}` } }],
+  };
 });
 
 /**

@@ -2,7 +2,7 @@
 // shipped idempotency check groups effects by idempotency key or by causing operation, so a write
 // retried as a *new* operation without a key (the classic retry after a lost acknowledgement) is
 // invisible to it; in an event log or an audit trail that retry is a second entry.
-import { canonicalJson, type Effect, property, type Property } from '../../harness/index.ts';
+import { canonicalJson, type Effect, type Property, property } from '../../harness/index.ts';
 
 export function noDuplicateAppends(stores: readonly string[]): Property {
   return property('noDuplicateAppends', `Every record in ${stores.join(' and ')} was appended once.`, (r) => {

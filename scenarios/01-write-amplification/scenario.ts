@@ -2,7 +2,7 @@
 // during and after those writes must not leave the stores disagreeing or holding duplicates.
 import { defineScenario, eventuallyConverges } from '../../harness/index.ts';
 import { hardened, naive } from './agents.ts';
-import { MODEL, type MemoryInput, memoryBrain } from './assistant.ts';
+import { type MemoryInput, MODEL, memoryBrain } from './assistant.ts';
 import { APPEND_ONLY_STORES, MEMORY_STORES } from './memory.ts';
 import { noDuplicateAppends } from './properties.ts';
 import { drainOutbox, OUTBOX } from './reconciler.ts';

@@ -4,7 +4,7 @@
 // against its own count and total (re-fetching a bad one a bounded number of times), checks that
 // the summary restates exactly the verified figures (else falls back to a template), and marks a
 // job it cannot verify `needs-review` instead of `succeeded`.
-import { handleWhen, retry, ConstantBackoff } from 'cockatiel';
+import { ConstantBackoff, handleWhen, retry } from 'cockatiel';
 import { ToolError, type World } from '../../harness/index.ts';
 import { cents, type Invoice, type InvoicePage, monthName, type StatementRequest, usd } from './billing.ts';
 import { runStatement, type StatementJob } from './statementJob.ts';
@@ -42,7 +42,10 @@ export function pageProblems(page: unknown, request: StatementRequest): string[]
 
 /** The tool call itself is retried on failure; a damaged answer is fetched again, three tries in all. */
 async function fetchVerified(world: World, request: StatementRequest): Promise<{ page: InvoicePage } | { problems: string[] }> {
-  const call = retry(handleWhen((e) => e instanceof ToolError && e.reason === 'failed'), { maxAttempts: 2, backoff: new ConstantBackoff(200) });
+  const call = retry(
+    handleWhen((e) => e instanceof ToolError && e.reason === 'failed'),
+    { maxAttempts: 2, backoff: new ConstantBackoff(200) },
+  );
   let problems: string[] = [];
   for (let attempt = 0; attempt < 3; attempt++) {
     try {

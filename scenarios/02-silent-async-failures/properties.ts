@@ -2,7 +2,7 @@
 // reports the truth. The truth is recomputed from the run's input (the billing data is a pure
 // function of account and month), so a success built on an empty, partial, reshaped or altered
 // input is caught whatever the agent believed; a job that failed or asked for review is not judged.
-import { property, type Property, type TraceEvent } from '../../harness/index.ts';
+import { type Property, property, type TraceEvent } from '../../harness/index.ts';
 import { invoicesFor, type StatementRequest, usd } from './billing.ts';
 import type { StatementResult } from './statementJob.ts';
 
@@ -22,7 +22,8 @@ function wrongFigures(out: Extract<StatementResult, { status: 'succeeded' }>, re
   const foreign = (out.summary.match(NUMBER) ?? []).filter((n) => !allowed.has(n));
   if (out.summary.trim() === '') wrong.push('an empty summary');
   else if (foreign.length > 0) wrong.push(`a summary stating ${foreign.join(', ')} ("${out.summary}")`);
-  else if (!out.summary.includes(usd(truth.total)) || !out.summary.includes(`${truth.count} invoice`)) wrong.push(`a summary missing the figures ("${out.summary}")`);
+  else if (!out.summary.includes(usd(truth.total)) || !out.summary.includes(`${truth.count} invoice`))
+    wrong.push(`a summary missing the figures ("${out.summary}")`);
   return wrong;
 }
 

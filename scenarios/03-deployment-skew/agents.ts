@@ -8,7 +8,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import OpenAI from 'openai';
 import { z } from 'zod';
 import type { World } from '../../harness/index.ts';
-import { type Priority, type Ticket, TICKETS_SERVER } from './tickets.ts';
+import { type Priority, TICKETS_SERVER, type Ticket } from './tickets.ts';
 import { ALIAS, CLASSIFY_SYSTEM, type Impact, PINNED, TITLE_SYSTEM } from './triageModels.ts';
 
 export interface Incident {
@@ -18,7 +18,9 @@ export interface Incident {
   readonly report: string;
 }
 
-export type TriageResult = { readonly status: 'filed'; readonly ticket: Ticket } | { readonly status: 'escalated'; readonly reason: string; readonly ticket?: Ticket };
+export type TriageResult =
+  | { readonly status: 'filed'; readonly ticket: Ticket }
+  | { readonly status: 'escalated'; readonly reason: string; readonly ticket?: Ticket };
 
 /** Severity 1 is the worst. */
 const PRIORITY_BY_SEVERITY: Readonly<Record<number, Priority>> = { 1: 'urgent', 2: 'high', 3: 'normal', 4: 'low' };
@@ -31,16 +33,32 @@ async function ticketsClient(world: World): Promise<Client> {
   return client;
 }
 
-const textOf = (result: unknown): string => ((result as { content?: Array<{ type: string; text?: string }> }).content ?? []).find((c) => c.type === 'text')?.text ?? '';
+const textOf = (result: unknown): string =>
+  ((result as { content?: Array<{ type: string; text?: string }> }).content ?? []).find((c) => c.type === 'text')?.text ?? '';
 
 export async function naive(world: World, incident: Incident): Promise<TriageResult> {
   const llm = openai(world);
-  const classified = await llm.chat.completions.create({ model: ALIAS, messages: [{ role: 'system', content: CLASSIFY_SYSTEM }, { role: 'user', content: incident.report }] });
+  const classified = await llm.chat.completions.create({
+    model: ALIAS,
+    messages: [
+      { role: 'system', content: CLASSIFY_SYSTEM },
+      { role: 'user', content: incident.report },
+    ],
+  });
   const triage = JSON.parse(classified.choices[0]?.message.content ?? '{}') as { severity: number };
-  const titled = await llm.chat.completions.create({ model: ALIAS, messages: [{ role: 'system', content: TITLE_SYSTEM }, { role: 'user', content: `Severity: ${triage.severity}. Incident: ${incident.report}` }] });
+  const titled = await llm.chat.completions.create({
+    model: ALIAS,
+    messages: [
+      { role: 'system', content: TITLE_SYSTEM },
+      { role: 'user', content: `Severity: ${triage.severity}. Incident: ${incident.report}` },
+    ],
+  });
   const title = titled.choices[0]?.message.content ?? incident.report;
   const tickets = await ticketsClient(world);
-  const result = await tickets.callTool({ name: 'create_ticket', arguments: { service: incident.service, title, priority: PRIORITY_BY_SEVERITY[triage.severity] } });
+  const result = await tickets.callTool({
+    name: 'create_ticket',
+    arguments: { service: incident.service, title, priority: PRIORITY_BY_SEVERITY[triage.severity] },
+  });
   await tickets.close();
   return { status: 'filed', ticket: JSON.parse(textOf(result)) as Ticket };
 }
@@ -48,7 +66,10 @@ export async function naive(world: World, incident: Incident): Promise<TriageRes
 const classification = z.object({ severity: z.number().int().min(1).max(4), reason: z.string() });
 
 /** Why the live create_ticket schema no longer takes what this agent sends, or undefined when it does. */
-function contractMismatch(tool: { inputSchema: { properties?: Record<string, object>; required?: string[] } } | undefined, priority: Priority): string | undefined {
+function contractMismatch(
+  tool: { inputSchema: { properties?: Record<string, object>; required?: string[] } } | undefined,
+  priority: Priority,
+): string | undefined {
   if (tool === undefined) return 'the ticketing server no longer offers create_ticket';
   const properties = tool.inputSchema.properties ?? {};
   const fields = Object.keys(properties);
@@ -63,7 +84,13 @@ function contractMismatch(tool: { inputSchema: { properties?: Record<string, obj
 
 /** One model call to the pinned snapshot, refusing an answer from any other. */
 async function askPinned(llm: OpenAI, system: string, user: string): Promise<string> {
-  const completion = await llm.chat.completions.create({ model: PINNED, messages: [{ role: 'system', content: system }, { role: 'user', content: user }] });
+  const completion = await llm.chat.completions.create({
+    model: PINNED,
+    messages: [
+      { role: 'system', content: system },
+      { role: 'user', content: user },
+    ],
+  });
   if (completion.model !== PINNED) throw new Error(`the answer came from ${completion.model}, not the pinned ${PINNED}`);
   const text = completion.choices[0]?.message.content;
   if (typeof text !== 'string' || text === '') throw new Error(`${PINNED} gave no answer`);
@@ -76,7 +103,11 @@ export async function hardened(world: World, incident: Incident): Promise<Triage
   let title: string;
   try {
     const parsed = classification.safeParse(JSON.parse(await askPinned(llm, CLASSIFY_SYSTEM, incident.report)));
-    if (!parsed.success) return { status: 'escalated', reason: `the classification is off-contract: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` };
+    if (!parsed.success)
+      return {
+        status: 'escalated',
+        reason: `the classification is off-contract: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      };
     severity = parsed.data.severity;
     title = await askPinned(llm, TITLE_SYSTEM, `Severity: ${severity}. Incident: ${incident.report}`);
   } catch (error) {
@@ -86,7 +117,10 @@ export async function hardened(world: World, incident: Incident): Promise<Triage
   const tickets = await ticketsClient(world);
   try {
     const { tools } = await tickets.listTools(undefined, { timeout: 5_000 });
-    const mismatch = contractMismatch(tools.find((t) => t.name === 'create_ticket'), priority);
+    const mismatch = contractMismatch(
+      tools.find((t) => t.name === 'create_ticket'),
+      priority,
+    );
     if (mismatch !== undefined) return { status: 'escalated', reason: mismatch };
     const result = await tickets.callTool({ name: 'create_ticket', arguments: { service: incident.service, title, priority } }, undefined, { timeout: 5_000 });
     if (result.isError === true) return { status: 'escalated', reason: `create_ticket failed: ${textOf(result)}` };

@@ -2,7 +2,7 @@
 // agent and a separately deployed model or tool is detected, not parsed into garbage. Concretely,
 // a ticket the run reports as filed carries what its incident calls for; a run that noticed the
 // mismatch escalated instead, which is fine.
-import { property, type Property, type TraceEvent } from '../../harness/index.ts';
+import { type Property, property, type TraceEvent } from '../../harness/index.ts';
 import type { Incident, TriageResult } from './agents.ts';
 import type { Priority } from './tickets.ts';
 import { IMPACTS } from './triageModels.ts';

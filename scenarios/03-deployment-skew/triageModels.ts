@@ -32,7 +32,9 @@ function triageBrain(style: 'number' | 'label') {
       return JSON.stringify({ severity: answer, reason: `the report states the impact as ${/Impact: (\w+)/.exec(text)?.[1] ?? 'unknown'}` });
     }
     const asked = /Severity: (\w+)/.exec(text)?.[1] ?? '?';
-    return style === 'number' ? `[SEV${asked}] ${subjectOf(text.replace(/^Severity: \w+\. /, ''))}` : `${asked.toUpperCase()} incident: ${subjectOf(text.replace(/^Severity: \w+\. /, ''))}`;
+    return style === 'number'
+      ? `[SEV${asked}] ${subjectOf(text.replace(/^Severity: \w+\. /, ''))}`
+      : `${asked.toUpperCase()} incident: ${subjectOf(text.replace(/^Severity: \w+\. /, ''))}`;
   });
 }
 

@@ -5,7 +5,7 @@
 // its own cockatiel policy (a timeout, bounded retries that honour retry-after), settles them
 // independently, and tells the model what failed so the answer says what is missing.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { ExponentialBackoff, handleAll, type IBackoffFactory, type IRetryBackoffContext, retry, timeout, TimeoutStrategy, wrap } from 'cockatiel';
+import { ExponentialBackoff, handleAll, type IBackoffFactory, type IRetryBackoffContext, retry, TimeoutStrategy, timeout, wrap } from 'cockatiel';
 import OpenAI from 'openai';
 import type { World } from '../../harness/index.ts';
 import { CARRIER, MODEL, QUESTION } from './world.ts';
@@ -16,11 +16,18 @@ type ChatTool = OpenAI.Chat.ChatCompletionTool;
 const INFO = { name: 'shipping-assistant', version: '1.0.0' };
 
 function toolsFor(world: World): ChatTool[] {
-  const fn = (name: string, description: string, parameters: Record<string, unknown>): ChatTool => ({ type: 'function', function: { name, description, parameters } });
+  const fn = (name: string, description: string, parameters: Record<string, unknown>): ChatTool => ({
+    type: 'function',
+    function: { name, description, parameters },
+  });
   const order = world.tools.list().find((t) => t.name === 'order_status');
   return [
     fn('order_status', order?.description ?? '', order?.parameters ?? {}),
-    fn('track_shipment', 'Live tracking of a parcel by tracking id', { type: 'object', properties: { trackingId: { type: 'string' } }, required: ['trackingId'] }),
+    fn('track_shipment', 'Live tracking of a parcel by tracking id', {
+      type: 'object',
+      properties: { trackingId: { type: 'string' } },
+      required: ['trackingId'],
+    }),
     fn('points_balance', "A customer's loyalty points balance", { type: 'object', properties: { customerId: { type: 'string' } }, required: ['customerId'] }),
   ];
 }
@@ -60,7 +67,9 @@ export async function naive(world: World): Promise<string> {
     }
     return JSON.parse(textOf(await loyalty.callTool({ name, arguments: args })));
   };
-  return converse(world, (calls) => Promise.all(calls.map(async (c) => JSON.stringify(await runTool(c.function.name, JSON.parse(c.function.arguments) as Record<string, unknown>)))));
+  return converse(world, (calls) =>
+    Promise.all(calls.map(async (c) => JSON.stringify(await runTool(c.function.name, JSON.parse(c.function.arguments) as Record<string, unknown>)))),
+  );
 }
 
 /** A 429 from a dependency, with how long it asked us to wait. */
@@ -84,7 +93,10 @@ function honouringRetryAfter(inner: IBackoffFactory<IRetryBackoffContext<unknown
 
 /** Per dependency: one retry at most, after a backoff, and every attempt cut off after 3 s. */
 const dependencyPolicy = () =>
-  wrap(retry(handleAll, { maxAttempts: 1, backoff: honouringRetryAfter(new ExponentialBackoff({ initialDelay: 400, maxDelay: 2_000 })) }), timeout(3_000, TimeoutStrategy.Aggressive));
+  wrap(
+    retry(handleAll, { maxAttempts: 1, backoff: honouringRetryAfter(new ExponentialBackoff({ initialDelay: 400, maxDelay: 2_000 })) }),
+    timeout(3_000, TimeoutStrategy.Aggressive),
+  );
 
 /** Connects to the loyalty server within 2 s, or goes on without it. */
 async function connectLoyalty(world: World): Promise<Client | undefined> {
@@ -105,7 +117,8 @@ export async function hardened(world: World): Promise<string> {
     if (name === 'order_status') return world.tools.call(name, args);
     if (name === 'track_shipment') {
       const response = await world.fetch(`${CARRIER}/track/${encodeURIComponent(String(args.trackingId))}`, signal === undefined ? {} : { signal });
-      if (response.status === 429) throw new RateLimited(Number(response.headers.get('retry-after-ms') ?? Number(response.headers.get('retry-after') ?? 1) * 1000));
+      if (response.status === 429)
+        throw new RateLimited(Number(response.headers.get('retry-after-ms') ?? Number(response.headers.get('retry-after') ?? 1) * 1000));
       if (!response.ok) throw new Error(`the carrier answered ${response.status}`);
       return response.json();
     }

@@ -2,7 +2,7 @@
 // (served by an msw handler) and a loyalty program behind an MCP server. Each is a separate
 // dependency that can go down, slow down or rate-limit on its own; the model asks for all three.
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { http, HttpResponse } from 'msw';
+import { HttpResponse, http } from 'msw';
 import { z } from 'zod';
 import { type Conversation, defineTool, type Message, rules } from '../../harness/index.ts';
 
@@ -19,7 +19,9 @@ export const orderStatus = defineTool({
 
 /** The carrier's tracking API, as its public docs describe it. */
 export const carrierHandlers = () => [
-  http.get(`${CARRIER}/track/:id`, ({ params }) => HttpResponse.json({ trackingId: params.id, status: 'in transit', eta: '2025-01-03', lastScan: 'Leipzig hub' })),
+  http.get(`${CARRIER}/track/:id`, ({ params }) =>
+    HttpResponse.json({ trackingId: params.id, status: 'in transit', eta: '2025-01-03', lastScan: 'Leipzig hub' }),
+  ),
 ];
 
 /** The loyalty program's MCP server, built fresh for every connection. */
@@ -65,10 +67,16 @@ const called = (conversation: Conversation, name: string) => conversation.messag
  */
 export const assistant = rules((conversation) => {
   if (!called(conversation, 'order_status')) {
-    return { toolCalls: [{ name: 'order_status', arguments: { orderId: 'A-17' } }, { name: 'points_balance', arguments: { customerId: 'C-42' } }] };
+    return {
+      toolCalls: [
+        { name: 'order_status', arguments: { orderId: 'A-17' } },
+        { name: 'points_balance', arguments: { customerId: 'C-42' } },
+      ],
+    };
   }
   const f = found(conversation);
-  if (f.order !== undefined && !called(conversation, 'track_shipment')) return { toolCalls: [{ name: 'track_shipment', arguments: { trackingId: f.order.trackingId } }] };
+  if (f.order !== undefined && !called(conversation, 'track_shipment'))
+    return { toolCalls: [{ name: 'track_shipment', arguments: { trackingId: f.order.trackingId } }] };
   const parts: string[] = [];
   if (f.order === undefined) parts.push('I could not check order A-17 right now: the order system is unavailable.');
   else parts.push(`Order A-17 has ${f.order.status} with ${f.order.carrier} (tracking ${f.order.trackingId}).`);

@@ -79,6 +79,5 @@ export const billingAccount = defineTool({
   },
 });
 
-
 /** `$48,250`. */
 export const usd = (n: number): string => `$${n.toLocaleString('en-US')}`;

@@ -47,6 +47,8 @@ export async function hardened(world: World, { accountId }: BriefInput): Promise
   // Only corroborated facts are remembered; the amount as it is stated, never a raw figure to recompute from.
   const remembered = { ...verified, ...(verified.value === undefined ? {} : { value: usd(verified.value) }), unverified: conflicts };
   await world.stores.context().set(SESSION, 'account', remembered);
-  await world.stores.relational().put('briefs', { id: accountId, brief: trusted, ...(email === undefined ? {} : { email }), needsReview: conflicts.length > 0 });
+  await world.stores
+    .relational()
+    .put('briefs', { id: accountId, brief: trusted, ...(email === undefined ? {} : { email }), needsReview: conflicts.length > 0 });
   return { brief: trusted, ...(email === undefined ? {} : { email }), ...(conflicts.length === 0 ? {} : { unverified: conflicts }) };
 }

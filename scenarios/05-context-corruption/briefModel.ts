@@ -29,7 +29,12 @@ export const briefBrain = rules((conversation: Conversation) => {
   }
   if (last?.role === 'user') {
     const accountId = /ACC-[A-Z]{4}/.exec(last.content)?.[0] ?? '';
-    return { toolCalls: [{ name: 'crm_lookup', arguments: { accountId } }, { name: 'billing_account', arguments: { accountId } }] };
+    return {
+      toolCalls: [
+        { name: 'crm_lookup', arguments: { accountId } },
+        { name: 'billing_account', arguments: { accountId } },
+      ],
+    };
   }
   const results = conversation.messages.filter((m) => m.role === 'tool').map((m) => parse<Partial<CrmRecord & BillingRecord>>(m.content) ?? {});
   const crm = results.find((r) => 'company' in r) ?? {};

@@ -70,7 +70,8 @@ export function briefFrom(f: Partial<AccountFacts>, conflicts: readonly FactName
     f.since === undefined ? undefined : `customer since ${f.since}`,
     f.value === undefined ? undefined : `annual contract value ${usd(f.value)}`,
   ].filter((p): p is string => p !== undefined);
-  const doubt = conflicts.length === 0 ? '' : `${known.length > 0 ? '; ' : ''}${conflicts.map((c) => LABELS[c]).join(', ')} unverified (the CRM and billing disagree)`;
+  const doubt =
+    conflicts.length === 0 ? '' : `${known.length > 0 ? '; ' : ''}${conflicts.map((c) => LABELS[c]).join(', ')} unverified (the CRM and billing disagree)`;
   return `Account brief for ${f.company ?? 'an account whose company name is unverified'}: ${known.join(', ')}${doubt}.`;
 }
 

@@ -18,7 +18,9 @@ export interface Research {
 export const openai = (world: World): OpenAI => new OpenAI({ apiKey: 'sk-sim', fetch: world.fetch, maxRetries: 2, timeout: 30_000 });
 
 export async function research(world: World, client: OpenAI, accountId: string): Promise<Research> {
-  const tools = world.tools.list().map((t) => ({ type: 'function' as const, function: { name: t.name, description: t.description ?? '', parameters: t.parameters } }));
+  const tools = world.tools
+    .list()
+    .map((t) => ({ type: 'function' as const, function: { name: t.name, description: t.description ?? '', parameters: t.parameters } }));
   const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [
     { role: 'system', content: BRIEF_SYSTEM },
     { role: 'user', content: `Prepare the brief for account ${accountId}.` },
@@ -40,6 +42,12 @@ export async function research(world: World, client: OpenAI, accountId: string):
 }
 
 export async function draftEmail(client: OpenAI, brief: string): Promise<string> {
-  const completion = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'system', content: EMAIL_SYSTEM }, { role: 'user', content: `Brief: ${brief}` }] });
+  const completion = await client.chat.completions.create({
+    model: MODEL,
+    messages: [
+      { role: 'system', content: EMAIL_SYSTEM },
+      { role: 'user', content: `Brief: ${brief}` },
+    ],
+  });
   return completion.choices[0]?.message.content ?? '';
 }

@@ -18,7 +18,10 @@ const INFO = { name: 'support-agent', version: '1.0.0' };
 type ChatTool = OpenAI.Chat.ChatCompletionTool;
 type FunctionCall = OpenAI.Chat.ChatCompletionMessageFunctionToolCall;
 
-const asFunction = (tool: McpTool): ChatTool => ({ type: 'function', function: { name: tool.name, description: tool.description ?? '', parameters: tool.inputSchema } });
+const asFunction = (tool: McpTool): ChatTool => ({
+  type: 'function',
+  function: { name: tool.name, description: tool.description ?? '', parameters: tool.inputSchema },
+});
 
 function textOf(result: unknown): string {
   const content = (result as { content?: Array<{ type: string; text?: string }> }).content ?? [];
@@ -64,7 +67,13 @@ export async function naive(world: World): Promise<string> {
   return converse(
     world,
     () => catalogue,
-    async (call) => textOf(await (owner.get(call.function.name) as Client).callTool({ name: call.function.name, arguments: JSON.parse(call.function.arguments) as Record<string, unknown> })),
+    async (call) =>
+      textOf(
+        await (owner.get(call.function.name) as Client).callTool({
+          name: call.function.name,
+          arguments: JSON.parse(call.function.arguments) as Record<string, unknown>,
+        }),
+      ),
   );
 }
 
@@ -135,7 +144,9 @@ export async function hardened(world: World): Promise<string> {
     const changed = session.changed.get(name);
     if (changed !== undefined) return `ERROR: not called, failing closed: ${changed} since this session planned with it`;
     try {
-      const result = await (session.client as Client).callTool({ name, arguments: JSON.parse(call.function.arguments) as Record<string, unknown> }, undefined, { timeout: 3_000 });
+      const result = await (session.client as Client).callTool({ name, arguments: JSON.parse(call.function.arguments) as Record<string, unknown> }, undefined, {
+        timeout: 3_000,
+      });
       return result.isError === true ? `ERROR: ${name} failed: ${textOf(result)}` : textOf(result);
     } catch (error) {
       return `ERROR: ${name} is unavailable: ${(error as Error).message}`;

@@ -6,7 +6,7 @@
 // it should have failed closed. Calls sent between the change and the news are races no client
 // can avoid, and are not counted. Events are compared by trace sequence, not by time, so a call
 // made in the same virtual millisecond as the news is judged by which came first.
-import { property, type Property, spansOf, type TraceEvent } from '../../harness/index.ts';
+import { type Property, property, spansOf, type TraceEvent } from '../../harness/index.ts';
 
 type Mark = Extract<TraceEvent, { type: 'mark' }>;
 
@@ -39,12 +39,16 @@ export function noStaleToolCalls(): Property {
     for (const change of marks.filter((m) => m.name === 'fault' && CHANGES.has(String(m.data?.kind)))) {
       const target = String(change.data?.target);
       const names = [change.data?.tool, change.data?.to].filter((n): n is string => typeof n === 'string');
-      const notified = marks.find((m) => m.name === 'mcp.notification' && m.data?.target === target && m.data.method === 'notifications/tools/list_changed' && m.seq > change.seq);
+      const notified = marks.find(
+        (m) => m.name === 'mcp.notification' && m.data?.target === target && m.data.method === 'notifications/tools/list_changed' && m.seq > change.seq,
+      );
       const relisted = mcp.filter((s) => s.target === target && s.data.method === 'tools/list' && s.outcome === 'ok' && (starts.get(s.span) ?? 0) > change.seq);
       const told = Math.min(notified?.seq ?? Infinity, ...relisted.map((s) => ends.get(s.span) ?? Infinity));
       if (told === Infinity) continue;
       const toldAt = r.trace[told]?.t ?? 0;
-      const stale = mcp.find((s) => s.target === target && s.data.method === 'tools/call' && names.includes(String(s.data.tool)) && (starts.get(s.span) ?? 0) > told);
+      const stale = mcp.find(
+        (s) => s.target === target && s.data.method === 'tools/call' && names.includes(String(s.data.tool)) && (starts.get(s.span) ?? 0) > told,
+      );
       if (stale === undefined) continue;
       return {
         message:

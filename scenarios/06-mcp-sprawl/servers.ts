@@ -12,10 +12,14 @@ export function crmServer(): McpServer {
   server.registerTool('lookup_customer', { description: 'Look up a customer by id', inputSchema: { customerId: z.string() } }, ({ customerId }) =>
     json({ customerId, name: 'Ada Lovelace', plan: 'pro', since: '2019-03-14' }),
   );
-  server.registerTool('add_note', { description: "Attach a note to a customer's account", inputSchema: { customerId: z.string(), text: z.string() } }, ({ customerId, text }) => {
-    notes.push(`${customerId}: ${text}`);
-    return json({ customerId, notes: notes.length });
-  });
+  server.registerTool(
+    'add_note',
+    { description: "Attach a note to a customer's account", inputSchema: { customerId: z.string(), text: z.string() } },
+    ({ customerId, text }) => {
+      notes.push(`${customerId}: ${text}`);
+      return json({ customerId, notes: notes.length });
+    },
+  );
   return server;
 }
 

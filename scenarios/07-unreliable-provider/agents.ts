@@ -78,7 +78,9 @@ export async function naive(world: World, input: TicketInput): Promise<Triage> {
 /** A reply that arrived but cannot be used. */
 class Unusable extends Error {}
 
-const ticketSchema = z.object({ orderId: z.string().regex(/^ORD-\d{5}$/), amount: z.number().positive(), category: z.enum(CATEGORIES), priority: z.enum(['high', 'normal']) }).strict();
+const ticketSchema = z
+  .object({ orderId: z.string().regex(/^ORD-\d{5}$/), amount: z.number().positive(), category: z.enum(CATEGORIES), priority: z.enum(['high', 'normal']) })
+  .strict();
 
 function parseStrictly(raw: string): unknown {
   try {

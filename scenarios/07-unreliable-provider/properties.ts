@@ -7,7 +7,7 @@
 // retriesBackOff: each retry of a failed LLM request waits — at least the retry-after a 429 asked
 // for, and at least `minBackoffMs` after a 5xx, a dropped connection or a timeout — and the run
 // makes at most `maxAttempts` LLM requests in all.
-import { property, type Property, ruleIds, spansOf, type TraceEvent } from '../../harness/index.ts';
+import { type Property, property, ruleIds, spansOf, type TraceEvent } from '../../harness/index.ts';
 import type { Triage } from './agents.ts';
 import type { TicketInput } from './tickets.ts';
 
@@ -41,7 +41,8 @@ export interface BackoffBounds {
 export function retriesBackOff({ maxAttempts, minBackoffMs }: BackoffBounds): Property {
   return property('retriesBackOff', `LLM retries waited (retry-after, or ${minBackoffMs} ms) and stayed within ${maxAttempts} requests.`, (r) => {
     const calls = spansOf(r.trace).filter((s) => s.kind === 'llm');
-    if (calls.length > maxAttempts) return { message: `The run made ${calls.length} LLM requests, over the bound of ${maxAttempts}.`, spans: calls.map((s) => s.span) };
+    if (calls.length > maxAttempts)
+      return { message: `The run made ${calls.length} LLM requests, over the bound of ${maxAttempts}.`, spans: calls.map((s) => s.span) };
     const ids = ruleIds(r.faults);
     const retryAfter = (rule: unknown) => {
       const found = r.faults[ids.indexOf(String(rule))];
@@ -55,7 +56,10 @@ export function retriesBackOff({ maxAttempts, minBackoffMs }: BackoffBounds): Pr
       const needed = asked ?? minBackoffMs;
       const waited = retry.start - failed.end;
       if (waited >= needed) continue;
-      const why = asked === undefined ? `its request ${failed.data.status === undefined ? 'failed' : `got ${String(failed.data.status)}`} (${failed.outcome})` : `a 429 asked for ${asked} ms`;
+      const why =
+        asked === undefined
+          ? `its request ${failed.data.status === undefined ? 'failed' : `got ${String(failed.data.status)}`} (${failed.outcome})`
+          : `a 429 asked for ${asked} ms`;
       return {
         message: `${failed.actor} retried ${failed.target} at t=${retry.start}ms, ${waited} ms after ${why} at t=${failed.end}ms; it should have waited at least ${needed} ms.`,
         spans: [failed.span, retry.span],

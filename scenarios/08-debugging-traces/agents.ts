@@ -24,7 +24,9 @@ async function remember(world: World, question: string): Promise<string> {
 /** The answer: one tool round with the knowledge base, then the model's reply. */
 async function answer(world: World, question: string): Promise<string> {
   const client = new OpenAI({ apiKey: 'sk-sim', fetch: world.fetch, maxRetries: 2, timeout: 20_000 });
-  const tools: OpenAI.Chat.ChatCompletionTool[] = world.tools.list().map((t) => ({ type: 'function', function: { name: t.name, description: t.description ?? '', parameters: t.parameters } }));
+  const tools: OpenAI.Chat.ChatCompletionTool[] = world.tools
+    .list()
+    .map((t) => ({ type: 'function', function: { name: t.name, description: t.description ?? '', parameters: t.parameters } }));
   const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [{ role: 'user', content: question }];
   for (let turn = 0; turn < 3; turn++) {
     const reply = (await client.chat.completions.create({ model: ANSWER_MODEL, messages, tools })).choices[0]?.message;
@@ -51,10 +53,12 @@ export async function naive(world: World): Promise<string> {
  * so the request owns everything it started; a failure on either path is said, not thrown.
  */
 export async function hardened(world: World): Promise<string> {
-  const memory = world.spawn('memory', (w) => remember(w, QUESTION)).then(
-    () => undefined,
-    (error: unknown) => `the memory was not saved: ${(error as Error).message}`,
-  );
+  const memory = world
+    .spawn('memory', (w) => remember(w, QUESTION))
+    .then(
+      () => undefined,
+      (error: unknown) => `the memory was not saved: ${(error as Error).message}`,
+    );
   let reply: string;
   try {
     reply = await answer(world, QUESTION);
@@ -69,9 +73,7 @@ const memories = new Map<string, string>();
 
 /** Like the hardened agent, but it caches memories in the module, across runs. */
 export async function cachingBetweenRuns(world: World): Promise<string> {
-  const memory = memories.has(QUESTION)
-    ? Promise.resolve()
-    : world.spawn('memory', async (w) => void memories.set(QUESTION, await remember(w, QUESTION)));
+  const memory = memories.has(QUESTION) ? Promise.resolve() : world.spawn('memory', async (w) => void memories.set(QUESTION, await remember(w, QUESTION)));
   const reply = await answer(world, QUESTION);
   await memory.catch(() => undefined);
   return reply;

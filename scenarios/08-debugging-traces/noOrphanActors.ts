@@ -2,7 +2,7 @@
 // run ended. traceComplete() catches background work that is in the middle of a world call when the
 // agent answers; an actor that is between calls then — sleeping in an SDK's retry backoff, say — has
 // no call open, yet it is just as much work nobody waited for, and the trace cannot say how it ends.
-import { property, type Property } from '../../harness/index.ts';
+import { type Property, property } from '../../harness/index.ts';
 
 export function noOrphanActors(): Property {
   return property('noOrphanActors', 'Every actor the agent started had finished when the run ended.', (r) => {

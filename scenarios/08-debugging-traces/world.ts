@@ -14,7 +14,13 @@ export const kbSearch = defineTool({
   input: z.object({ query: z.string() }),
   handler: ({ query }) => ({
     query,
-    hits: [{ id: 'KB-88', title: 'Rotating workspace API keys', body: 'Create a second key, deploy it everywhere, then revoke the old key. Both keys work until you revoke.' }],
+    hits: [
+      {
+        id: 'KB-88',
+        title: 'Rotating workspace API keys',
+        body: 'Create a second key, deploy it everywhere, then revoke the old key. Both keys work until you revoke.',
+      },
+    ],
   }),
 });
 
@@ -26,10 +32,12 @@ export const answerModel = rules((conversation: Conversation) => {
   if (hit === undefined) return 'I could not find anything about that in the knowledge base.';
   return (
     `Here is how to rotate the key without downtime (${hit.id}): ${hit.body} ` +
-    'In practice: create the new key in Settings → API keys, roll it out to every service and CI secret, watch the old key\'s ' +
+    "In practice: create the new key in Settings → API keys, roll it out to every service and CI secret, watch the old key's " +
     'last-used time until it stops changing, and only then revoke it. If anything still uses the old key, it keeps working until that moment.'
   );
 });
 
 /** The memory model: one short line about what the user asked. */
-export const memoryModel = rules((conversation: Conversation) => `User asked how to rotate workspace API keys safely (${lastUserText(conversation).length} chars).`);
+export const memoryModel = rules(
+  (conversation: Conversation) => `User asked how to rotate workspace API keys safely (${lastUserText(conversation).length} chars).`,
+);

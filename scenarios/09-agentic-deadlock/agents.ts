@@ -28,7 +28,11 @@ async function naiveRefunds(world: World, c: RefundCase): Promise<string> {
   const releaseOrder = await world.mutex(orderLock(c)).lock();
   try {
     const order = (await orders.get<Order>(c.orderId)) as Order;
-    const refund = await world.tools.call<{ refundId: string }>('payments_refund', { orderId: c.orderId, amount: c.amount, idempotencyKey: `refund:${c.orderId}` });
+    const refund = await world.tools.call<{ refundId: string }>('payments_refund', {
+      orderId: c.orderId,
+      amount: c.amount,
+      idempotencyKey: `refund:${c.orderId}`,
+    });
     const releaseLedger = await world.mutex('ledger').lock();
     try {
       await world.stores.kv('ledger').set(`refund:${c.orderId}`, { orderId: c.orderId, amount: -c.amount, refundId: refund.refundId });

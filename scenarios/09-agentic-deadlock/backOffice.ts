@@ -5,8 +5,8 @@
 // Both need the order's lock and the ledger's lock; agents.ts decides in which order they take them.
 import OpenAI from 'openai';
 import { z } from 'zod';
-import { defineTool, lastUserText, rules, type World } from '../../harness/index.ts';
 import type { WorkloadContext } from '../../harness/check/scenario.ts';
+import { defineTool, lastUserText, rules, type World } from '../../harness/index.ts';
 
 export const MODEL = 'gpt-4o-mini';
 
@@ -56,7 +56,9 @@ export const client = (world: World) => new OpenAI({ apiKey: 'sk-sim', fetch: wo
 export async function approveRefund(world: World, c: RefundCase): Promise<boolean> {
   const completion = await client(world).chat.completions.create({
     model: MODEL,
-    messages: [{ role: 'user', content: `Refund request for order ${c.orderId} from ${c.customer}: $${c.amount} (${c.reason}). Reply as JSON { approve, note }.` }],
+    messages: [
+      { role: 'user', content: `Refund request for order ${c.orderId} from ${c.customer}: $${c.amount} (${c.reason}). Reply as JSON { approve, note }.` },
+    ],
   });
   return (JSON.parse(completion.choices[0]?.message.content ?? '{}') as { approve?: boolean }).approve === true;
 }
@@ -65,7 +67,9 @@ export async function approveRefund(world: World, c: RefundCase): Promise<boolea
 export async function matchStatement(world: World, ledger: unknown, statement: unknown): Promise<boolean> {
   const completion = await client(world).chat.completions.create({
     model: MODEL,
-    messages: [{ role: 'user', content: `Reconcile. Ledger: ${JSON.stringify(ledger)}. Statement: ${JSON.stringify(statement)}. Reply as JSON { matched, note }.` }],
+    messages: [
+      { role: 'user', content: `Reconcile. Ledger: ${JSON.stringify(ledger)}. Statement: ${JSON.stringify(statement)}. Reply as JSON { matched, note }.` },
+    ],
   });
   return (JSON.parse(completion.choices[0]?.message.content ?? '{}') as { matched?: boolean }).matched === true;
 }

@@ -4,8 +4,8 @@
 // never says "search this" — which is what a version-skew fault moves the alias to.
 import OpenAI from 'openai';
 import { z } from 'zod';
-import { type Brain, defineTool, lastUserText, rules, type World } from '../../harness/index.ts';
 import type { WorkloadContext } from '../../harness/check/scenario.ts';
+import { type Brain, defineTool, lastUserText, rules, type World } from '../../harness/index.ts';
 
 export const MODEL = 'gpt-4o-mini';
 export const PINNED = 'gpt-4o-mini-2024-07-18';

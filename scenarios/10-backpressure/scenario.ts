@@ -25,5 +25,9 @@ export const scenario = defineScenario<Question, string>({
   input: researchWorkload,
   agents: { naive, hardened },
   expectations: { naive: 'fail', hardened: 'pass' },
-  properties: [boundedSpend({ llmCalls: 20, usd: 0.01 }), boundedWork({ actors: 12, spawnDepth: 2, queueDepth: 6 }), gracefulDegradation({ withinMs: 120_000 })],
+  properties: [
+    boundedSpend({ llmCalls: 20, usd: 0.01 }),
+    boundedWork({ actors: 12, spawnDepth: 2, queueDepth: 6 }),
+    gracefulDegradation({ withinMs: 120_000 }),
+  ],
 });

@@ -4,7 +4,7 @@
 // rejection, or its missing vote, as a hold for a human; counts reviewers that share a model as one
 // opinion; and escalates when the independent opinions disagree. Its reviewers have timeouts.
 import type { World } from '../../harness/index.ts';
-import { type Ballot, type Decision, type RefundRequest, type ReviewerOptions, riskReviewer, RISK_MODEL, sharedReviewer, SHARED_MODEL } from './review.ts';
+import { type Ballot, type Decision, type RefundRequest, type ReviewerOptions, RISK_MODEL, riskReviewer, SHARED_MODEL, sharedReviewer } from './review.ts';
 
 type Reviewer = (world: World, refund: RefundRequest) => Promise<Ballot>;
 

@@ -5,8 +5,8 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { z } from 'zod';
-import { type Brain, defineTool, lastUserText, latestToolResults, rules, type World } from '../../harness/index.ts';
 import type { WorkloadContext } from '../../harness/check/scenario.ts';
+import { type Brain, defineTool, lastUserText, latestToolResults, rules, type World } from '../../harness/index.ts';
 
 export const SHARED_MODEL = 'gpt-4o-mini';
 /** The snapshot the shared alias can move to: it misreads the refund window and distrusts every reason. */
@@ -70,7 +70,9 @@ function sharedBrain(skewed: boolean): Brain {
     if (conversation.system.startsWith('You check refunds against the policy')) {
       // The skewed snapshot reads the purchase date as the delivery deadline: nothing is ever in time.
       const inWindow = !skewed && days <= 30;
-      return inWindow && (amount ?? 0) <= (total ?? 0) ? vote(true, 'Within the 30-day window and the order total.') : vote(false, 'Outside the refund window.');
+      return inWindow && (amount ?? 0) <= (total ?? 0)
+        ? vote(true, 'Within the 30-day window and the order total.')
+        : vote(false, 'Outside the refund window.');
     }
     return skewed ? vote(false, 'The reason reads as templated.') : vote(true, 'The reason is specific and fits the order.');
   });
@@ -113,7 +115,7 @@ export interface ReviewerOptions {
 
 const SYSTEMS = {
   policy: 'You check refunds against the policy: within 30 days of purchase, at most the order total.',
-  support: 'You judge whether a customer\'s refund reason is credible.',
+  support: "You judge whether a customer's refund reason is credible.",
 } as const;
 
 /** The policy or support reviewer: one call to the shared model. */
@@ -135,10 +137,18 @@ export function sharedReviewer(role: keyof typeof SYSTEMS, options: ReviewerOpti
 export function riskReviewer(options: ReviewerOptions) {
   return async (world: World, refund: RefundRequest): Promise<Ballot> => {
     const client = new Anthropic({ apiKey: 'sk-ant-sim', fetch: world.fetch, timeout: options.timeoutMs, maxRetries: options.maxRetries });
-    const tools: Anthropic.Tool[] = world.tools.list().map((t) => ({ name: t.name, description: t.description ?? '', input_schema: t.parameters as Anthropic.Tool.InputSchema }));
+    const tools: Anthropic.Tool[] = world.tools
+      .list()
+      .map((t) => ({ name: t.name, description: t.description ?? '', input_schema: t.parameters as Anthropic.Tool.InputSchema }));
     const messages: Anthropic.MessageParam[] = [{ role: 'user', content: describe(refund) }];
     for (let turn = 0; turn < 3; turn++) {
-      const message = await client.messages.create({ model: RISK_MODEL, max_tokens: 512, system: 'You review refunds for fraud risk. Check the fraud signals first.', messages, tools });
+      const message = await client.messages.create({
+        model: RISK_MODEL,
+        max_tokens: 512,
+        system: 'You review refunds for fraud risk. Check the fraud signals first.',
+        messages,
+        tools,
+      });
       const uses = message.content.filter((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use');
       if (uses.length === 0) return parseBallot(world.actor, message.content.map((b) => (b.type === 'text' ? b.text : '')).join(''));
       messages.push({ role: 'assistant', content: message.content });

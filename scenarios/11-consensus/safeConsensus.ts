@@ -2,7 +2,7 @@
 // the ballots it was based on) read against the trace, which says which model each reviewer really
 // asked. Agreement is only evidence when it comes from reviewers that do not share a model, and a
 // reviewer whose concern is safety is never overruled by a vote.
-import { property, type Property, spansOf, type RunResult } from '../../harness/index.ts';
+import { type Property, property, type RunResult, spansOf } from '../../harness/index.ts';
 import type { Ballot, Decision } from './review.ts';
 
 function decisionOf(r: RunResult): Decision | undefined {
@@ -43,7 +43,9 @@ export function safetyDissentHeard({ safetyReviewers }: SafetyOptions): Property
     const approvals = d.ballots.filter((b) => b.approve).length;
     const missing = safetyReviewers.find((reviewer) => !d.ballots.some((b) => b.reviewer === reviewer));
     if (missing !== undefined) {
-      return { message: `Refund ${d.refund} was approved at t=${r.virtualTimeMs}ms on ${approvals} vote(s) without the safety reviewer ${missing}, whose review never arrived ("${d.note}").` };
+      return {
+        message: `Refund ${d.refund} was approved at t=${r.virtualTimeMs}ms on ${approvals} vote(s) without the safety reviewer ${missing}, whose review never arrived ("${d.note}").`,
+      };
     }
     const dissent = d.ballots.find((b) => !b.approve && (b.safety || safetyReviewers.includes(b.reviewer)));
     if (dissent === undefined) return undefined;
@@ -69,7 +71,10 @@ export function independentAgreement(): Property {
     const backing = new Set(supporters.map((b) => modelOf(models, b.reviewer)));
     if (backing.size >= 2 || panel.size < 2) return undefined;
     const others = d.ballots.filter((b) => !supporters.includes(b));
-    const against = others.length === 0 ? 'with no independent reviewer voting' : `against ${others.map((b: Ballot) => `${b.reviewer} on ${modelOf(models, b.reviewer)}`).join(', ')}`;
+    const against =
+      others.length === 0
+        ? 'with no independent reviewer voting'
+        : `against ${others.map((b: Ballot) => `${b.reviewer} on ${modelOf(models, b.reviewer)}`).join(', ')}`;
     return {
       message:
         `Refund ${d.refund} was ${verb(d.decision)}${d.decision === 'approve' ? 'd' : 'ed'} at t=${r.virtualTimeMs}ms on the votes of ${supporters.map((b) => b.reviewer).join(' and ')}, ` +

@@ -2,8 +2,8 @@
 // points), the model that reads a ticket and asks for a points adjustment, and the shape of a ticket
 // agent's day. The agents themselves (agents.ts) differ only in how they apply the adjustment.
 import OpenAI from 'openai';
-import { lastUserText, rules, type World } from '../../harness/index.ts';
 import type { WorkloadContext } from '../../harness/check/scenario.ts';
+import { lastUserText, rules, type World } from '../../harness/index.ts';
 
 export const MODEL = 'gpt-4o-mini';
 
@@ -92,7 +92,13 @@ export async function decide(world: World, customerId: string, ticket: Ticket): 
  * that take no time), applying the adjustment after `before` of them. Agents that start together
  * reach their read-modify-writes at different points, so whether two overlap is the scheduler's call.
  */
-export async function workTicket(world: World, desk: Desk, ticket: Ticket, before: number, apply: (delta: number, reason: string) => Promise<void>): Promise<void> {
+export async function workTicket(
+  world: World,
+  desk: Desk,
+  ticket: Ticket,
+  before: number,
+  apply: (delta: number, reason: string) => Promise<void>,
+): Promise<void> {
   const { delta, reason } = await decide(world, desk.customer.id, ticket);
   const notes = world.stores.kv('tickets');
   const file = async (from: number, to: number) => {
@@ -114,7 +120,9 @@ export function runDesk(apply: (world: World, key: string, delta: number, reason
     await crm.set(key, { name: desk.customer.name, points: desk.customer.points });
     await Promise.all(
       desk.tickets.map((ticket, i) =>
-        world.spawn(`agent-${ticket.id}`, (w) => workTicket(w, desk, ticket, Math.round((i * NOTES) / (desk.tickets.length - 1)), (delta, reason) => apply(w, key, delta, reason))),
+        world.spawn(`agent-${ticket.id}`, (w) =>
+          workTicket(w, desk, ticket, Math.round((i * NOTES) / (desk.tickets.length - 1)), (delta, reason) => apply(w, key, delta, reason)),
+        ),
       ),
     );
     const record = await crm.get<{ points: number }>(key);

@@ -1,7 +1,7 @@
 // Scenario 12: race conditions that look like hallucinations. Three ticket agents adjust one
 // customer's loyalty points concurrently; the scheduler (random and PCT interleavings) decides
 // whether two read-modify-writes overlap. A lost update reaches the customer as a wrong balance.
-import { defineScenario, linearizable, noLostUpdates, property, type Property } from '../../harness/index.ts';
+import { defineScenario, linearizable, noLostUpdates, type Property, property } from '../../harness/index.ts';
 import { hardened, naive } from './agents.ts';
 import { type Desk, type DeskAnswer, deskBrain, deskWorkload, MODEL } from './desk.ts';
 

@@ -6,7 +6,7 @@ import { defineTool, type World } from '../../harness/index.ts';
 export const tools = [
   defineTool({
     name: 'forecast',
-    description: 'Tomorrow\'s forecast for a city',
+    description: "Tomorrow's forecast for a city",
     input: z.object({ city: z.string() }),
     handler: ({ city }) => ({ city, summary: 'light rain', highC: 14 }),
   }),

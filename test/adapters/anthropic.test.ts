@@ -3,7 +3,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { getResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { anthropicRoutes } from '../../adapters/anthropic/index.ts';
-import { type Conversation, type FaultPlanInput, isFaultlineError, rules, type RunResult, simulate, spansOf, type World } from '../../harness/index.ts';
+import { type Conversation, type FaultPlanInput, isFaultlineError, type RunResult, rules, simulate, spansOf, type World } from '../../harness/index.ts';
 import type { LlmService } from '../../harness/world/llm/llmService.ts';
 import { distinctTraces, expectDeterministic, range } from '../helpers/determinism.ts';
 import { MODEL, type Mode, runWeather, SYSTEM, type Transcript, weather, weatherBrain } from './anthropicAgent.ts';
@@ -13,7 +13,7 @@ const MODES: readonly Mode[] = ['create', 'stream', 'iterate'];
 
 const fetchSpans = (r: RunResult) => spansOf(r.trace).filter((s) => s.kind === 'fetch');
 const marks = (r: RunResult, name: string) => r.trace.filter((e) => e.type === 'mark' && e.name === name);
-const valueOf = (r: RunResult<Transcript>): Transcript => {
+const valueOfRun = (r: RunResult<Transcript>): Transcript => {
   expect(r.outcome, r.message).toBe('ok');
   return r.value as Transcript;
 };
@@ -23,14 +23,19 @@ function runRaw<T>(agent: (world: World) => Promise<T>, faults: FaultPlanInput =
   return simulate(agent, { seed: 4, llm: { models: { [MODEL]: weatherBrain() } }, tools: [weather], faults });
 }
 
-const request = { model: MODEL, max_tokens: 256, messages: [{ role: 'user', content: 'Weather in Paris?' }], tools: [{ name: 'weather', description: 'Weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } }] };
+const request = {
+  model: MODEL,
+  max_tokens: 256,
+  messages: [{ role: 'user', content: 'Weather in Paris?' }],
+  tools: [{ name: 'weather', description: 'Weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } }],
+};
 
 describe('a tool-using agent on the Anthropic SDK', () => {
   for (const mode of MODES) {
     it(`calls the tool, sends its result back and gets the answer (${mode})`, async () => {
       const seen: Conversation[] = [];
       const r = await runWeather(mode, { seen });
-      const t = valueOf(r);
+      const t = valueOfRun(r);
       expect(t.text).toBe('It is 21°C in Paris.');
       expect(t.stopReasons).toEqual(['tool_use', 'end_turn']);
       expect(t.inputs).toEqual([{ city: 'Paris' }]);
@@ -49,12 +54,15 @@ describe('a tool-using agent on the Anthropic SDK', () => {
 
     it(`reports usage equal to the run's ledger, priced from the table (${mode})`, async () => {
       const r = await runWeather(mode);
-      const t = valueOf(r);
+      const t = valueOfRun(r);
       expect(t.usage).toEqual(r.spend.entries.map((e) => ({ input: e.inputTokens, output: e.outputTokens })));
       // claude-sonnet-4-6 is priced as claude-sonnet-4: $3 in, $15 out per million tokens.
       const priced = r.spend.entries.map((e) => Math.round(((e.inputTokens * 3 + e.outputTokens * 15) / 1e6) * 1e8) / 1e8);
       expect(r.spend.entries.map((e) => e.usd)).toEqual(priced);
-      expect(r.spend.usd).toBeCloseTo(priced.reduce((a, b) => a + b, 0), 10);
+      expect(r.spend.usd).toBeCloseTo(
+        priced.reduce((a, b) => a + b, 0),
+        10,
+      );
       expect(r.spend.calls).toBe(2);
     });
   }
@@ -72,7 +80,12 @@ describe('the wire format', () => {
   it('answers with a Message: ids, content blocks, stop reason, usage and a request-id', async () => {
     const r = await runRaw(async (world) => {
       const response = await world.fetch(URL, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
-      return { status: response.status, type: response.headers.get('content-type'), requestId: response.headers.get('request-id'), body: await response.json() };
+      return {
+        status: response.status,
+        type: response.headers.get('content-type'),
+        requestId: response.headers.get('request-id'),
+        body: await response.json(),
+      };
     });
     expect(r.outcome, r.message).toBe('ok');
     const { body, ...head } = r.value as { status: number; type: string; requestId: string; body: Record<string, unknown> };
@@ -88,7 +101,13 @@ describe('the wire format', () => {
       ],
       stop_reason: 'tool_use',
       stop_sequence: null,
-      usage: { input_tokens: r.spend.inputTokens, output_tokens: r.spend.outputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, service_tier: 'standard' },
+      usage: {
+        input_tokens: r.spend.inputTokens,
+        output_tokens: r.spend.outputTokens,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 0,
+        service_tier: 'standard',
+      },
     });
   });
 
@@ -100,19 +119,48 @@ describe('the wire format', () => {
     expect(r.outcome, r.message).toBe('ok');
     const { type, text } = r.value as { type: string; text: string };
     expect(type).toMatch(/^text\/event-stream/);
-    const events = text.trim().split('\n\n').map((raw) => {
-      const [name, data] = raw.split('\n');
-      return { name: name?.replace(/^event: /, ''), data: JSON.parse(data?.replace(/^data: /, '') ?? '') as Record<string, any> };
-    });
+    const events = text
+      .trim()
+      .split('\n\n')
+      .map((raw) => {
+        const [name, data] = raw.split('\n');
+        // biome-ignore lint/suspicious/noExplicitAny: the test reads the provider's event payloads freely.
+        return { name: name?.replace(/^event: /, ''), data: JSON.parse(data?.replace(/^data: /, '') ?? '') as Record<string, any> };
+      });
     for (const e of events) expect(e.name).toBe(e.data.type);
     const names = events.map((e) => e.name).filter((n, i, all) => n !== 'content_block_delta' || all[i - 1] !== 'content_block_delta');
-    expect(names).toEqual(['message_start', 'content_block_start', 'ping', 'content_block_delta', 'content_block_stop', 'content_block_start', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop']);
+    expect(names).toEqual([
+      'message_start',
+      'content_block_start',
+      'ping',
+      'content_block_delta',
+      'content_block_stop',
+      'content_block_start',
+      'content_block_delta',
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
+    ]);
     const deltas = events.filter((e) => e.name === 'content_block_delta').map((e) => e.data.delta);
     expect(deltas.filter((d) => d.type === 'input_json_delta')[0]).toEqual({ type: 'input_json_delta', partial_json: '' });
-    expect(deltas.filter((d) => d.type === 'input_json_delta').map((d) => d.partial_json).join('')).toBe('{"city":"Paris"}');
-    expect(deltas.filter((d) => d.type === 'text_delta').map((d) => d.text).join('')).toBe('Let me check.');
+    expect(
+      deltas
+        .filter((d) => d.type === 'input_json_delta')
+        .map((d) => d.partial_json)
+        .join(''),
+    ).toBe('{"city":"Paris"}');
+    expect(
+      deltas
+        .filter((d) => d.type === 'text_delta')
+        .map((d) => d.text)
+        .join(''),
+    ).toBe('Let me check.');
     expect(events[0]?.data.message.usage.input_tokens).toBe(r.spend.inputTokens);
-    expect(events.at(-2)?.data).toEqual({ type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { input_tokens: r.spend.inputTokens, output_tokens: r.spend.outputTokens } });
+    expect(events.at(-2)?.data).toEqual({
+      type: 'message_delta',
+      delta: { stop_reason: 'tool_use', stop_sequence: null },
+      usage: { input_tokens: r.spend.inputTokens, output_tokens: r.spend.outputTokens },
+    });
   });
 
   it('serves the beta client too (POST /v1/messages?beta=true)', async () => {
@@ -143,10 +191,15 @@ describe('the wire format', () => {
 });
 
 describe('provider errors and retries', () => {
-  for (const [header, retryAfterMs] of [['retry-after', 3000], ['retry-after-ms', 1234]] as const) {
+  for (const [header, retryAfterMs] of [
+    ['retry-after', 3000],
+    ['retry-after-ms', 1234],
+  ] as const) {
     it(`waits exactly the ${header} of a 429 in virtual time, then retries`, async () => {
-      const r = await runWeather('create', { faults: [{ target: `llm:${MODEL}`, kind: 'rate-limit', when: { calls: [0] }, params: { retryAfterMs, header } }] });
-      valueOf(r);
+      const r = await runWeather('create', {
+        faults: [{ target: `llm:${MODEL}`, kind: 'rate-limit', when: { calls: [0] }, params: { retryAfterMs, header } }],
+      });
+      valueOfRun(r);
       const [limited, retried] = fetchSpans(r);
       expect([limited?.data.status, retried?.data.status]).toEqual([429, 200]);
       expect((retried?.start ?? 0) - (limited?.end ?? 0)).toBe(retryAfterMs);
@@ -154,7 +207,10 @@ describe('provider errors and retries', () => {
   }
 
   it('renders a 429 as a rate_limit_error with retry-after headers and a request-id', async () => {
-    const r = await runWeather('create', { clientOptions: { maxRetries: 0 }, faults: [{ target: 'llm:*', kind: 'rate-limit', params: { retryAfterMs: 2000, header: 'both' } }] });
+    const r = await runWeather('create', {
+      clientOptions: { maxRetries: 0 },
+      faults: [{ target: 'llm:*', kind: 'rate-limit', params: { retryAfterMs: 2000, header: 'both' } }],
+    });
     expect(r.error).toBeInstanceOf(Anthropic.RateLimitError);
     const error = r.error as InstanceType<typeof Anthropic.RateLimitError>;
     expect(error).toMatchObject({ status: 429, type: 'rate_limit_error', requestID: expect.stringMatching(/^req_/) });
@@ -169,7 +225,7 @@ describe('provider errors and retries', () => {
         { target: `llm:${MODEL}`, kind: 'server-error', when: { calls: [1] }, params: { status: 503 } },
       ],
     });
-    expect(valueOf(r).text).toBe('It is 21°C in Paris.');
+    expect(valueOfRun(r).text).toBe('It is 21°C in Paris.');
     expect(fetchSpans(r).map((s) => s.data.status)).toEqual([529, 503, 200, 200]);
     expect(r.spend.calls).toBe(2);
   });
@@ -209,8 +265,11 @@ describe('provider errors and retries', () => {
 describe('damaged answers', () => {
   it('delays a stalled stream by exactly stallMs of virtual time', async () => {
     const baseline = await runWeather('stream', { seed: 3 });
-    const stalled = await runWeather('stream', { seed: 3, faults: [{ target: 'llm:*', kind: 'stream-stall', when: { calls: [0] }, params: { afterChunks: 1, stallMs: 7000 } }] });
-    expect(valueOf(stalled).text).toBe(valueOf(baseline).text);
+    const stalled = await runWeather('stream', {
+      seed: 3,
+      faults: [{ target: 'llm:*', kind: 'stream-stall', when: { calls: [0] }, params: { afterChunks: 1, stallMs: 7000 } }],
+    });
+    expect(valueOfRun(stalled).text).toBe(valueOfRun(baseline).text);
     expect(stalled.virtualTimeMs - baseline.virtualTimeMs).toBe(7000);
     expect(marks(stalled, 'stream.stall')).toHaveLength(1);
   });
@@ -229,7 +288,7 @@ describe('damaged answers', () => {
     const helper = await runWeather('stream', { faults: fault });
     expect(helper.error).toBeInstanceOf(Anthropic.AnthropicError);
     expect((helper.error as Error).message).toMatch(/stream ended without producing a Message/);
-    const raw = valueOf(await runWeather('iterate', { faults: fault }));
+    const raw = valueOfRun(await runWeather('iterate', { faults: fault }));
     expect(raw.stopReasons).toEqual([null]);
   });
 
@@ -248,7 +307,9 @@ describe('damaged answers', () => {
 
   it('hands malformed tool input to a non-streaming agent as the unparsed string', async () => {
     const seen: Conversation[] = [];
-    const t = valueOf(await runWeather('create', { seen, faults: [{ target: 'llm:*', kind: 'malformed', when: { calls: [0] }, params: { mode: 'truncated-json' } }] }));
+    const t = valueOfRun(
+      await runWeather('create', { seen, faults: [{ target: 'llm:*', kind: 'malformed', when: { calls: [0] }, params: { mode: 'truncated-json' } }] }),
+    );
     expect(t.inputs).toEqual(['{"city":']);
     // The agent reported the tool's rejection as an is_error tool_result, and the model saw it.
     expect(seen[1]?.messages.at(-1)).toMatchObject({ role: 'tool', isError: true, content: expect.stringMatching(/rejected its input/) });
@@ -259,7 +320,7 @@ describe('damaged answers', () => {
   it('streams malformed tool input as broken partial_json: repaired, rejected or fatal depending on the consumer', async () => {
     const malformed = (mode: 'truncated-json' | 'not-json'): FaultPlanInput => [{ target: 'llm:*', kind: 'malformed', when: { calls: [0] }, params: { mode } }];
     // The SDK's partial-JSON parser completes a truncated object, so the tool gets `{}` and rejects it.
-    const repaired = valueOf(await runWeather('stream', { faults: malformed('truncated-json') }));
+    const repaired = valueOfRun(await runWeather('stream', { faults: malformed('truncated-json') }));
     expect(repaired.inputs).toEqual([{}]);
     expect(repaired.text).toMatch(/^Sorry, the weather tool failed/);
     // Text that is not JSON at all makes the SDK's stream fail when the block ends.
@@ -273,7 +334,7 @@ describe('damaged answers', () => {
 
   it('answers an empty reply with content [] and end_turn', async () => {
     for (const mode of MODES) {
-      const t = valueOf(await runWeather(mode, { faults: [{ target: 'llm:*', kind: 'empty' }] }));
+      const t = valueOfRun(await runWeather(mode, { faults: [{ target: 'llm:*', kind: 'empty' }] }));
       expect(t).toMatchObject({ text: '', stopReasons: ['end_turn'], inputs: [] });
     }
   });
@@ -291,7 +352,7 @@ describe('damaged answers', () => {
 
   it('marks a corrupted tool argument as a taint in the trace, and the agent acts on it', async () => {
     const r = await runWeather('create', { faults: [{ target: 'llm:*', kind: 'corrupt', when: { calls: [0] }, params: { fact: 'name' } }] });
-    const t = valueOf(r);
+    const t = valueOfRun(r);
     const taints = marks(r, 'taint');
     expect(taints).toHaveLength(1);
     const taint = taints[0]?.type === 'mark' ? taints[0].data : undefined;
@@ -302,13 +363,15 @@ describe('damaged answers', () => {
 
   it("changes the response's model after when.afterMs on version skew", async () => {
     const next = `${MODEL}-20260601`;
-    const fahrenheit = rules((c) => (c.messages.at(-1)?.role === 'tool' ? 'It is 70°F in Paris.' : { toolCalls: [{ name: 'weather', arguments: { city: 'Paris' } }] }));
+    const fahrenheit = rules((c) =>
+      c.messages.at(-1)?.role === 'tool' ? 'It is 70°F in Paris.' : { toolCalls: [{ name: 'weather', arguments: { city: 'Paris' } }] },
+    );
     const r = await runWeather('stream', {
       models: { [MODEL]: { brain: weatherBrain(), versions: { [next]: fahrenheit } } },
       llm: { timing: { firstTokenMs: { kind: 'fixed', ms: 1500 } } },
       faults: [{ target: `llm:${MODEL}`, kind: 'version-skew', when: { afterMs: 1000 }, params: { to: next } }],
     });
-    const t = valueOf(r);
+    const t = valueOfRun(r);
     expect(t.models).toEqual([MODEL, next]);
     expect(t.text).toBe('It is 70°F in Paris.');
     expect(r.spend.entries.map((e) => e.model)).toEqual([MODEL, next]);

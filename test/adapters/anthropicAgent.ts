@@ -2,7 +2,17 @@
 // tool-using agent built on the official @anthropic-ai/sdk client, in three ways of calling it.
 import Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
-import { type Brain, type Conversation, defineTool, type FaultPlanInput, type ModelConfig, rules, type RunResult, simulate, type World } from '../../harness/index.ts';
+import {
+  type Brain,
+  type Conversation,
+  defineTool,
+  type FaultPlanInput,
+  type ModelConfig,
+  type RunResult,
+  rules,
+  simulate,
+  type World,
+} from '../../harness/index.ts';
 
 // claude-sonnet-4-6 rather than 4-5: the SDK prints a deprecation warning for every request to 4-5.
 export const MODEL = 'claude-sonnet-4-6';
@@ -60,10 +70,14 @@ async function accumulate(stream: AsyncIterable<Anthropic.RawMessageStreamEvent>
     if (event.type === 'message_start') message = { ...event.message, content: [] };
     else if (message === undefined) continue;
     else if (event.type === 'content_block_start') message.content.push({ ...event.content_block } as Anthropic.ContentBlock);
-    else if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') (message.content[event.index] as Anthropic.TextBlock).text += event.delta.text;
-    else if (event.type === 'content_block_delta' && event.delta.type === 'input_json_delta') json[event.index] = (json[event.index] ?? '') + event.delta.partial_json;
-    else if (event.type === 'content_block_stop' && message.content[event.index]?.type === 'tool_use') (message.content[event.index] as Anthropic.ToolUseBlock).input = JSON.parse(json[event.index] || '{}');
-    else if (event.type === 'message_delta') message = { ...message, stop_reason: event.delta.stop_reason, usage: { ...message.usage, output_tokens: event.usage.output_tokens } };
+    else if (event.type === 'content_block_delta' && event.delta.type === 'text_delta')
+      (message.content[event.index] as Anthropic.TextBlock).text += event.delta.text;
+    else if (event.type === 'content_block_delta' && event.delta.type === 'input_json_delta')
+      json[event.index] = (json[event.index] ?? '') + event.delta.partial_json;
+    else if (event.type === 'content_block_stop' && message.content[event.index]?.type === 'tool_use')
+      (message.content[event.index] as Anthropic.ToolUseBlock).input = JSON.parse(json[event.index] || '{}');
+    else if (event.type === 'message_delta')
+      message = { ...message, stop_reason: event.delta.stop_reason, usage: { ...message.usage, output_tokens: event.usage.output_tokens } };
   }
   if (message === undefined) throw new Error('the stream ended without a message_start');
   return message;
@@ -73,7 +87,9 @@ async function accumulate(stream: AsyncIterable<Anthropic.RawMessageStreamEvent>
 export function weatherAgent(mode: Mode, clientOptions: Partial<ConstructorParameters<typeof Anthropic>[0]> = {}, model = MODEL) {
   return async (world: World): Promise<Transcript> => {
     const client = new Anthropic({ apiKey: 'sk-ant-test', fetch: world.fetch, ...clientOptions });
-    const tools: Anthropic.Tool[] = world.tools.list().map((t) => ({ name: t.name, description: t.description ?? '', input_schema: t.parameters as Anthropic.Tool.InputSchema }));
+    const tools: Anthropic.Tool[] = world.tools
+      .list()
+      .map((t) => ({ name: t.name, description: t.description ?? '', input_schema: t.parameters as Anthropic.Tool.InputSchema }));
     const messages: Anthropic.MessageParam[] = [{ role: 'user', content: 'What is the weather in Paris?' }];
     const transcript: Transcript = { text: '', models: [], usage: [], inputs: [], stopReasons: [] };
     for (let turn = 0; turn < 4; turn++) {

@@ -2,11 +2,11 @@
 import OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { describe, expect, it } from 'vitest';
+import { openaiRoutes } from '../../adapters/openai/index.ts';
 import { isFaultlineError, routeOf, scripted, type World } from '../../harness/index.ts';
 import type { LlmService } from '../../harness/world/llm/llmService.ts';
-import { openaiRoutes } from '../../adapters/openai/index.ts';
 import { distinctTraces, expectDeterministic, range } from '../helpers/determinism.ts';
-import { ANSWER, expectedUsd, fetchSpans, gaps, INSTRUCTIONS, llmSpans, marks, MODEL, QUESTION, run, type RunOptions, weatherBrain } from './openaiFixtures.ts';
+import { ANSWER, expectedUsd, fetchSpans, gaps, INSTRUCTIONS, llmSpans, MODEL, marks, QUESTION, type RunOptions, run } from './openaiFixtures.ts';
 
 type Mode = 'create' | 'stream';
 type Usage = { prompt: number; completion: number; total: number };
@@ -129,20 +129,25 @@ describe('the streamed chunks', () => {
     expect(finishes.at(-1)).toBe('tool_calls');
     const last = chunks.at(-1);
     expect(last?.choices).toEqual([]);
-    expect(last?.usage).toEqual(expect.objectContaining({ prompt_tokens: r.spend.entries[0]?.inputTokens, completion_tokens: r.spend.entries[0]?.outputTokens }));
+    expect(last?.usage).toEqual(
+      expect.objectContaining({ prompt_tokens: r.spend.entries[0]?.inputTokens, completion_tokens: r.spend.entries[0]?.outputTokens }),
+    );
     // Every chunk before the last says `usage: null`, as the real API does when usage was asked for.
     expect(chunks.slice(0, -1).every((c) => c.usage === null)).toBe(true);
     expect(new Set(chunks.map((c) => c.id)).size).toBe(1);
   });
 
   it('leave out the usage chunk when include_usage is not asked for', async () => {
-    const r = await run(async (world) => {
-      const client = new OpenAI({ apiKey: 'sk-test', fetch: world.fetch });
-      const stream = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], stream: true });
-      const chunks: ChatCompletionChunk[] = [];
-      for await (const chunk of stream) chunks.push(chunk);
-      return chunks;
-    }, { models: { [MODEL]: scripted(['Hello there, this answer is long enough to come in several chunks.']) } });
+    const r = await run(
+      async (world) => {
+        const client = new OpenAI({ apiKey: 'sk-test', fetch: world.fetch });
+        const stream = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], stream: true });
+        const chunks: ChatCompletionChunk[] = [];
+        for await (const chunk of stream) chunks.push(chunk);
+        return chunks;
+      },
+      { models: { [MODEL]: scripted(['Hello there, this answer is long enough to come in several chunks.']) } },
+    );
     const chunks = r.value ?? [];
     expect(chunks.every((c) => c.choices.length === 1 && !('usage' in c))).toBe(true);
     expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('Hello there, this answer is long enough to come in several chunks.');
@@ -151,17 +156,20 @@ describe('the streamed chunks', () => {
 });
 
 describe('provider errors and retries', () => {
-  it.each(['both', 'retry-after-ms', 'retry-after'] as const)('429 (%s header): the client waits exactly the retry-after in virtual time, then succeeds', async (header) => {
-    const r = await loop('create', { faults: [{ target: 'llm:*', kind: 'rate-limit', when: { calls: [0] }, params: { retryAfterMs: 2000, header } }] });
-    expect(r.outcome, r.message).toBe('ok');
-    expect(r.value?.text).toBe(ANSWER);
-    const fetches = fetchSpans(r);
-    expect(fetches.map((s) => s.data.status)).toEqual([429, 200, 200]);
-    expect(gaps(fetches)[0]).toBe(2000);
-    expect(llmSpans(r).map((s) => s.outcome)).toEqual(['fault', 'ok', 'ok']);
-    // The refused attempt never reached the model, so it is not billed.
-    expect(r.spend.calls).toBe(2);
-  });
+  it.each(['both', 'retry-after-ms', 'retry-after'] as const)(
+    '429 (%s header): the client waits exactly the retry-after in virtual time, then succeeds',
+    async (header) => {
+      const r = await loop('create', { faults: [{ target: 'llm:*', kind: 'rate-limit', when: { calls: [0] }, params: { retryAfterMs: 2000, header } }] });
+      expect(r.outcome, r.message).toBe('ok');
+      expect(r.value?.text).toBe(ANSWER);
+      const fetches = fetchSpans(r);
+      expect(fetches.map((s) => s.data.status)).toEqual([429, 200, 200]);
+      expect(gaps(fetches)[0]).toBe(2000);
+      expect(llmSpans(r).map((s) => s.outcome)).toEqual(['fault', 'ok', 'ok']);
+      // The refused attempt never reached the model, so it is not billed.
+      expect(r.spend.calls).toBe(2);
+    },
+  );
 
   it('429 body and headers are OpenAI-shaped: RateLimitError with type, code and retry headers', async () => {
     const r = await run(
@@ -172,12 +180,28 @@ describe('provider errors and retries', () => {
           return undefined;
         } catch (error) {
           if (!(error instanceof OpenAI.RateLimitError)) throw error;
-          return { status: error.status, type: error.type, code: error.code, param: error.param, retryAfterMs: error.headers?.get('retry-after-ms'), retryAfter: error.headers?.get('retry-after'), requestId: error.requestID };
+          return {
+            status: error.status,
+            type: error.type,
+            code: error.code,
+            param: error.param,
+            retryAfterMs: error.headers?.get('retry-after-ms'),
+            retryAfter: error.headers?.get('retry-after'),
+            requestId: error.requestID,
+          };
         }
       },
       { faults: [{ target: 'llm:*', kind: 'rate-limit', params: { retryAfterMs: 2000 } }] },
     );
-    expect(r.value).toEqual({ status: 429, type: 'rate_limit_error', code: 'rate_limit_exceeded', param: null, retryAfterMs: '2000', retryAfter: '2', requestId: expect.stringMatching(/^req_/) });
+    expect(r.value).toEqual({
+      status: 429,
+      type: 'rate_limit_error',
+      code: 'rate_limit_exceeded',
+      param: null,
+      retryAfterMs: '2000',
+      retryAfter: '2',
+      requestId: expect.stringMatching(/^req_/),
+    });
   });
 
   it('5xx: the client retries with its own backoff and succeeds', async () => {
@@ -367,7 +391,10 @@ describe('requests the real API refuses', () => {
     });
 
   it('a tool result that answers no call: 400 BadRequestError, not retried, no model call', async () => {
-    const r = await badRequest([{ role: 'user', content: 'hi' }, { role: 'tool', tool_call_id: 'call_nope', content: '{}' }]);
+    const r = await badRequest([
+      { role: 'user', content: 'hi' },
+      { role: 'tool', tool_call_id: 'call_nope', content: '{}' },
+    ]);
     expect(r.error).toBeInstanceOf(OpenAI.BadRequestError);
     expect(r.error).toMatchObject({ status: 400, type: 'invalid_request_error', param: 'messages.[1].role' });
     expect(fetchSpans(r)).toHaveLength(1);
@@ -389,7 +416,10 @@ describe('requests the real API refuses', () => {
       const response = await world.fetch('https://api.openai.com/v1/chat/completions', { method: 'POST', body: JSON.stringify({ messages: [] }) });
       return { status: response.status, body: await response.json() };
     });
-    expect(r.value).toEqual({ status: 400, body: { error: { message: "Missing required parameter: 'model'.", type: 'invalid_request_error', param: 'model', code: 'missing_required_parameter' } } });
+    expect(r.value).toEqual({
+      status: 400,
+      body: { error: { message: "Missing required parameter: 'model'.", type: 'invalid_request_error', param: 'model', code: 'missing_required_parameter' } },
+    });
   });
 });
 
@@ -410,6 +440,8 @@ describe('determinism and reach', () => {
     const handler = openaiRoutes({} as LlmService)[0];
     const request = new Request('https://api.openai.com/v1/chat/completions', { method: 'POST', body: '{}' });
     const outcome = routeOf(handler)?.resolver({ request, params: {} });
-    await expect(outcome).rejects.toSatisfy((error) => isFaultlineError(error) && /outside a simulated run.*world\.fetch/s.test(String((error as Error).message)));
+    await expect(outcome).rejects.toSatisfy(
+      (error) => isFaultlineError(error) && /outside a simulated run.*world\.fetch/s.test(String((error as Error).message)),
+    );
   });
 });

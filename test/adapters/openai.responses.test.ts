@@ -4,7 +4,7 @@ import type { FunctionTool, Response, ResponseInputItem, ResponseStreamEvent } f
 import { describe, expect, it } from 'vitest';
 import { type Conversation, rules, scripted, type World } from '../../harness/index.ts';
 import { distinctTraces, expectDeterministic, range } from '../helpers/determinism.ts';
-import { ANSWER, expectedUsd, fetchSpans, gaps, INSTRUCTIONS, llmSpans, marks, MODEL, QUESTION, run, type RunOptions, weatherBrain } from './openaiFixtures.ts';
+import { ANSWER, expectedUsd, fetchSpans, gaps, INSTRUCTIONS, llmSpans, MODEL, marks, QUESTION, type RunOptions, run } from './openaiFixtures.ts';
 
 /** `create` and `stream` resend the whole input each turn; `previous` continues with previous_response_id. */
 type Mode = 'create' | 'stream' | 'previous';
@@ -111,14 +111,38 @@ describe('the wire format', () => {
     const r = await run(firstResponse(), { models: { [MODEL]: scripted([TEXT_AND_CALL]) } });
     expect(r.outcome, r.message).toBe('ok');
     const response = r.value;
-    expect(response).toMatchObject({ id: expect.stringMatching(/^resp_/), object: 'response', status: 'completed', model: MODEL, instructions: INSTRUCTIONS, error: null });
+    expect(response).toMatchObject({
+      id: expect.stringMatching(/^resp_/),
+      object: 'response',
+      status: 'completed',
+      model: MODEL,
+      instructions: INSTRUCTIONS,
+      error: null,
+    });
     expect(response?.output).toEqual([
-      { type: 'message', id: expect.stringMatching(/^msg_/), status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: TEXT_AND_CALL.text, annotations: [], logprobs: [] }] },
-      { type: 'function_call', id: expect.stringMatching(/^fc_/), status: 'completed', call_id: expect.stringMatching(/^call_/), name: 'weather', arguments: '{"city":"Paris"}' },
+      {
+        type: 'message',
+        id: expect.stringMatching(/^msg_/),
+        status: 'completed',
+        role: 'assistant',
+        content: [{ type: 'output_text', text: TEXT_AND_CALL.text, annotations: [], logprobs: [] }],
+      },
+      {
+        type: 'function_call',
+        id: expect.stringMatching(/^fc_/),
+        status: 'completed',
+        call_id: expect.stringMatching(/^call_/),
+        name: 'weather',
+        arguments: '{"city":"Paris"}',
+      },
     ]);
     expect(response?.output_text).toBe(TEXT_AND_CALL.text);
     const entry = r.spend.entries[0];
-    expect(response?.usage).toMatchObject({ input_tokens: entry?.inputTokens, output_tokens: entry?.outputTokens, total_tokens: (entry?.inputTokens ?? 0) + (entry?.outputTokens ?? 0) });
+    expect(response?.usage).toMatchObject({
+      input_tokens: entry?.inputTokens,
+      output_tokens: entry?.outputTokens,
+      total_tokens: (entry?.inputTokens ?? 0) + (entry?.outputTokens ?? 0),
+    });
     expect(response?.created_at).toBe(Math.floor(Date.UTC(2025, 0, 1) / 1000) + Math.floor((llmSpans(r)[0]?.end ?? 0) / 1000));
   });
 
@@ -170,7 +194,14 @@ describe('the wire format', () => {
           max_output_tokens: 300,
           input: [
             { role: 'developer', content: 'Answer in English.' },
-            { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Weather in ' }, { type: 'input_text', text: 'Paris?' }] },
+            {
+              type: 'message',
+              role: 'user',
+              content: [
+                { type: 'input_text', text: 'Weather in ' },
+                { type: 'input_text', text: 'Paris?' },
+              ],
+            },
             { type: 'function_call', call_id: 'call_abc', name: 'weather', arguments: '{"city":"Paris"}' },
             { type: 'function_call_output', call_id: 'call_abc', output: '{"tempC":21}' },
           ],
@@ -344,10 +375,13 @@ describe('answers damaged by faults', () => {
   });
 
   it('off-schema: a 200 without `output`, which the SDK itself trips over', async () => {
-    const direct = await run(async (world) => {
-      const response = await world.fetch('https://api.openai.com/v1/responses', { method: 'POST', body: JSON.stringify({ model: MODEL, input: 'hi' }) });
-      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-    }, { faults: [{ target: 'llm:*', kind: 'off-schema' }] });
+    const direct = await run(
+      async (world) => {
+        const response = await world.fetch('https://api.openai.com/v1/responses', { method: 'POST', body: JSON.stringify({ model: MODEL, input: 'hi' }) });
+        return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+      },
+      { faults: [{ target: 'llm:*', kind: 'off-schema' }] },
+    );
     expect(direct.value?.status).toBe(200);
     expect(direct.value?.body).toMatchObject({ object: 'response', status: 'completed' });
     expect(direct.value?.body).not.toHaveProperty('output');
@@ -372,7 +406,11 @@ describe('answers damaged by faults', () => {
 
   it('corrupt in a tool call: the agent calls the tool with the wrong argument', async () => {
     const r = await loop('create', {
-      models: { [MODEL]: rules((c) => (c.messages.at(-1)?.role === 'tool' ? `Done: ${c.messages.at(-1)?.content}` : { toolCalls: [{ name: 'weather', arguments: { city: 'Paris' } }] })) },
+      models: {
+        [MODEL]: rules((c) =>
+          c.messages.at(-1)?.role === 'tool' ? `Done: ${c.messages.at(-1)?.content}` : { toolCalls: [{ name: 'weather', arguments: { city: 'Paris' } }] },
+        ),
+      },
       faults: [{ target: 'llm:*', kind: 'corrupt', when: { calls: [0] }, params: { fact: 'name' } }],
     });
     const [taint] = marks(r, 'taint');

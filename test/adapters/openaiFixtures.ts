@@ -8,10 +8,10 @@ import {
   type FaultPlanInput,
   type ModelConfig,
   priceOf,
-  rules,
   type RunResult,
-  simulate,
+  rules,
   type Span,
+  simulate,
   spansOf,
 } from '../../harness/index.ts';
 import { dollars } from '../../harness/world/llm/pricing.ts';

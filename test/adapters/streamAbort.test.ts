@@ -24,7 +24,10 @@ describe('aborting a streamed response', () => {
         return { text, error: 'none', at: world.now() };
       },
       {
-        llm: { models: { 'gpt-4o-mini': scripted(['Once upon a time there was a very long stream that stalled.']) }, timing: { firstTokenMs: { kind: 'fixed', ms: 100 }, perTokenMs: 10 } },
+        llm: {
+          models: { 'gpt-4o-mini': scripted(['Once upon a time there was a very long stream that stalled.']) },
+          timing: { firstTokenMs: { kind: 'fixed', ms: 100 }, perTokenMs: 10 },
+        },
         faults: [{ target: 'llm:*', kind: 'stream-stall', params: { afterChunks: 1, stallMs: 60_000 } }],
         latency: { kind: 'fixed', ms: 10 },
       },

@@ -1,6 +1,6 @@
 // Hand-written histories for the checker tests: invoke an op, then complete it, each at a virtual
 // time, exactly as a store wrapper would record them.
-import { HistoryRecorder, type HistoryOp } from '../../harness/check/history.ts';
+import { type HistoryOp, HistoryRecorder } from '../../harness/check/history.ts';
 
 export interface Builder {
   readonly history: readonly HistoryOp[];

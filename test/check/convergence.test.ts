@@ -23,7 +23,8 @@ describe('checkConvergence', () => {
       valid: false,
       violations: [
         {
-          message: 'order:7 has not converged: crm holds version 3, but warehouse holds version 2 and search lacks it, and no pending outbox entry brings them to version 3.',
+          message:
+            'order:7 has not converged: crm holds version 3, but warehouse holds version 2 and search lacks it, and no pending outbox entry brings them to version 3.',
           ops: [],
           key: 'order:7',
         },
@@ -43,9 +44,12 @@ describe('checkConvergence', () => {
     const snapshot = { crm: { 'order:7': { version: 3 }, 'lead:1': { version: 1 } }, warehouse: { 'order:7': { version: 3 } } };
     expect(checkConvergence(snapshot, { expectStores: { 'lead:1': ['crm'] } }).valid).toBe(true);
     expect(checkConvergence(snapshot).violations.map((v) => v.key)).toEqual(['lead:1']);
-    expect(checkConvergence(snapshot, { expectStores: { 'order:7': ['crm', 'warehouse', 'ledger'] }, pending: [{ store: 'warehouse', key: 'lead:1', version: 1 }] }).violations.map((v) => v.message)).toEqual([
-      'order:7 has not converged: crm and warehouse hold version 3, but ledger lacks it, and no pending outbox entry brings ledger to version 3.',
-    ]);
+    expect(
+      checkConvergence(snapshot, {
+        expectStores: { 'order:7': ['crm', 'warehouse', 'ledger'] },
+        pending: [{ store: 'warehouse', key: 'lead:1', version: 1 }],
+      }).violations.map((v) => v.message),
+    ).toEqual(['order:7 has not converged: crm and warehouse hold version 3, but ledger lacks it, and no pending outbox entry brings ledger to version 3.']);
   });
 
   it('rejects stores that hold the latest version with different values', () => {

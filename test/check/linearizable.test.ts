@@ -202,7 +202,9 @@ describe('checkLinearizable: partitions, shrinking and bounds', () => {
     h.ok(r, end + 3, { value: first?.value });
     const verdict = checkLinearizable(h.history);
     expect(verdict.violations).toHaveLength(1);
-    expect(verdict.violations[0]?.message).toMatch(/^Stale read on k0 in store kv: reader read \d+ \(t=\d+–\d+ms\), although p\d's (write of \d+|cas \S+→\d+) had completed at t=\d+ms, after p\d's write of \d+ /);
+    expect(verdict.violations[0]?.message).toMatch(
+      /^Stale read on k0 in store kv: reader read \d+ \(t=\d+–\d+ms\), although p\d's (write of \d+|cas \S+→\d+) had completed at t=\d+ms, after p\d's write of \d+ /,
+    );
     expect(verdict.violations[0]?.ops).toHaveLength(6);
   });
 

@@ -3,7 +3,7 @@
 // stale read — and accepts cas-protected and sequential RMWs. Method: hand-written histories.
 import { describe, expect, it } from 'vitest';
 import { checkLostUpdates } from '../../harness/check/index.ts';
-import { historyBuilder, type Builder } from './builder.ts';
+import { type Builder, historyBuilder } from './builder.ts';
 
 /** A process's read of `key` returning `version` and `value`, from `from` to `to`. */
 function read(h: Builder, process: string, key: string, version: number, value: unknown, from: number, to: number): void {
@@ -114,7 +114,7 @@ describe('checkLostUpdates', () => {
     write(h, 'q', 'new', 'q', 8, 9, 1);
     write(h, 'p', 'new', 'p', 9, 10, 2);
     expect(checkLostUpdates(h.history).violations.map((v) => v.message)).toEqual([
-      "Lost update on new in store db: p read version 0 (nothing) at t=8ms and wrote \"p\" at t=10ms, while q wrote \"q\" (version 1) at t=9ms in between; q's update is lost.",
+      'Lost update on new in store db: p read version 0 (nothing) at t=8ms and wrote "p" at t=10ms, while q wrote "q" (version 1) at t=9ms in between; q\'s update is lost.',
     ]);
   });
 });

@@ -3,7 +3,7 @@
 // agent over 500 runs, stops a runaway at its budget, and catches nondeterminism. Method: a real
 // openai-client agent with a failing tool, the racing bank agents, and deliberately broken agents.
 import { describe, expect, it } from 'vitest';
-import { boundedSpend, checkScenario, noLostUpdates, rules, seedFromName, simulate, type Scenario, type World } from '../../harness/index.ts';
+import { boundedSpend, checkScenario, noLostUpdates, rules, type Scenario, seedFromName, simulate, type World } from '../../harness/index.ts';
 import { shardFromEnv } from '../../harness/vitest.ts';
 import { bank } from '../demos/bank.ts';
 import { hardenedRefundAgent, refundScenario } from '../fixtures/refundAgent.ts';
@@ -87,7 +87,9 @@ describe('the determinism check', () => {
     expect(report.counterexample?.failed[0]?.property).toBe('deterministic');
     // Usually the two runs of the shrunk case diverge again; rarely (1 in 1,000 here) the leak happens
     // to agree twice, and the report says the failing case did not reproduce — the same diagnosis.
-    expect(report.counterexample?.failed[0]?.message).toMatch(/^Two runs of the same case diverged at trace event #\d+ \(t=\d+ms\): the first run had|^The failing case passed when it was run again/);
+    expect(report.counterexample?.failed[0]?.message).toMatch(
+      /^Two runs of the same case diverged at trace event #\d+ \(t=\d+ms\): the first run had|^The failing case passed when it was run again/,
+    );
     const honest = await checkScenario({ ...scenario, agent: async (w: World) => (await w.sleep(10), 'done') }, { runs: 20, determinism: true });
     expect(honest).toHold();
   });

@@ -43,7 +43,9 @@ describe('faultline', () => {
   it('runs a scenario file, writes reports, and replays a report to the same trace hash', () => {
     const run = faultline('run', 'scenarios/examples/weather-tool-down.yaml', '--out', out, '--no-progress');
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^ok {3}weather tool down × naive: failed gracefulDegradation at run \d+; minimal plan \[\{"target":"tool:forecast","kind":"error"/m);
+    expect(run.stdout).toMatch(
+      /^ok {3}weather tool down × naive: failed gracefulDegradation at run \d+; minimal plan \[\{"target":"tool:forecast","kind":"error"/m,
+    );
     expect(run.stdout).toMatch(/replay: npx faultline run scenarios\/examples\/weather-tool-down\.yaml --agent naive --seed \d+ --path \S+/);
     expect(run.stdout).toMatch(/^ok {3}weather tool down × hardened: 100 runs, every property held/m);
     expect(run.stdout).toContain('2 of 2 expectations held.');
@@ -61,7 +63,9 @@ describe('faultline', () => {
 
   it('exits 1 when an expectation does not hold, and says which', () => {
     const file = path.join(out, 'inverted.yaml');
-    const text = readFileSync('scenarios/examples/weather-tool-down.yaml', 'utf8').replace('naive: fail', 'naive: pass').replaceAll('./weather.ts', path.resolve('scenarios/examples/weather.ts'));
+    const text = readFileSync('scenarios/examples/weather-tool-down.yaml', 'utf8')
+      .replace('naive: fail', 'naive: pass')
+      .replaceAll('./weather.ts', path.resolve('scenarios/examples/weather.ts'));
     writeFileSync(file, text);
     const run = faultline('run', file, '--out', out, '--no-progress', '--runs', '50');
     expect(run.status).toBe(1);

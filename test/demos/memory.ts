@@ -46,7 +46,10 @@ export async function naiveRemember(world: World, m: Memory): Promise<string> {
 
 export async function outboxRemember(world: World, m: Memory): Promise<string> {
   const outbox = world.stores.kv('outbox');
-  await outbox.set(m.key, STORES.map((store) => ({ store, key: m.key, version: m.version, text: m.text })));
+  await outbox.set(
+    m.key,
+    STORES.map((store) => ({ store, key: m.key, version: m.version, text: m.text })),
+  );
   for (const store of STORES) await writeTo(world, store, m);
   await outbox.delete(m.key);
   return 'remembered';

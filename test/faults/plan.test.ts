@@ -6,7 +6,12 @@ import { isFaultlineError, parseFaultPlan, ruleIds } from '../../harness/index.t
 
 describe('parseFaultPlan', () => {
   it('fills in defaults', () => {
-    expect(parseFaultPlan([{ target: 'llm:*', kind: 'rate-limit' }, { target: 'http:svc.test', kind: 'outage' }])).toEqual([
+    expect(
+      parseFaultPlan([
+        { target: 'llm:*', kind: 'rate-limit' },
+        { target: 'http:svc.test', kind: 'outage' },
+      ]),
+    ).toEqual([
       { target: 'llm:*', kind: 'rate-limit', params: { retryAfterMs: 1000, header: 'both' } },
       { target: 'http:svc.test', kind: 'outage', params: { mode: 'refused' } },
     ]);
@@ -25,16 +30,22 @@ describe('parseFaultPlan', () => {
       message = (error as Error).message;
     }
     expect(message).toContain('Invalid fault plan (4 problems)');
-    expect(message).toContain('faults[0].params.retryAfterMs: at most 60000: clients such as openai-node 4.x ignore a retry-after of 60 s or more and use their own backoff, so a longer one would not test what it seems to (got 120000)');
+    expect(message).toContain(
+      'faults[0].params.retryAfterMs: at most 60000: clients such as openai-node 4.x ignore a retry-after of 60 s or more and use their own backoff, so a longer one would not test what it seems to (got 120000)',
+    );
     expect(message).toMatch(/faults\[1\]\.kind: expected one of "latency", .*"stale-read" \(got "explode"\)/);
     expect(message).toContain('faults[2].when.probability');
     expect(message).toContain('faults[2].when: unknown field(s) "often"');
   });
 
   it('rejects a kind that cannot happen at its target layer, and an empty time window', () => {
-    expect(() => parseFaultPlan([{ target: 'tool:search', kind: 'stream-cut' }])).toThrow(/faults\[0\]\.kind: "stream-cut" cannot happen at "tool:search"; at tool: targets the kinds are latency, error/);
+    expect(() => parseFaultPlan([{ target: 'tool:search', kind: 'stream-cut' }])).toThrow(
+      /faults\[0\]\.kind: "stream-cut" cannot happen at "tool:search"; at tool: targets the kinds are latency, error/,
+    );
     expect(() => parseFaultPlan([{ target: 'db:main', kind: 'hang' }])).toThrow(/unknown layer "db:"/);
-    expect(() => parseFaultPlan([{ target: 'llm:*', kind: 'hang', when: { afterMs: 10, beforeMs: 5 } }])).toThrow(/afterMs \(10\) must be less than beforeMs \(5\)/);
+    expect(() => parseFaultPlan([{ target: 'llm:*', kind: 'hang', when: { afterMs: 10, beforeMs: 5 } }])).toThrow(
+      /afterMs \(10\) must be less than beforeMs \(5\)/,
+    );
   });
 
   it('never crashes on arbitrary input: it returns a plan or throws a FaultlineError', () => {

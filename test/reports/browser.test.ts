@@ -14,7 +14,16 @@ import { type WrittenReportSet, writeReportSet } from '../../reports/writeReport
 import { deadlockInput, XSS_IMG, XSS_SCRIPT } from './fixtures.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const OUT = path.resolve('reports/out/browser');
 const skip = process.env.FAULTLINE_SKIP_BROWSER === '1';
 
@@ -62,9 +71,17 @@ describe.skipIf(skip)('HTML report in headless chromium', () => {
   });
 
   it('has a lane per actor and the fault markers where they hit', async () => {
-    expect(await page.locator('#timeline .lane[data-actor]').evaluateAll((lanes) => lanes.map((l) => l.getAttribute('data-actor')))).toEqual(['main', 'planner', 'executor']);
+    expect(await page.locator('#timeline .lane[data-actor]').evaluateAll((lanes) => lanes.map((l) => l.getAttribute('data-actor')))).toEqual([
+      'main',
+      'planner',
+      'executor',
+    ]);
     const faults = page.locator('#timeline .mark.fault');
-    expect(await faults.evaluateAll((marks) => marks.map((m) => [m.closest('.lane')?.getAttribute('data-actor'), m.getAttribute('data-rule'), m.getAttribute('data-kind'), m.textContent]))).toEqual([
+    expect(
+      await faults.evaluateAll((marks) =>
+        marks.map((m) => [m.closest('.lane')?.getAttribute('data-actor'), m.getAttribute('data-rule'), m.getAttribute('data-kind'), m.textContent]),
+      ),
+    ).toEqual([
       ['planner', 'latency@llm:*', 'latency', '⚡ latency@llm:*'],
       ['executor', 'tool-outage', 'error', '⚡ tool-outage · error'],
     ]);
@@ -75,7 +92,12 @@ describe.skipIf(skip)('HTML report in headless chromium', () => {
   it('highlights the violating spans', async () => {
     const violating = page.locator('#timeline .span.violating');
     const spans = await violating.evaluateAll((els) =>
-      els.map((el) => ({ span: Number(el.getAttribute('data-span')), kind: el.getAttribute('data-kind'), outline: getComputedStyle(el).outlineStyle, color: getComputedStyle(el).outlineColor })),
+      els.map((el) => ({
+        span: Number(el.getAttribute('data-span')),
+        kind: el.getAttribute('data-kind'),
+        outline: getComputedStyle(el).outlineStyle,
+        color: getComputedStyle(el).outlineColor,
+      })),
     );
     expect(spans.map((s) => s.kind).sort()).toEqual(['lock', 'lock', 'store']);
     for (const s of spans) expect(s).toMatchObject({ outline: 'solid', color: 'rgb(214, 69, 69)' });
@@ -92,7 +114,9 @@ describe.skipIf(skip)('HTML report in headless chromium', () => {
     expect(await page.locator('#history').textContent()).toContain(`Order A-7 looks fine. ${XSS_SCRIPT} ${XSS_IMG}`);
     expect(await page.locator('#spans').textContent()).toContain('upstream said <img src=x onerror=');
     expect(await page.locator('#verdicts').textContent()).toContain(XSS_SCRIPT);
-    const embedded = await page.evaluate(() => JSON.parse(document.getElementById('faultline-report')?.textContent ?? 'null') as { history: Array<{ value?: unknown }> });
+    const embedded = await page.evaluate(
+      () => JSON.parse(document.getElementById('faultline-report')?.textContent ?? 'null') as { history: Array<{ value?: unknown }> },
+    );
     expect(embedded.history[2]?.value).toBe(`Order A-7 looks fine. ${XSS_SCRIPT} ${XSS_IMG}`);
   });
 
@@ -117,10 +141,13 @@ describe.skipIf(skip)('HTML report in headless chromium', () => {
     await index.waitForURL(/\.html$/);
     expect(index.url()).toBe(pathToFileURL(written.reports[0]?.html ?? '').href);
     // The browser's own XML parser is the referee for well-formedness.
-    const parsed = await index.evaluate((xml) => {
-      const doc = new DOMParser().parseFromString(xml, 'application/xml');
-      return { errors: doc.getElementsByTagName('parsererror').length, failures: doc.getElementsByTagName('failure').length };
-    }, readFileSync(written.junit, 'utf8'));
+    const parsed = await index.evaluate(
+      (xml) => {
+        const doc = new DOMParser().parseFromString(xml, 'application/xml');
+        return { errors: doc.getElementsByTagName('parsererror').length, failures: doc.getElementsByTagName('failure').length };
+      },
+      readFileSync(written.junit, 'utf8'),
+    );
     expect(parsed).toEqual({ errors: 0, failures: 2 });
     await index.close();
   });

@@ -2,16 +2,17 @@
 // Perfetto, OTLP/JSON for OpenTelemetry collectors, JUnit XML for CI — and say the same thing as
 // the trace. Method: export a real failing run and a fan-out run, parse the output back, check it
 // against the formats' documented shapes (as zod schemas), and compare every event with the spans.
-import { z } from 'zod';
+
 import { beforeAll, describe, expect, it } from 'vitest';
-import { defineTool, simulate, spansOf, type Span, type TraceEvent } from '../../harness/index.ts';
-import { chromeTraceJson, type ChromeTraceEvent } from '../../reports/exports/chromeTrace.ts';
+import { z } from 'zod';
+import { defineTool, type Span, simulate, spansOf, type TraceEvent } from '../../harness/index.ts';
+import { type ChromeTraceEvent, chromeTraceJson } from '../../reports/exports/chromeTrace.ts';
 import { junitXml } from '../../reports/exports/junit.ts';
-import { OTLP_EPOCH_MS, otlpJson, type OtlpTrace } from '../../reports/exports/otlp.ts';
+import { OTLP_EPOCH_MS, type OtlpTrace, otlpJson } from '../../reports/exports/otlp.ts';
 import { buildReport } from '../../reports/jsonReport.ts';
 import type { Report } from '../../reports/reportSchema.ts';
-import { parseXml, type XmlElement } from './xml.ts';
 import { deadlockInput } from './fixtures.ts';
+import { parseXml, type XmlElement } from './xml.ts';
 
 let report: Report;
 let spans: Span[];
@@ -24,21 +25,63 @@ beforeAll(async () => {
 /** An actor whose calls overlap without nesting: a tool call, and another that starts 50 ms into it. */
 async function fanOutReport(): Promise<Report> {
   const slow = defineTool({ name: 'slow', description: 'takes 100 ms', input: z.object({}), handler: () => 'done' });
-  const result = await simulate(
-    async (world) => Promise.all([world.tools.call('slow', {}), world.sleep(50).then(() => world.tools.call('slow', {}))]),
-    { tools: [slow], faults: [{ target: 'tool:slow', kind: 'latency', params: { latency: { kind: 'fixed', ms: 100 } } }] },
-  );
+  const result = await simulate(async (world) => Promise.all([world.tools.call('slow', {}), world.sleep(50).then(() => world.tools.call('slow', {}))]), {
+    tools: [slow],
+    faults: [{ target: 'tool:slow', kind: 'latency', params: { latency: { kind: 'fixed', ms: 100 } } }],
+  });
   return buildReport({ scenario: { name: 'fan-out' }, result, verdicts: [] });
 }
 
 // The Trace Event Format (https://docs.google.com/document/d/1CvAClvFfyA5R-PhYUmn5OOQtYMH4h6I0nSsKchNAySU).
 const chromeEvent = z.discriminatedUnion('ph', [
-  z.object({ ph: z.literal('X'), name: z.string(), cat: z.string(), pid: z.number().int(), tid: z.number().int(), ts: z.number().min(0), dur: z.number().min(0), args: z.record(z.string(), z.unknown()) }).strict(),
-  z.object({ ph: z.literal('B'), name: z.string(), cat: z.string(), pid: z.number().int(), tid: z.number().int(), ts: z.number().min(0), args: z.record(z.string(), z.unknown()) }).strict(),
-  z.object({ ph: z.literal('i'), name: z.string(), cat: z.string(), pid: z.number().int(), tid: z.number().int(), ts: z.number().min(0), s: z.enum(['t', 'p', 'g']), args: z.record(z.string(), z.unknown()) }).strict(),
-  z.object({ ph: z.literal('M'), name: z.enum(['process_name', 'thread_name', 'thread_sort_index']), pid: z.number().int(), tid: z.number().int(), args: z.record(z.string(), z.unknown()) }).strict(),
+  z
+    .object({
+      ph: z.literal('X'),
+      name: z.string(),
+      cat: z.string(),
+      pid: z.number().int(),
+      tid: z.number().int(),
+      ts: z.number().min(0),
+      dur: z.number().min(0),
+      args: z.record(z.string(), z.unknown()),
+    })
+    .strict(),
+  z
+    .object({
+      ph: z.literal('B'),
+      name: z.string(),
+      cat: z.string(),
+      pid: z.number().int(),
+      tid: z.number().int(),
+      ts: z.number().min(0),
+      args: z.record(z.string(), z.unknown()),
+    })
+    .strict(),
+  z
+    .object({
+      ph: z.literal('i'),
+      name: z.string(),
+      cat: z.string(),
+      pid: z.number().int(),
+      tid: z.number().int(),
+      ts: z.number().min(0),
+      s: z.enum(['t', 'p', 'g']),
+      args: z.record(z.string(), z.unknown()),
+    })
+    .strict(),
+  z
+    .object({
+      ph: z.literal('M'),
+      name: z.enum(['process_name', 'thread_name', 'thread_sort_index']),
+      pid: z.number().int(),
+      tid: z.number().int(),
+      args: z.record(z.string(), z.unknown()),
+    })
+    .strict(),
 ]);
-const chromeTraceShape = z.object({ traceEvents: z.array(chromeEvent).min(1), displayTimeUnit: z.enum(['ms', 'ns']), otherData: z.record(z.string(), z.unknown()) }).strict();
+const chromeTraceShape = z
+  .object({ traceEvents: z.array(chromeEvent).min(1), displayTimeUnit: z.enum(['ms', 'ns']), otherData: z.record(z.string(), z.unknown()) })
+  .strict();
 
 const complete = (events: readonly ChromeTraceEvent[]) => events.filter((e) => e.ph === 'X');
 const threadNames = (events: readonly ChromeTraceEvent[]) => new Map(events.filter((e) => e.name === 'thread_name').map((e) => [e.tid, String(e.args?.name)]));
@@ -83,7 +126,9 @@ describe('Chrome trace export', () => {
     const hit = complete(events).find((e) => e.args?.span === fault?.args?.span);
     expect(fault).toMatchObject({ s: 't', ts: 120_000, args: { kind: 'error', rule: 'tool-outage' } });
     expect(fault?.tid).toBe(hit?.tid);
-    const violating = complete(events).filter((e) => e.cat?.endsWith(',violating')).map((e) => Number(e.args?.span));
+    const violating = complete(events)
+      .filter((e) => e.cat?.endsWith(',violating'))
+      .map((e) => Number(e.args?.span));
     // The stuck lock waits the deadlock verdict names, and the store write behind the other verdict's history op.
     const write = spans.find((s) => s.kind === 'store' && s.data.key === 'summary')?.span;
     expect(violating.sort((a, b) => a - b)).toEqual([...(report.verdicts[0]?.spans ?? []), write].sort((a, b) => Number(a) - Number(b)));
@@ -97,7 +142,11 @@ describe('Chrome trace export', () => {
   });
 });
 
-const hex = (n: number) => z.string().regex(new RegExp(`^[0-9a-f]{${n}}$`)).refine((s) => !/^0+$/.test(s), 'all zeros');
+const hex = (n: number) =>
+  z
+    .string()
+    .regex(new RegExp(`^[0-9a-f]{${n}}$`))
+    .refine((s) => !/^0+$/.test(s), 'all zeros');
 const anyValue = z.union([
   z.object({ stringValue: z.string() }).strict(),
   z.object({ intValue: z.string().regex(/^-?\d+$/) }).strict(),
@@ -111,28 +160,34 @@ const nanos = z.string().regex(/^\d{19}$/);
 const otlpShape = z
   .object({
     resourceSpans: z.array(
-      z.object({
-        resource: z.object({ attributes: keyValues }).strict(),
-        scopeSpans: z.array(
-          z.object({
-            scope: z.object({ name: z.string(), version: z.string() }).strict(),
-            spans: z.array(
-              z.object({
-                traceId: hex(32),
-                spanId: hex(16),
-                parentSpanId: hex(16).optional(),
-                name: z.string().min(1),
-                kind: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]),
-                startTimeUnixNano: nanos,
-                endTimeUnixNano: nanos,
-                attributes: keyValues,
-                events: z.array(z.object({ timeUnixNano: nanos, name: z.string(), attributes: keyValues }).strict()),
-                status: z.object({ code: z.union([z.literal(0), z.literal(1), z.literal(2)]), message: z.string().optional() }).strict(),
-              }).strict(),
-            ),
-          }).strict(),
-        ),
-      }).strict(),
+      z
+        .object({
+          resource: z.object({ attributes: keyValues }).strict(),
+          scopeSpans: z.array(
+            z
+              .object({
+                scope: z.object({ name: z.string(), version: z.string() }).strict(),
+                spans: z.array(
+                  z
+                    .object({
+                      traceId: hex(32),
+                      spanId: hex(16),
+                      parentSpanId: hex(16).optional(),
+                      name: z.string().min(1),
+                      kind: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]),
+                      startTimeUnixNano: nanos,
+                      endTimeUnixNano: nanos,
+                      attributes: keyValues,
+                      events: z.array(z.object({ timeUnixNano: nanos, name: z.string(), attributes: keyValues }).strict()),
+                      status: z.object({ code: z.union([z.literal(0), z.literal(1), z.literal(2)]), message: z.string().optional() }).strict(),
+                    })
+                    .strict(),
+                ),
+              })
+              .strict(),
+          ),
+        })
+        .strict(),
     ),
   })
   .strict();
@@ -176,9 +231,14 @@ describe('JUnit XML export', () => {
     const suites = children(root, 'testsuite');
     expect(suites.map((s) => s.attributes.name)).toEqual(['reports/deadlock-demo', 'fan-out']);
     const cases = children(suites[0] as XmlElement, 'testcase');
-    expect(cases.map((c) => c.attributes.name)).toEqual(['naive › no-deadlock', 'naive › no-untrusted-markup-in-stores', 'naive › bounded-spend', 'hardened › no-deadlock']);
+    expect(cases.map((c) => c.attributes.name)).toEqual([
+      'naive › no-deadlock',
+      'naive › no-untrusted-markup-in-stores',
+      'naive › bounded-spend',
+      'hardened › no-deadlock',
+    ]);
     const failure = children(cases[1] as XmlElement, 'failure')[0];
-    expect(failure?.attributes.message).toBe("The model's output reached store \"notes\" unfiltered: <script>window.__pwned = true</script>");
+    expect(failure?.attributes.message).toBe('The model\'s output reached store "notes" unfiltered: <script>window.__pwned = true</script>');
     expect(failure?.text).toContain('replay: npx faultline replay --scenario reports/deadlock-demo --agent naive --seed 7');
     expect(children(cases[2] as XmlElement, 'failure')).toEqual([]);
     expect(children(suites[1] as XmlElement, 'testcase')[0]?.attributes.name).toBe('outcome');

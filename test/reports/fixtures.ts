@@ -2,7 +2,7 @@
 // payload into a store, a tool whose fault message carries another, and a lock-order deadlock),
 // its verdicts, and a copy of it salted with credentials that no writer may let through.
 import { z } from 'zod';
-import { defineTool, rules, simulate, spansOf, type RunResult, type World } from '../../harness/index.ts';
+import { defineTool, type RunResult, rules, simulate, spansOf, type World } from '../../harness/index.ts';
 import type { ReportInput, Verdict } from '../../reports/types.ts';
 
 export const XSS_SCRIPT = '<script>window.__pwned = true</script>';
@@ -48,7 +48,10 @@ export function deadlockRun(seed = 7): Promise<RunResult> {
     scenario: 'reports/deadlock-demo',
     tools: [lookup],
     // Fixed generation time, so the planner holds its first lock at the same virtual time on every seed.
-    llm: { models: { 'gpt-4o-mini': rules(() => `Order A-7 looks fine. ${XSS_SCRIPT} ${XSS_IMG}`) }, timing: { firstTokenMs: { kind: 'fixed', ms: 100 }, perTokenMs: 0 } },
+    llm: {
+      models: { 'gpt-4o-mini': rules(() => `Order A-7 looks fine. ${XSS_SCRIPT} ${XSS_IMG}`) },
+      timing: { firstTokenMs: { kind: 'fixed', ms: 100 }, perTokenMs: 0 },
+    },
     faults: [
       { id: 'tool-outage', target: 'tool:lookup_order', kind: 'error', when: { calls: [0] }, params: { message: `upstream said ${XSS_IMG}` } },
       { target: 'llm:*', kind: 'latency', params: { latency: { kind: 'fixed', ms: 300 } } },
@@ -76,7 +79,12 @@ export function verdictsFor(result: RunResult): Verdict[] {
 export async function deadlockInput(): Promise<ReportInput> {
   const result = await deadlockRun();
   return {
-    scenario: { name: 'reports/deadlock-demo', failureMode: 'deadlock', description: 'Two agents take two locks in opposite orders.', file: 'test/reports/fixtures.ts' },
+    scenario: {
+      name: 'reports/deadlock-demo',
+      failureMode: 'deadlock',
+      description: 'Two agents take two locks in opposite orders.',
+      file: 'test/reports/fixtures.ts',
+    },
     agent: 'naive',
     result,
     verdicts: verdictsFor(result),
@@ -99,7 +107,14 @@ export async function secretInput(): Promise<ReportInput> {
   const r = base.result;
   const trace = [
     ...r.trace.slice(0, -1),
-    { type: 'mark' as const, name: 'echo', actor: 'planner', seq: r.trace.length - 1, t: 0, data: { authorization: SECRETS.bearer, note: `key ${SECRETS.openai}`, api_key: SECRETS.apiKey } },
+    {
+      type: 'mark' as const,
+      name: 'echo',
+      actor: 'planner',
+      seq: r.trace.length - 1,
+      t: 0,
+      data: { authorization: SECRETS.bearer, note: `key ${SECRETS.openai}`, api_key: SECRETS.apiKey },
+    },
     { ...(r.trace.at(-1) as RunResult['trace'][number]), seq: r.trace.length },
   ];
   const result: RunResult = {

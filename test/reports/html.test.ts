@@ -30,7 +30,9 @@ describe('escaping', () => {
 
   it('html`` escapes every interpolation, nests its own output, and cannot be forged', () => {
     const inner = html`<b>${'<i>'}</b>`;
-    expect(String(html`<p title="${'"x"'}">${inner}${['<', 1, null, undefined, false]}${Number.NaN}</p>`)).toBe('<p title="&quot;x&quot;"><b>&lt;i&gt;</b>&lt;10</p>');
+    expect(String(html`<p title="${'"x"'}">${inner}${['<', 1, null, undefined, false]}${Number.NaN}</p>`)).toBe(
+      '<p title="&quot;x&quot;"><b>&lt;i&gt;</b>&lt;10</p>',
+    );
     expect(() => new SafeHtml('<script>', Symbol('SafeHtml'))).toThrow(/made by the html`` template only/);
     const lookalike = { toString: () => '<script>' } as unknown as string;
     expect(String(html`${lookalike}`)).toBe('&lt;script&gt;');
@@ -51,7 +53,9 @@ describe('HTML report', () => {
     expect(page).not.toMatch(/<(link|img|iframe|object|embed)\b/i);
     expect(page).not.toMatch(/\b(src|href)="(https?:)?\/\//i);
     expect(page.match(/<script\b[^>]*>/g)).toEqual(['<script type="application/json" id="faultline-report">']);
-    expect(page).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'none'; base-uri 'none'; form-action 'none'"`.replaceAll("'", '&#39;'));
+    expect(page).toContain(
+      `content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'none'; base-uri 'none'; form-action 'none'"`.replaceAll("'", '&#39;'),
+    );
   });
 
   it('shows the planted payloads as text only', () => {
@@ -84,7 +88,8 @@ describe('timeline geometry', () => {
     const rows = new Map<number, Array<[number, number]>>();
     for (const s of executor?.spans ?? []) rows.set(s.row, [...(rows.get(s.row) ?? []), [s.span.start, s.span.end ?? 0]]);
     for (const intervals of rows.values()) {
-      for (let i = 1; i < intervals.length; i++) expect((intervals[i] as [number, number])[0]).toBeGreaterThanOrEqual((intervals[i - 1] as [number, number])[1]);
+      for (let i = 1; i < intervals.length; i++)
+        expect((intervals[i] as [number, number])[0]).toBeGreaterThanOrEqual((intervals[i - 1] as [number, number])[1]);
     }
     const store = timeline.lanes.flatMap((l) => l.spans).find((s) => s.span.kind === 'store' && s.span.data.key === 'summary');
     expect(store?.violating).toBe(true);
@@ -102,7 +107,10 @@ describe('timeline geometry', () => {
 describe('index page', () => {
   it('links each report with outcome and verdict badges, failures first', () => {
     const passing = { ...report, agent: 'hardened', passed: true, outcome: 'ok' as const, verdicts: [{ property: 'no-deadlock', ok: true, message: 'held' }] };
-    const index = indexHtml([{ href: 'b/hardened report.html', report: passing }, { href: 'a.html', report }]);
+    const index = indexHtml([
+      { href: 'b/hardened report.html', report: passing },
+      { href: 'a.html', report },
+    ]);
     expect([...index.matchAll(/<a href="([^"]*)">/g)].map((m) => m[1])).toEqual(['a.html', 'b/hardened%20report.html']);
     expect(index).toContain('<span class="badge fail">1 failed</span>');
     expect(index).toMatch(/data-outcome="deadlock">deadlock<\/span>/);
@@ -111,7 +119,14 @@ describe('index page', () => {
   });
 
   it('refuses links that are not relative paths', () => {
-    expect(['javascript:alert(1)', 'JaVaScRiPt:x', 'https://evil.test/', '//evil.test', 'data:text/html,x', 'a\\b'].map(safeHref)).toEqual(['#', '#', '#', '#', '#', '#']);
+    expect(['javascript:alert(1)', 'JaVaScRiPt:x', 'https://evil.test/', '//evil.test', 'data:text/html,x', 'a\\b'].map(safeHref)).toEqual([
+      '#',
+      '#',
+      '#',
+      '#',
+      '#',
+      '#',
+    ]);
     expect(safeHref('x/"><script>.html')).toBe('x/%22%3E%3Cscript%3E.html');
   });
 });

@@ -50,7 +50,11 @@ describe('JSON report', () => {
     expect(report.outcome).toBe('deadlock');
     expect(report.passed).toBe(false);
     expect(report.faults.map((f) => f.kind)).toEqual(['error', 'latency']);
-    expect(report.verdicts.map((v) => [v.property, v.ok])).toEqual([['no-deadlock', false], ['no-untrusted-markup-in-stores', false], ['bounded-spend', true]]);
+    expect(report.verdicts.map((v) => [v.property, v.ok])).toEqual([
+      ['no-deadlock', false],
+      ['no-untrusted-markup-in-stores', false],
+      ['bounded-spend', true],
+    ]);
     expect(report.spend.calls).toBe(1);
     expect(report.runs).toEqual({ total: 40, failed: 9, firstFailureAt: 3, shrinkSteps: 5 });
     expect(report.replay).toContain('--seed 7');
@@ -118,7 +122,9 @@ describe('readReport rejects a bad file and says why', () => {
 
   it('a document that is not a report, or a report of another version', async () => {
     expect((await rejection({ traceEvents: [] })).message).toMatch(/is not a Faultline report: it has no "schema" field, expected "faultline\.report\/v1"/);
-    expect((await rejection(mutate((r) => (r.schema = 'faultline.report/v2')))).message).toMatch(/is a faultline\.report\/v2 report, and this version of Faultline reads faultline\.report\/v1/);
+    expect((await rejection(mutate((r) => (r.schema = 'faultline.report/v2')))).message).toMatch(
+      /is a faultline\.report\/v2 report, and this version of Faultline reads faultline\.report\/v1/,
+    );
   });
 
   it('missing and mistyped fields, each with its path and what was expected', async () => {

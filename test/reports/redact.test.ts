@@ -37,7 +37,14 @@ describe('redactText', () => {
   });
 
   it('leaves ordinary text alone', () => {
-    for (const text of ['task-management in a risk-assessment', 'inputTokens: 12', 'The refund was approved.', 'sk-1', 'desk-lamp-with-long-name', 'password reset instructions']) {
+    for (const text of [
+      'task-management in a risk-assessment',
+      'inputTokens: 12',
+      'The refund was approved.',
+      'sk-1',
+      'desk-lamp-with-long-name',
+      'password reset instructions',
+    ]) {
       expect(redactText(text)).toBe(text);
     }
   });
@@ -48,13 +55,30 @@ describe('redact', () => {
     const value = {
       headers: new Headers({ authorization: 'Basic dXNlcjpwYXNz', 'x-api-key': 'abc', accept: 'json' }),
       nested: [{ apiKey: 'k', api_key: 'k', 'X-Api-Key': 'k', client_secret: 'k', password: 'k', token: 'k', maxTokens: 5, inputTokens: 3 }],
-      pairs: [['Authorization', 'opaque-value'], ['accept', 'json']],
+      pairs: [
+        ['Authorization', 'opaque-value'],
+        ['accept', 'json'],
+      ],
       empty: { apiKey: '', token: null },
     };
     expect(redact(value)).toEqual({
       headers: { accept: 'json', authorization: '[redacted]', 'x-api-key': '[redacted]' },
-      nested: [{ apiKey: '[redacted]', api_key: '[redacted]', 'X-Api-Key': '[redacted]', client_secret: '[redacted]', password: '[redacted]', token: '[redacted]', maxTokens: 5, inputTokens: 3 }],
-      pairs: [['Authorization', '[redacted]'], ['accept', 'json']],
+      nested: [
+        {
+          apiKey: '[redacted]',
+          api_key: '[redacted]',
+          'X-Api-Key': '[redacted]',
+          client_secret: '[redacted]',
+          password: '[redacted]',
+          token: '[redacted]',
+          maxTokens: 5,
+          inputTokens: 3,
+        },
+      ],
+      pairs: [
+        ['Authorization', '[redacted]'],
+        ['accept', 'json'],
+      ],
       empty: { apiKey: '', token: null },
     });
   });
@@ -102,8 +126,20 @@ describe('no writer lets a credential through', () => {
 
   it('even when handed a report that was never redacted (built by hand or edited on disk)', () => {
     const raw = JSON.parse(JSON.stringify(report)) as Report & { message: string };
-    const dirty = { ...raw, message: `key ${SECRETS.openai}`, replay: `curl -H "x-api-key: ${SECRETS.header}"`, value: { Authorization: SECRETS.bearer } } as Report;
-    for (const output of [reportJson(dirty), reportHtml(dirty), indexHtml([{ href: 'x.html', report: dirty }]), chromeTraceJson(dirty), otlpJson(dirty), junitXml([dirty])]) {
+    const dirty = {
+      ...raw,
+      message: `key ${SECRETS.openai}`,
+      replay: `curl -H "x-api-key: ${SECRETS.header}"`,
+      value: { Authorization: SECRETS.bearer },
+    } as Report;
+    for (const output of [
+      reportJson(dirty),
+      reportHtml(dirty),
+      indexHtml([{ href: 'x.html', report: dirty }]),
+      chromeTraceJson(dirty),
+      otlpJson(dirty),
+      junitXml([dirty]),
+    ]) {
       expect(leaks(output)).toEqual([]);
     }
     expect(leaks(JSON.stringify(parseReport(JSON.parse(JSON.stringify(dirty)))))).toEqual([]);
@@ -114,8 +150,12 @@ describe('no writer lets a credential through', () => {
     await writeReportSet(dir, [await secretInput()]);
     const files = readdirSync(dir);
     expect(files.sort()).toEqual([
-      'index.html', 'junit.xml', 'reports-deadlock-demo.naive.seed-7.html', 'reports-deadlock-demo.naive.seed-7.json',
-      'reports-deadlock-demo.naive.seed-7.otlp.json', 'reports-deadlock-demo.naive.seed-7.trace.json',
+      'index.html',
+      'junit.xml',
+      'reports-deadlock-demo.naive.seed-7.html',
+      'reports-deadlock-demo.naive.seed-7.json',
+      'reports-deadlock-demo.naive.seed-7.otlp.json',
+      'reports-deadlock-demo.naive.seed-7.trace.json',
     ]);
     for (const file of files) expect({ file, leaks: leaks(readFileSync(path.join(dir, file), 'utf8')) }).toEqual({ file, leaks: [] });
   });

@@ -50,7 +50,7 @@ export function parseXml(text: string): XmlElement {
     const attributes: Record<string, string> = {};
     for (;;) {
       space();
-      if (text.startsWith('/>', i)) return (i += 2), { name: tag, attributes, children: [], text: '' };
+      if (text.startsWith('/>', i)) return ((i += 2), { name: tag, attributes, children: [], text: '' });
       if (text[i] === '>') break;
       const key = name();
       if (key in attributes) fail(`duplicate attribute ${key}`);

@@ -6,8 +6,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { checkScenario, isFaultlineError, loadScenarioFile } from '../../harness/index.ts';
 import { schemaFile, schemaText } from '../../harness/scenario/writeSchema.ts';
 import '../../harness/vitest.ts';
@@ -74,9 +74,12 @@ describe('scenario files', () => {
       fc.anything().map((x) => stringify(x) ?? ''),
       fc.string(),
       // A valid file with one line replaced or deleted.
-      fc.tuple(fc.nat({ max: lines.length - 1 }), fc.oneof(fc.constant(''), fc.string(), fc.constantFrom('kind: 12', '  - : x', 'properties: {}', 'runs: -1', 'world: []'))).map(([i, line]) =>
-        lines.map((l, j) => (j === i ? line : l)).join('\n'),
-      ),
+      fc
+        .tuple(
+          fc.nat({ max: lines.length - 1 }),
+          fc.oneof(fc.constant(''), fc.string(), fc.constantFrom('kind: 12', '  - : x', 'properties: {}', 'runs: -1', 'world: []')),
+        )
+        .map(([i, line]) => lines.map((l, j) => (j === i ? line : l)).join('\n')),
     );
     let n = 0;
     await fc.assert(

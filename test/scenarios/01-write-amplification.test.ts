@@ -10,7 +10,8 @@ import { itCatchesTheNaiveAgent, itPassesTheHardenedAgent, itReplaysTheSameTrace
 
 const naive = scenario.agents?.naive as typeof scenario.agent;
 const hardened = scenario.agents?.hardened as typeof scenario.agent;
-const run = (agent: typeof scenario.agent, plan: readonly FaultRuleInput[], runSeed = 7) => runCase(scenario, agent, { runSeed, plan, schedule: { kind: 'fifo' } });
+const run = (agent: typeof scenario.agent, plan: readonly FaultRuleInput[], runSeed = 7) =>
+  runCase(scenario, agent, { runSeed, plan, schedule: { kind: 'fifo' } });
 const failed = (r: Awaited<ReturnType<typeof run>>) => r.verdicts.filter((v) => !v.ok).map((v) => `${v.property}: ${v.message}`);
 
 describe('01-write-amplification', () => {
@@ -32,7 +33,9 @@ describe('01-write-amplification', () => {
     const crash = [{ target: 'store:*', kind: 'crash', when: { calls: [2] } }] as const;
     const split = await run(naive, crash);
     expect(split.result.outcome).toBe('crashed');
-    expect(failed(split)).toEqual([expect.stringMatching(/^eventuallyConverges: pref:[\w-]+ has not converged: vector, db and cache hold version 1, but events lacks it/)]);
+    expect(failed(split)).toEqual([
+      expect.stringMatching(/^eventuallyConverges: pref:[\w-]+ has not converged: vector, db and cache hold version 1, but events lacks it/),
+    ]);
     const healed = await run(hardened, crash);
     expect(healed.result.outcome).toBe('crashed');
     expect(healed.result.heal?.value).toBe(1);
@@ -42,7 +45,11 @@ describe('01-write-amplification', () => {
   it('appends a second event when the naive writer retries a write whose acknowledgement was lost; idempotency keys prevent it', async () => {
     // Write 3 is the first memory's event-log append: it lands, its ack does not.
     const lostAck = [{ target: 'store:*', kind: 'lost-ack', when: { calls: [3] } }] as const;
-    expect(failed(await run(naive, lostAck))).toEqual([expect.stringMatching(/^noDuplicateAppends: Store events holds .* twice, appended at t=\d+ms and t=\d+ms: a retry \(op \d+\) of op \d+ that carried no idempotency key\.$/)]);
+    expect(failed(await run(naive, lostAck))).toEqual([
+      expect.stringMatching(
+        /^noDuplicateAppends: Store events holds .* twice, appended at t=\d+ms and t=\d+ms: a retry \(op \d+\) of op \d+ that carried no idempotency key\.$/,
+      ),
+    ]);
     expect(failed(await run(hardened, lostAck))).toEqual([]);
   });
 

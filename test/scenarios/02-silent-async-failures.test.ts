@@ -12,9 +12,10 @@ import { itCatchesTheNaiveAgent, itPassesTheHardenedAgent, itReplaysTheSameTrace
 
 const naive = scenario.agents?.naive as typeof scenario.agent;
 const hardened = scenario.agents?.hardened as typeof scenario.agent;
-const run = (agent: typeof scenario.agent, plan: readonly FaultRuleInput[], runSeed = 7) => runCase(scenario, agent, { runSeed, plan, schedule: { kind: 'fifo' } });
+const run = (agent: typeof scenario.agent, plan: readonly FaultRuleInput[], runSeed = 7) =>
+  runCase(scenario, agent, { runSeed, plan, schedule: { kind: 'fifo' } });
 const failed = (r: Awaited<ReturnType<typeof run>>) => r.verdicts.filter((v) => !v.ok).map((v) => `${v.property}: ${v.message}`);
-const valueOf = (r: Awaited<ReturnType<typeof run>>) => r.result.value as StatementResult;
+const valueOfRun = (r: Awaited<ReturnType<typeof run>>) => r.result.value as StatementResult;
 
 describe('02-silent-async-failures', () => {
   itCatchesTheNaiveAgent(scenario, 'catches the naive job from every base seed, with a small plan');
@@ -25,28 +26,39 @@ describe('02-silent-async-failures', () => {
     for (const agent of [naive, hardened]) {
       const r = await run(agent, []);
       const truth = invoicesFor((r.input as { account: string }).account, (r.input as { month: string }).month);
-      expect(valueOf(r)).toMatchObject({ status: 'succeeded', count: truth.count, total: truth.total });
+      expect(valueOfRun(r)).toMatchObject({ status: 'succeeded', count: truth.count, total: truth.total });
       expect(failed(r)).toEqual([]);
     }
   });
 
   it('reports success on half the invoices when the billing answer is cut short; verification refetches or asks for review', async () => {
     const cutOnce = [{ target: 'tool:fetch_invoices', kind: 'truncate', when: { calls: [0] } }] as const;
-    expect(failed(await run(naive, cutOnce))).toEqual([expect.stringMatching(/^noSilentFailure: The statement job for ACC-\d+ 2024-\d\d reported success with \d invoices where there are \d and a total of .*after truncate@tool:fetch_invoices at t=\d+ms damaged what it read\.$/)]);
+    expect(failed(await run(naive, cutOnce))).toEqual([
+      expect.stringMatching(
+        /^noSilentFailure: The statement job for ACC-\d+ 2024-\d\d reported success with \d invoices where there are \d and a total of .*after truncate@tool:fetch_invoices at t=\d+ms damaged what it read\.$/,
+      ),
+    ]);
     const refetched = await run(hardened, cutOnce);
-    expect(valueOf(refetched).status).toBe('succeeded');
+    expect(valueOfRun(refetched).status).toBe('succeeded');
     expect(failed(refetched)).toEqual([]);
     const cutAlways = await run(hardened, [{ target: 'tool:fetch_invoices', kind: 'truncate' }]);
-    expect(valueOf(cutAlways)).toMatchObject({ status: 'needs-review', flagged: true, reason: expect.stringMatching(/^unverified billing data: it lists \d invoices but says there are \d/) });
+    expect(valueOfRun(cutAlways)).toMatchObject({
+      status: 'needs-review',
+      flagged: true,
+      reason: expect.stringMatching(/^unverified billing data: it lists \d invoices but says there are \d/),
+    });
   });
 
   it('reports success with an empty summary when the model answers 200 off-schema; the verifying job falls back to its template', async () => {
     const offSchema = [{ target: 'llm:*', kind: 'off-schema' }] as const;
     const silent = await run(naive, offSchema);
-    expect(valueOf(silent)).toMatchObject({ status: 'succeeded', summary: '' });
+    expect(valueOfRun(silent)).toMatchObject({ status: 'succeeded', summary: '' });
     expect(failed(silent)).toEqual([expect.stringContaining('reported success with an empty summary, after off-schema@llm:*')]);
     const fallback = await run(hardened, offSchema);
-    expect(valueOf(fallback)).toMatchObject({ status: 'succeeded', summary: expect.stringMatching(/^ACC-\d+ was billed \$[\d,]+\.\d\d across \d invoices in \w+ 2024\.$/) });
+    expect(valueOfRun(fallback)).toMatchObject({
+      status: 'succeeded',
+      summary: expect.stringMatching(/^ACC-\d+ was billed \$[\d,]+\.\d\d across \d invoices in \w+ 2024\.$/),
+    });
     expect(failed(fallback)).toEqual([]);
   });
 

@@ -15,11 +15,15 @@ const OUTAGE: Incident = { service: 'checkout', impact: 'outage', report: 'check
 
 async function triage(agent: (w: Parameters<typeof naive>[0], i: Incident) => Promise<TriageResult>, faults: readonly FaultRuleInput[], seed = 7) {
   const result = (await simulate((world) => agent(world, OUTAGE), { ...scenario.world, faults, seed, scenario: scenario.name })) as RunResult<TriageResult>;
-  const failed = scenario.properties.map((p) => p.check(result, { input: OUTAGE })).filter((v) => !v.ok).map((v) => `${v.property}: ${v.message}`);
+  const failed = scenario.properties
+    .map((p) => p.check(result, { input: OUTAGE }))
+    .filter((v) => !v.ok)
+    .map((v) => `${v.property}: ${v.message}`);
   return { result, value: result.value as TriageResult, failed };
 }
 
-const skew = (when?: { calls: number[] }) => [{ target: 'llm:gpt-4o', kind: 'version-skew', params: { to: NEXT }, ...(when === undefined ? {} : { when }) }] as const;
+const skew = (when?: { calls: number[] }) =>
+  [{ target: 'llm:gpt-4o', kind: 'version-skew', params: { to: NEXT }, ...(when === undefined ? {} : { when }) }] as const;
 const drift = [{ target: 'mcp:tickets', kind: 'schema-drift', params: { tool: 'create_ticket', field: 'priority', to: 'urgency' } }] as const;
 
 describe('03-deployment-skew', () => {
@@ -44,7 +48,11 @@ describe('03-deployment-skew', () => {
   it("parses the new snapshot's severity label into an empty priority, which the tool files as normal", async () => {
     const garbage = await triage(naive, skew());
     expect(garbage.value).toMatchObject({ status: 'filed', ticket: { priority: 'normal' } });
-    expect(garbage.failed).toEqual([expect.stringMatching(/^noSchemaGarbage: Ticket TCK-1001 was reported filed with priority "normal" where an outage calls for "urgent": a mismatched schema was parsed into garbage; deployed meanwhile: version-skew@llm:gpt-4o \(from t=\d+ms\)\.$/)]);
+    expect(garbage.failed).toEqual([
+      expect.stringMatching(
+        /^noSchemaGarbage: Ticket TCK-1001 was reported filed with priority "normal" where an outage calls for "urgent": a mismatched schema was parsed into garbage; deployed meanwhile: version-skew@llm:gpt-4o \(from t=\d+ms\)\.$/,
+      ),
+    ]);
   });
 
   it('sends a priority the redeployed tool silently drops; re-reading the live schema escalates instead', async () => {
@@ -52,7 +60,10 @@ describe('03-deployment-skew', () => {
     expect(dropped.value).toMatchObject({ status: 'filed', ticket: { priority: 'normal' } });
     expect(dropped.failed).toEqual([expect.stringContaining('schema-drift@mcp:tickets')]);
     const caught = await triage(hardened, drift);
-    expect(caught.value).toEqual({ status: 'escalated', reason: "create_ticket's schema changed: it has no priority (its fields are service, title, urgency)" });
+    expect(caught.value).toEqual({
+      status: 'escalated',
+      reason: "create_ticket's schema changed: it has no priority (its fields are service, title, urgency)",
+    });
     expect(caught.failed).toEqual([]);
   });
 

@@ -13,7 +13,8 @@ import { itCatchesTheNaiveAgent, itPassesTheHardenedAgent, itReplaysTheSameTrace
 
 const naive = scenario.agents?.naive as typeof scenario.agent;
 const hardened = scenario.agents?.hardened as typeof scenario.agent;
-const run = (agent: typeof scenario.agent, plan: readonly FaultRuleInput[], runSeed = 7) => runCase(scenario, agent, { runSeed, plan, schedule: { kind: 'fifo' } });
+const run = (agent: typeof scenario.agent, plan: readonly FaultRuleInput[], runSeed = 7) =>
+  runCase(scenario, agent, { runSeed, plan, schedule: { kind: 'fifo' } });
 const failed = (r: Awaited<ReturnType<typeof run>>) => r.verdicts.filter((v) => !v.ok).map((v) => `${v.property}: ${v.message}`);
 const taints = (r: Awaited<ReturnType<typeof run>>) => r.result.trace.filter((e) => e.type === 'mark' && e.name === 'taint');
 
@@ -26,7 +27,9 @@ describe('05-context-corruption', () => {
     for (const agent of [naive, hardened]) {
       const r = await run(agent, []);
       const f = factsOf((r.input as { accountId: string }).accountId);
-      expect((r.result.value as BriefResult).brief).toBe(`Account brief for ${f.company}: primary contact ${f.contact}, customer since ${f.since}, annual contract value $${f.value.toLocaleString('en-US')}.`);
+      expect((r.result.value as BriefResult).brief).toBe(
+        `Account brief for ${f.company}: primary contact ${f.contact}, customer since ${f.since}, annual contract value $${f.value.toLocaleString('en-US')}.`,
+      );
       expect(failed(r)).toEqual([]);
     }
   });
@@ -35,7 +38,11 @@ describe('05-context-corruption', () => {
     const wrongBilling = [{ target: 'tool:billing_account', kind: 'corrupt' }] as const;
     const spread = await run(naive, wrongBilling);
     expect(taints(spread)).toHaveLength(1);
-    expect(failed(spread)).toEqual([expect.stringMatching(/^noSilentCorruption: A wrong \w+ from fault corrupt@tool:billing_account \(.* became .*, in tool:billing_account at t=\d+ms\) reached (the output|store "\w+") unflagged\.$/)]);
+    expect(failed(spread)).toEqual([
+      expect.stringMatching(
+        /^noSilentCorruption: A wrong \w+ from fault corrupt@tool:billing_account \(.* became .*, in tool:billing_account at t=\d+ms\) reached (the output|store "\w+") unflagged\.$/,
+      ),
+    ]);
     // Every read of billing is corrupted here, so the fact stays unverified even after a re-read.
     const contained = await run(hardened, wrongBilling);
     expect((contained.result.value as BriefResult).unverified).toHaveLength(1);

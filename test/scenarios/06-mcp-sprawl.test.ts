@@ -20,7 +20,10 @@ describe('06-mcp-sprawl', () => {
       const naive = await runCase(scenario, scenario.agents?.naive as typeof scenario.agent, c);
       expect(naive.verdicts.find((v) => v.property === 'noStaleToolCalls')?.ok, rule.kind).toBe(false);
       const hardened = await runCase(scenario, scenario.agents?.hardened as typeof scenario.agent, c);
-      expect(hardened.verdicts.every((v) => v.ok), rule.kind).toBe(true);
+      expect(
+        hardened.verdicts.every((v) => v.ok),
+        rule.kind,
+      ).toBe(true);
       expect(String(hardened.result.value), rule.kind).toMatch(/Unavailable: .*(no longer offered|changed its definition)/);
     }
   });

@@ -24,9 +24,15 @@ describe('07-unreliable-provider', () => {
     for (const [kind, property] of cases) {
       const c = { runSeed: 11, plan: rule(kind), schedule: { kind: 'fifo' } as const };
       const naive = await runCase(scenario, scenario.agents?.naive as typeof scenario.agent, c);
-      expect(naive.verdicts.filter((v) => !v.ok).map((v) => v.property), kind).toContain(property);
+      expect(
+        naive.verdicts.filter((v) => !v.ok).map((v) => v.property),
+        kind,
+      ).toContain(property);
       const hardened = await runCase(scenario, scenario.agents?.hardened as typeof scenario.agent, c);
-      expect(hardened.verdicts.every((v) => v.ok), kind).toBe(true);
+      expect(
+        hardened.verdicts.every((v) => v.ok),
+        kind,
+      ).toBe(true);
       expect(hardened.result.value, kind).toMatchObject({ notes: expect.any(Array) });
     }
   });

@@ -3,7 +3,7 @@
 // seeds (200 runs each) and must shrink to one fault with a named wait-for cycle; the hardened pair
 // must keep every property over 500 runs, and both must replay to the same trace from the same seed.
 import { describe, expect, it } from 'vitest';
-import { runCase, type RunCase } from '../../harness/index.ts';
+import { type RunCase, runCase } from '../../harness/index.ts';
 import { hardened, naive } from '../../scenarios/09-agentic-deadlock/agents.ts';
 import { scenario } from '../../scenarios/09-agentic-deadlock/scenario.ts';
 import { hardenedPasses, naiveFails } from './expectations.ts';
@@ -13,12 +13,16 @@ const agents = { naive, hardened };
 describe('09-agentic-deadlock', () => {
   it('catches the naive pair in a lock-order cycle, shrunk to one slow call', async () => {
     const found = await naiveFails(scenario, { seeds: [1, 2, 3, 4, 5], runs: 200, maxPlan: 1 });
-    console.log(`09-agentic-deadlock naive: first failures at runs ${found.firstFailures.join(', ')}; median ${found.median}; largest shrunk plan ${found.largestPlan} rule(s)`);
+    console.log(
+      `09-agentic-deadlock naive: first failures at runs ${found.firstFailures.join(', ')}; median ${found.median}; largest shrunk plan ${found.largestPlan} rule(s)`,
+    );
     for (const report of found.reports) {
       const result = report.counterexample?.result;
       expect(result?.outcome, report.message).toBe('deadlock');
       expect(result?.cycle?.edges.map((e) => e.waiter).sort()).toEqual(['reconciler', 'refunds']);
-      expect(result?.message).toMatch(/Deadlock at t=\d+ms: (refunds|reconciler) waits for lock "(ledger|order:A-\d+)" held by (reconciler|refunds); .* \(the cycle formed at t=\d+ms\)/);
+      expect(result?.message).toMatch(
+        /Deadlock at t=\d+ms: (refunds|reconciler) waits for lock "(ledger|order:A-\d+)" held by (reconciler|refunds); .* \(the cycle formed at t=\d+ms\)/,
+      );
       expect(report.counterexample?.case.plan.map((r) => r.kind)).toEqual(['latency']);
     }
   });

@@ -4,7 +4,7 @@
 // each) and every shrunk counterexample must be a budget stop; the hardened agent must keep every
 // property over 500 runs; both must replay to the same trace from the same seed.
 import { describe, expect, it } from 'vitest';
-import { runCase, type RunCase } from '../../harness/index.ts';
+import { type RunCase, runCase } from '../../harness/index.ts';
 import { hardened, naive } from '../../scenarios/10-backpressure/agents.ts';
 import { scenario } from '../../scenarios/10-backpressure/scenario.ts';
 import { hardenedPasses, naiveFails } from './expectations.ts';
@@ -16,13 +16,17 @@ const queueDepth = (trace: readonly { type: string; name?: string; data?: { dept
 describe('10-backpressure', () => {
   it('stops the naive runaway at the budget, with its call graph, shrunk to one fault', async () => {
     const found = await naiveFails(scenario, { seeds: [1, 2, 3, 4, 5], runs: 200, maxPlan: 1 });
-    console.log(`10-backpressure naive: first failures at runs ${found.firstFailures.join(', ')}; median ${found.median}; largest shrunk plan ${found.largestPlan} rule(s)`);
+    console.log(
+      `10-backpressure naive: first failures at runs ${found.firstFailures.join(', ')}; median ${found.median}; largest shrunk plan ${found.largestPlan} rule(s)`,
+    );
     for (const report of found.reports) {
       const result = report.counterexample?.result;
       expect(result?.outcome, report.message).toBe('budget');
       // Stopped after 31 model calls, and the message is the call graph of who spent them.
       expect(result?.spend.calls).toBe(31);
-      expect(result?.message).toMatch(/LLM calls reached 31, over limits\.budget\.llmCalls \(30\), on a call by \w+(#\d+)?\. Spend by actor:\nmain: \$[\d.]+ in 31 LLM calls\n {2}researcher ×2: /);
+      expect(result?.message).toMatch(
+        /LLM calls reached 31, over limits\.budget\.llmCalls \(30\), on a call by \w+(#\d+)?\. Spend by actor:\nmain: \$[\d.]+ in 31 LLM calls\n {2}researcher ×2: /,
+      );
       expect(report.message).toContain('Minimal fault plan (1 rule)');
     }
     const graphs = found.reports.map((r) => r.counterexample?.result.message ?? '');

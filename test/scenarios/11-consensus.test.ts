@@ -4,9 +4,9 @@
 // single faults show each failure with its sentence; the hardened panel must keep every property
 // over 500 runs; both must replay to the same trace from the same seed.
 import { describe, expect, it } from 'vitest';
-import { type FaultRuleInput, runCase, type RunCase } from '../../harness/index.ts';
-import type { Decision } from '../../scenarios/11-consensus/review.ts';
+import { type FaultRuleInput, type RunCase, runCase } from '../../harness/index.ts';
 import { hardened, naive } from '../../scenarios/11-consensus/agents.ts';
+import type { Decision } from '../../scenarios/11-consensus/review.ts';
 import { scenario } from '../../scenarios/11-consensus/scenario.ts';
 import { hardenedPasses, naiveFails } from './expectations.ts';
 
@@ -24,10 +24,15 @@ async function both(plan: readonly FaultRuleInput[]) {
 describe('11-consensus', () => {
   it('catches the naive panel within 200 runs from five base seeds, shrunk to at most two faults', async () => {
     const found = await naiveFails(scenario, { seeds: [1, 2, 3, 4, 5], runs: 200, maxPlan: 2 });
-    console.log(`11-consensus naive: first failures at runs ${found.firstFailures.join(', ')}; median ${found.median}; largest shrunk plan ${found.largestPlan} rule(s)`);
+    console.log(
+      `11-consensus naive: first failures at runs ${found.firstFailures.join(', ')}; median ${found.median}; largest shrunk plan ${found.largestPlan} rule(s)`,
+    );
     for (const report of found.reports) {
       const failed = report.counterexample?.failed.map((v) => v.property) ?? [];
-      expect(failed.some((p) => p === 'safetyDissentHeard' || p === 'independentAgreement'), report.message).toBe(true);
+      expect(
+        failed.some((p) => p === 'safetyDissentHeard' || p === 'independentAgreement'),
+        report.message,
+      ).toBe(true);
     }
   });
 
@@ -41,7 +46,9 @@ describe('11-consensus', () => {
     const { naive, naiveFailed, hardened, hardenedFailed } = await both([rule('tool:fraud_signals', 'corrupt')]);
     expect(naive.decision).toBe('approve');
     const safety = naiveFailed.find((v) => v.property === 'safetyDissentHeard');
-    expect(safety?.message).toMatch(/^Refund R-\d+ was approved 2–1 at t=\d+ms over the safety reviewer risk, who voted to reject \("Fraud signals raised: \w+\."\): a safety dissent was silently outvoted\.$/);
+    expect(safety?.message).toMatch(
+      /^Refund R-\d+ was approved 2–1 at t=\d+ms over the safety reviewer risk, who voted to reject \("Fraud signals raised: \w+\."\): a safety dissent was silently outvoted\.$/,
+    );
     expect(hardened.decision).toBe('escalate');
     expect(hardened.note).toMatch(/^Held for human review: risk raised a safety concern: Fraud signals raised/);
     expect(hardenedFailed).toEqual([]);
@@ -51,7 +58,9 @@ describe('11-consensus', () => {
     const { naive, naiveFailed, hardened, hardenedFailed } = await both([rule('llm:gpt-4o-mini', 'version-skew')]);
     expect(naive.decision).toBe('reject');
     expect(naiveFailed.map((v) => v.message)).toEqual([
-      expect.stringMatching(/was rejected at t=\d+ms on the votes of policy and support, who both asked gpt-4o-mini, against risk on claude-haiku-4-5: agreement between correlated reviewers was taken for correctness\.$/),
+      expect.stringMatching(
+        /was rejected at t=\d+ms on the votes of policy and support, who both asked gpt-4o-mini, against risk on claude-haiku-4-5: agreement between correlated reviewers was taken for correctness\.$/,
+      ),
     ]);
     expect(hardened.decision).toBe('escalate');
     expect(hardened.note).toContain('gpt-4o-mini: reject; claude-haiku-4-5: approve');

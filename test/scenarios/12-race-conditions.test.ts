@@ -4,9 +4,9 @@
 // interleavings, no faults needed); the shrunk interleaving must replay to the same lost update; the
 // hardened agents must keep every property over 500 runs; same seed, same trace, for both.
 import { describe, expect, it } from 'vitest';
-import { runCase, type RunCase } from '../../harness/index.ts';
-import type { DeskAnswer } from '../../scenarios/12-race-conditions/desk.ts';
+import { type RunCase, runCase } from '../../harness/index.ts';
 import { hardened, naive } from '../../scenarios/12-race-conditions/agents.ts';
+import type { DeskAnswer } from '../../scenarios/12-race-conditions/desk.ts';
 import { scenario } from '../../scenarios/12-race-conditions/scenario.ts';
 import { hardenedPasses, naiveFails } from './expectations.ts';
 
@@ -15,7 +15,9 @@ const agents = { naive, hardened };
 describe('12-race-conditions', () => {
   it('catches a lost update by the naive agents from every base seed, and replays the interleaving', async () => {
     const found = await naiveFails(scenario, { seeds: [1, 2, 3, 4, 5], runs: 200, maxPlan: 0 });
-    console.log(`12-race-conditions naive: first failures at runs ${found.firstFailures.join(', ')}; median ${found.median}; shrunk plans have ${found.largestPlan} rule(s)`);
+    console.log(
+      `12-race-conditions naive: first failures at runs ${found.firstFailures.join(', ')}; median ${found.median}; shrunk plans have ${found.largestPlan} rule(s)`,
+    );
     for (const report of found.reports) {
       const counterexample = report.counterexample;
       expect(counterexample?.failed.map((v) => v.property)).toContain('noLostUpdates');
@@ -26,7 +28,7 @@ describe('12-race-conditions', () => {
       const c = counterexample?.case as RunCase;
       const again = await runCase(scenario, agents.naive, c);
       expect(again.result.traceHash).toBe(counterexample?.result.traceHash);
-      expect((again.result.value as DeskAnswer).balance).toBe((counterexample?.result.value as DeskAnswer).balance);
+      expect((again.result.value as DeskAnswer).balance).toBe((counterexample!.result.value as DeskAnswer).balance);
     }
   });
 

@@ -2,9 +2,9 @@
 // bounded number of runs (the median over several base seeds is recorded) and shrinks to a small
 // plan, and the hardened agent passes 500 runs.
 import { expect, it } from 'vitest';
-import { wallClockMs } from '../../harness/sim/runGlobals.ts';
-import { checkScenario, type CheckReport, runCase } from '../../harness/index.ts';
+import { type CheckReport, checkScenario, runCase } from '../../harness/index.ts';
 import type { ScenarioDefinition } from '../../harness/scenario/defineScenario.ts';
+import { wallClockMs } from '../../harness/sim/runGlobals.ts';
 
 export interface NaiveFindings {
   /** The run at which each base seed first failed. */
@@ -28,7 +28,12 @@ export async function naiveFails<I, O>(scenario: ScenarioDefinition<I, O>, { see
   }
   const firstFailures = reports.map((r) => r.firstFailureAt ?? runs);
   const sorted = [...firstFailures].sort((a, b) => a - b);
-  return { firstFailures, median: sorted[Math.floor(sorted.length / 2)] as number, largestPlan: Math.max(...reports.map((r) => r.counterexample?.case.plan.length ?? 0)), reports };
+  return {
+    firstFailures,
+    median: sorted[Math.floor(sorted.length / 2)] as number,
+    largestPlan: Math.max(...reports.map((r) => r.counterexample?.case.plan.length ?? 0)),
+    reports,
+  };
 }
 
 /** The hardened agent keeps every property over `runs` runs. */
@@ -41,7 +46,10 @@ export async function hardenedPasses<I, O>(scenario: ScenarioDefinition<I, O>, r
 }
 
 /** Registers the standard test: the naive agent is caught from five base seeds with a one-rule plan; logs the numbers. */
-export function itCatchesTheNaiveAgent<I, O>(scenario: ScenarioDefinition<I, O>, title = 'catches the naive agent from every base seed, with a one-rule plan'): void {
+export function itCatchesTheNaiveAgent<I, O>(
+  scenario: ScenarioDefinition<I, O>,
+  title = 'catches the naive agent from every base seed, with a one-rule plan',
+): void {
   it(title, async ({ annotate }) => {
     const findings = await naiveFails(scenario, { seeds: [1, 2, 3, 4, 5], runs: 200 });
     const plans = findings.reports.map((r) => r.counterexample?.case.plan.map((rule) => `${rule.kind}@${rule.target}`).join(' + '));

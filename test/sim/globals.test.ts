@@ -8,7 +8,7 @@ import net from 'node:net';
 import timers from 'node:timers';
 import timersPromises from 'node:timers/promises';
 import fc from 'fast-check';
-import { http as mswHttp, HttpResponse } from 'msw';
+import { HttpResponse, http as mswHttp } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { type Outcome, simulate, type World } from '../../harness/index.ts';
 

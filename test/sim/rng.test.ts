@@ -1,7 +1,7 @@
 // Goal: a seed must always mean the same random choices. The snapshot locks the first values of a
 // few named streams for a few seeds, so a refactor of the rng cannot silently change them.
 import { describe, expect, it } from 'vitest';
-import { Rng, normalizeSeed } from '../../harness/index.ts';
+import { normalizeSeed, Rng } from '../../harness/index.ts';
 
 function firstValues(seed: number | string, stream: string): string[] {
   const s = new Rng(seed).stream(stream);

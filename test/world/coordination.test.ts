@@ -23,7 +23,7 @@ function mutualWait(timeoutMs?: number) {
 }
 
 describe('deadlock cycles', () => {
-  it('names two agents waiting on each other\'s replies, and when the cycle formed', async () => {
+  it("names two agents waiting on each other's replies, and when the cycle formed", async () => {
     const r = await expectDeterministic((seed) => simulate(mutualWait(), { seed }), 3);
     expect(r.outcome).toBe('deadlock');
     expect(r.cycle?.sentence).toBe('executor waits for a message from planner; planner waits for a message from executor');
@@ -78,7 +78,15 @@ describe('deadlock cycles', () => {
   it('does not call a lock wait a deadlock when it can time out', async () => {
     const r = await simulate(async (world) => {
       const release = await world.mutex('m').lock();
-      const other = world.spawn('other', (w) => w.mutex('m').lock({ timeoutMs: 500 }).then(() => 'got it', (e: Error) => e.name));
+      const other = world.spawn('other', (w) =>
+        w
+          .mutex('m')
+          .lock({ timeoutMs: 500 })
+          .then(
+            () => 'got it',
+            (e: Error) => e.name,
+          ),
+      );
       await world.sleep(1_000);
       release();
       return other;

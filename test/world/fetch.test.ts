@@ -1,7 +1,7 @@
 // Goal: real clients run unmodified over the world's fetch, in virtual time and deterministically.
 // Method: the official openai client against a handler that fails twice, several actors fetching
 // concurrently, and the error paths (unhandled request, a handler that throws, aborts).
-import { http, HttpResponse } from 'msw';
+import { HttpResponse, http } from 'msw';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { simulate, spansOf, type World } from '../../harness/index.ts';

@@ -3,7 +3,7 @@
 // hang on Node 20 (mswjs/interceptors issue 799). Method: the openai client built without a fetch
 // option against a 429-then-200 handler, a node:http client, and the trap itself for contrast.
 import http from 'node:http';
-import { http as mswHttp, HttpResponse } from 'msw';
+import { HttpResponse, http as mswHttp } from 'msw';
 import { setupServer } from 'msw/node';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
@@ -65,7 +65,11 @@ describe('global mode', () => {
     );
     expect(r.outcome).toBe('ok');
     expect(r.value).toBe('200 {"id":"7"}');
-    expect(spansOf(r.trace).filter((s) => s.kind === 'fetch').map((s) => [s.actor, s.data.url])).toEqual([['main', 'http://inventory.test/items/7']]);
+    expect(
+      spansOf(r.trace)
+        .filter((s) => s.kind === 'fetch')
+        .map((s) => [s.actor, s.data.url]),
+    ).toEqual([['main', 'http://inventory.test/items/7']]);
   });
 
   it('still refuses the global fetch outside global mode', async () => {

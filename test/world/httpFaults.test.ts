@@ -1,7 +1,7 @@
 // Goal: every HTTP-level fault kind hits world.fetch the way it happens on a real network, a naive
 // agent is hurt by it and a hardened one (timeouts, bounded retries with backoff, body validation,
 // a fallback) degrades gracefully. Method: one service, one agent pair, one plan per fault kind.
-import { http, HttpResponse } from 'msw';
+import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { type FaultRuleInput, simulate, spansOf, type World } from '../../harness/index.ts';
 import { distinctTraces, expectDeterministic, range } from '../helpers/determinism.ts';
@@ -57,11 +57,19 @@ describe('HTTP faults', () => {
   it('lets the hardened agent recover when the fault only hits the first call', async () => {
     const r = await simulate(hardened, { handlers, faults: [{ target: 'http:*', kind: 'server-error', when: { calls: [0] } }] });
     expect(r.value).toBe('price 42');
-    expect(spansOf(r.trace).filter((s) => s.kind === 'fetch').map((s) => s.data.status)).toEqual([503, 200]);
+    expect(
+      spansOf(r.trace)
+        .filter((s) => s.kind === 'fetch')
+        .map((s) => s.data.status),
+    ).toEqual([503, 200]);
   });
 
   it('adds latency from the fault, and the hang ends when the client times out in virtual time', async () => {
-    const slow = await simulate(naive, { handlers, latency: { kind: 'fixed', ms: 10 }, faults: [{ target: 'http:*', kind: 'latency', params: { latency: { kind: 'fixed', ms: 3_000 } } }] });
+    const slow = await simulate(naive, {
+      handlers,
+      latency: { kind: 'fixed', ms: 10 },
+      faults: [{ target: 'http:*', kind: 'latency', params: { latency: { kind: 'fixed', ms: 3_000 } } }],
+    });
     expect(slow.virtualTimeMs).toBe(3_020);
     const hung = await simulate(hardened, { handlers, latency: { kind: 'fixed', ms: 10 }, faults: [{ target: 'http:*', kind: 'hang', when: { calls: [0] } }] });
     expect(hung.value).toBe('price 42');
@@ -70,8 +78,7 @@ describe('HTTP faults', () => {
   });
 
   it('selects calls by probability from the seed: same seed same hits, other seeds other hits', async () => {
-    const run = (seed: number) =>
-      simulate(hardened, { seed, handlers, faults: [{ target: 'http:*', kind: 'server-error', when: { probability: 0.5 } }] });
+    const run = (seed: number) => simulate(hardened, { seed, handlers, faults: [{ target: 'http:*', kind: 'server-error', when: { probability: 0.5 } }] });
     await expectDeterministic(run, 5, 3);
     expect(await distinctTraces(run, range(1, 12))).toBeGreaterThan(3);
   });
@@ -86,7 +93,11 @@ describe('HTTP faults', () => {
         }
         return statuses;
       },
-      { handlers, latency: { kind: 'fixed', ms: 0 }, faults: [{ target: 'http:*', kind: 'server-error', when: { afterMs: 1_000, beforeMs: 5_000, times: 2 } }] },
+      {
+        handlers,
+        latency: { kind: 'fixed', ms: 0 },
+        faults: [{ target: 'http:*', kind: 'server-error', when: { afterMs: 1_000, beforeMs: 5_000, times: 2 } }],
+      },
     );
     expect(r.value).toEqual([200, 503, 503, 200, 200, 200]);
   });

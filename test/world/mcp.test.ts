@@ -148,7 +148,7 @@ describe('an unmodified MCP Client against a simulated McpServer', () => {
     expect(r.value).toEqual(['1 note(s)', '1 note(s)']);
   });
 
-  it('keeps concurrent requests of several actors in the kernel\'s order, deterministically', async () => {
+  it("keeps concurrent requests of several actors in the kernel's order, deterministically", async () => {
     const fanOut = async (world: World) => {
       const worker = async (w: World) => {
         const client = await connect(w);
@@ -372,7 +372,12 @@ describe('server changes at when.afterMs', () => {
       const stale = await client.callTool({ name: 'lookup', arguments: { id: '42' } });
       const current = await client.callTool({ name: 'lookup', arguments: { id_v2: '42' } });
       const { tools } = await client.listTools();
-      return { stale: stale.isError === true, staleText: textOf(stale), current: (JSON.parse(textOf(current)) as Customer).name, fields: Object.keys(tools[0]?.inputSchema.properties ?? {}) };
+      return {
+        stale: stale.isError === true,
+        staleText: textOf(stale),
+        current: (JSON.parse(textOf(current)) as Customer).name,
+        fields: Object.keys(tools[0]?.inputSchema.properties ?? {}),
+      };
     }, plan);
     expect(naive.value).toMatchObject({ stale: true, current: 'Ada Lovelace', fields: ['id_v2'] });
     expect(naive.value?.staleText).toContain('Input validation error');

@@ -1,6 +1,6 @@
 // Goal: a route answers through world.fetch's fast lane exactly as it would as a plain msw handler,
 // and keeps msw's first-match order when mixed with ordinary handlers.
-import { getResponse, http, HttpResponse } from 'msw';
+import { getResponse, HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { route, routeOf, simulate } from '../../harness/index.ts';
 
@@ -24,10 +24,9 @@ describe('route', () => {
       orders,
       http.get('https://shop.test/orders/:id', () => HttpResponse.json({ via: 'msw last' })),
     ];
-    const r = await simulate(
-      async (world) => Promise.all(['1', '2'].map(async (id) => (await world.fetch(`https://shop.test/orders/${id}`)).json())),
-      { handlers },
-    );
+    const r = await simulate(async (world) => Promise.all(['1', '2'].map(async (id) => (await world.fetch(`https://shop.test/orders/${id}`)).json())), {
+      handlers,
+    });
     expect(r.value).toEqual([{ via: 'msw first' }, { id: '2', via: 'route' }]);
   });
 
@@ -46,6 +45,10 @@ describe('route', () => {
       },
       { handlers },
     );
-    expect(r.value).toEqual([402, expect.stringContaining('Unhandled request: GET https://shop.test/pay'), expect.stringContaining('Unhandled request: POST https://other.test/pay')]);
+    expect(r.value).toEqual([
+      402,
+      expect.stringContaining('Unhandled request: GET https://shop.test/pay'),
+      expect.stringContaining('Unhandled request: POST https://other.test/pay'),
+    ]);
   });
 });

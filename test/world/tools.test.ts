@@ -1,8 +1,9 @@
 // Goal: tools are called through the world with zod-validated input, and every tool fault kind
 // shows up the way it would in production. Method: a naive agent that trusts its tool and a
 // hardened one (timeout, retries, result validation, re-reading the tool list), one plan per kind.
-import { z } from 'zod';
+
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { defineTool, type FaultRuleInput, simulate, ToolError, type World } from '../../harness/index.ts';
 import { expectDeterministic } from '../helpers/determinism.ts';
 
@@ -47,11 +48,36 @@ const cases: Array<{ kind: string; fault: FaultRuleInput; naive: RegExp; hardene
   { kind: 'error', fault: { target, kind: 'error' }, naive: /threw.*ToolError: Tool "lookup_order" failed: simulated failure/, hardened: /unavailable/ },
   { kind: 'hang', fault: { target, kind: 'hang' }, naive: /deadlock.*waits on tool lookup_order/, hardened: /unavailable/ },
   { kind: 'empty', fault: { target, kind: 'empty' }, naive: /threw.*TypeError/, hardened: /unavailable/ },
-  { kind: 'truncate', fault: { target, kind: 'truncate' }, naive: /ok:Ada Lovelace owes 120.50 for 2 items/, hardened: /ok:Ada Lovelace owes 120.50 for 2 items/ },
-  { kind: 'tool-removed', fault: { target, kind: 'tool-removed' }, naive: /threw.*Tool "lookup_order" not found; the tools on offer are none/, hardened: /ok:order lookup unavailable/ },
-  { kind: 'tool-renamed', fault: { target, kind: 'tool-renamed', params: { to: 'find_order' } }, naive: /threw.*not found; the tools on offer are "find_order"/, hardened: /ok:Ada Lovelace owes 120.50 for 4 items/ },
-  { kind: 'description-changed', fault: { target, kind: 'description-changed' }, naive: /ok:Ada Lovelace owes 120.50 for 4 items/, hardened: /ok:order lookup unavailable/ },
-  { kind: 'schema-drift', fault: { target, kind: 'schema-drift', params: { field: 'orderId', to: 'order_id' } }, naive: /threw.*rejected its input: order_id: Invalid input/, hardened: /ok:Ada Lovelace owes 120.50 for 4 items/ },
+  {
+    kind: 'truncate',
+    fault: { target, kind: 'truncate' },
+    naive: /ok:Ada Lovelace owes 120.50 for 2 items/,
+    hardened: /ok:Ada Lovelace owes 120.50 for 2 items/,
+  },
+  {
+    kind: 'tool-removed',
+    fault: { target, kind: 'tool-removed' },
+    naive: /threw.*Tool "lookup_order" not found; the tools on offer are none/,
+    hardened: /ok:order lookup unavailable/,
+  },
+  {
+    kind: 'tool-renamed',
+    fault: { target, kind: 'tool-renamed', params: { to: 'find_order' } },
+    naive: /threw.*not found; the tools on offer are "find_order"/,
+    hardened: /ok:Ada Lovelace owes 120.50 for 4 items/,
+  },
+  {
+    kind: 'description-changed',
+    fault: { target, kind: 'description-changed' },
+    naive: /ok:Ada Lovelace owes 120.50 for 4 items/,
+    hardened: /ok:order lookup unavailable/,
+  },
+  {
+    kind: 'schema-drift',
+    fault: { target, kind: 'schema-drift', params: { field: 'orderId', to: 'order_id' } },
+    naive: /threw.*rejected its input: order_id: Invalid input/,
+    hardened: /ok:Ada Lovelace owes 120.50 for 4 items/,
+  },
 ];
 
 describe('tools', () => {
@@ -68,7 +94,12 @@ describe('tools', () => {
       {
         name: 'lookup_order',
         description: 'Finds an order by id',
-        parameters: { type: 'object', properties: { orderId: { type: 'string' }, includeItems: { type: 'boolean' } }, required: ['orderId'], additionalProperties: false },
+        parameters: {
+          type: 'object',
+          properties: { orderId: { type: 'string' }, includeItems: { type: 'boolean' } },
+          required: ['orderId'],
+          additionalProperties: false,
+        },
       },
     ]);
   });

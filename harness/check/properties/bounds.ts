@@ -1,7 +1,7 @@
 // Properties about staying within bounds: LLM spend (dollars, tokens, calls, retries included) and
 // work (actors spawned, how deep they nest, how deep queues grow).
 import type { RunResult } from '../../options.ts';
-import { marks, property, type Property } from './property.ts';
+import { marks, type Property, property } from './property.ts';
 
 /** The budget stop's reason without the call graph, which the run's message already carries. */
 export function overBudget(r: RunResult): string {
@@ -24,9 +24,11 @@ export function boundedSpend(bounds: SpendBounds): Property {
     const s = r.spend;
     const tokens = s.inputTokens + s.outputTokens;
     if (r.outcome === 'budget') return { message: overBudget(r) };
-    if (bounds.usd !== undefined && s.usd > bounds.usd) return { message: `The run spent $${s.usd.toFixed(4)} on ${s.calls} LLM calls, over the bound of $${bounds.usd}.` };
+    if (bounds.usd !== undefined && s.usd > bounds.usd)
+      return { message: `The run spent $${s.usd.toFixed(4)} on ${s.calls} LLM calls, over the bound of $${bounds.usd}.` };
     if (bounds.tokens !== undefined && tokens > bounds.tokens) return { message: `The run used ${tokens} tokens, over the bound of ${bounds.tokens}.` };
-    if (bounds.llmCalls !== undefined && s.calls > bounds.llmCalls) return { message: `The run made ${s.calls} LLM calls (retries included), over the bound of ${bounds.llmCalls}.` };
+    if (bounds.llmCalls !== undefined && s.calls > bounds.llmCalls)
+      return { message: `The run made ${s.calls} LLM calls (retries included), over the bound of ${bounds.llmCalls}.` };
     return undefined;
   });
 }

@@ -2,14 +2,15 @@
 // or its stores unflagged, and no single decision mixes model versions.
 import type { RunResult } from '../../options.ts';
 import { spansOf } from '../../sim/trace.ts';
-import { marks, property, type Property, textOf } from './property.ts';
+import { marks, type Property, property, textOf } from './property.ts';
 
 export interface SilentCorruptionOptions {
   /** Whether the output flags its doubt (default: it says unverified, uncertain, could not confirm…). */
   readonly flagged?: (value: unknown) => boolean;
 }
 
-const DOUBT = /\b(unverified|uncertain|unconfirmed|could not (?:be )?(?:verify|verified|confirm)|conflict(?:ing)?|discrepanc|low confidence|needs? review|flagged)\b/i;
+const DOUBT =
+  /\b(unverified|uncertain|unconfirmed|could not (?:be )?(?:verify|verified|confirm)|conflict(?:ing)?|discrepanc|low confidence|needs? review|flagged)\b/i;
 
 /**
  * Whether `fact` appears in `text` as a whole token — so a corrupted "6" is not found inside "16" or

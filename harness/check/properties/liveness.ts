@@ -3,7 +3,7 @@
 import type { RunResult } from '../../options.ts';
 import { spansOf } from '../../sim/trace.ts';
 import { overBudget } from './bounds.ts';
-import { marks, property, type Property, textOf } from './property.ts';
+import { marks, type Property, property, textOf } from './property.ts';
 
 /** The run finished or degraded in bounded virtual time: no deadlock, livelock or timeout. */
 export function noDeadlock(): Property {
@@ -22,7 +22,8 @@ export interface GracefulDegradationOptions {
   readonly answered?: (value: unknown) => boolean;
 }
 
-const ADMITS = /\b(unavailable|not available|could not|couldn't|can't|cannot|unable|missing|partial|incomplete|degraded|failed|failure|try again|later|queued|unknown|unverified|not (?:be )?confirmed)\b/i;
+const ADMITS =
+  /\b(unavailable|not available|could not|couldn't|can't|cannot|unable|missing|partial|incomplete|degraded|failed|failure|try again|later|queued|unknown|unverified|not (?:be )?confirmed)\b/i;
 
 const FAILED = new Set(['error', 'aborted', 'fault', 'crashed', 'timeout']);
 

@@ -26,7 +26,11 @@ export interface Property {
 }
 
 /** Builds a property from a name and a check that returns a message when violated (undefined when it held). */
-export function property(name: string, held: string, violation: (result: RunResult, context: PropertyContext) => Omit<PropertyVerdict, 'property' | 'ok'> | undefined): Property {
+export function property(
+  name: string,
+  held: string,
+  violation: (result: RunResult, context: PropertyContext) => Omit<PropertyVerdict, 'property' | 'ok'> | undefined,
+): Property {
   return {
     name,
     check(result, context) {

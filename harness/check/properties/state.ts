@@ -1,14 +1,14 @@
 // Properties about shared state: no lost updates, linearizable registers, stores that agree with
 // each other (now, or after the heal phase), and no duplicate effects from retried writes.
 import type { RunResult } from '../../options.ts';
-import { type PendingWrite, type StoresSnapshot, checkConvergence } from '../convergence.ts';
+import { checkConvergence, type PendingWrite, type StoresSnapshot } from '../convergence.ts';
 import type { Verdict } from '../history.ts';
 import { checkIdempotent } from '../idempotency.ts';
 import { checkLinearizable } from '../linearizable.ts';
 import { checkLostUpdates } from '../lostUpdates.ts';
-import { property, type Property, type PropertyVerdict } from './property.ts';
+import { type Property, type PropertyVerdict, property } from './property.ts';
 
-function fromChecker(name: string, held: string, verdict: Verdict): Omit<PropertyVerdict, 'property' | 'ok'> | undefined {
+function fromChecker(name: string, _held: string, verdict: Verdict): Omit<PropertyVerdict, 'property' | 'ok'> | undefined {
   if (verdict.valid) return undefined;
   const first = verdict.violations[0];
   const more = verdict.violations.length > 1 ? ` (and ${verdict.violations.length - 1} more)` : '';

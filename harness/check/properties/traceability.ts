@@ -3,7 +3,7 @@
 // an agent leaves running in the background (a dangling promise) is exactly what a trace cannot
 // explain afterwards: it ends as `unfinished`.
 import { spansOf } from '../../sim/trace.ts';
-import { property, type Property } from './property.ts';
+import { type Property, property } from './property.ts';
 
 export function traceComplete(): Property {
   return property('traceComplete', 'Every world call ended inside the run and sits under its actor in the trace.', (r) => {

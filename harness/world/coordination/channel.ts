@@ -2,7 +2,7 @@
 // an empty one makes receivers wait, which is backpressure; the deepest the queue got is recorded,
 // so a property can check that work never piled up past a bound.
 import type { Actor } from '../../sim/actors.ts';
-import { block, type Blocked } from '../../sim/block.ts';
+import { type Blocked, block } from '../../sim/block.ts';
 import type { Kernel } from '../../sim/kernel.ts';
 
 export interface ChannelOptions {
@@ -28,7 +28,12 @@ export class Channel<T = unknown> {
   }
 
   async send(actor: Actor, item: T, options: { timeoutMs?: number } = {}): Promise<void> {
-    const blocked = block<void>(this.kernel, actor, { kind: 'send', target: `channel:${this.name}`, what: `room in channel "${this.name}"`, timeoutMs: options.timeoutMs });
+    const blocked = block<void>(this.kernel, actor, {
+      kind: 'send',
+      target: `channel:${this.name}`,
+      what: `room in channel "${this.name}"`,
+      timeoutMs: options.timeoutMs,
+    });
     if (this.deliver(item)) {
       blocked.wake();
     } else if (this.items.length < this.capacity) {
@@ -41,7 +46,12 @@ export class Channel<T = unknown> {
   }
 
   receive(actor: Actor, options: { timeoutMs?: number } = {}): Promise<T> {
-    const blocked = block<T>(this.kernel, actor, { kind: 'receive', target: `channel:${this.name}`, what: `an item from channel "${this.name}"`, timeoutMs: options.timeoutMs });
+    const blocked = block<T>(this.kernel, actor, {
+      kind: 'receive',
+      target: `channel:${this.name}`,
+      what: `an item from channel "${this.name}"`,
+      timeoutMs: options.timeoutMs,
+    });
     if (this.items.length > 0) {
       blocked.wake(this.items.shift() as T);
       this.admitSender();

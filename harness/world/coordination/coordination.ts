@@ -55,7 +55,11 @@ export class Coordination {
   async join<T>(actor: Actor, name: string, options: { timeoutMs?: number } = {}): Promise<T> {
     const target = this.kernel.actorNamed(name);
     if (target === undefined) {
-      throw new FaultlineError('INVALID_OPTIONS', { what: `join: there is no actor "${name}"`, where: this.kernel.where(actor), todo: 'Join an actor by the name world.spawn gave it' });
+      throw new FaultlineError('INVALID_OPTIONS', {
+        what: `join: there is no actor "${name}"`,
+        where: this.kernel.where(actor),
+        todo: 'Join an actor by the name world.spawn gave it',
+      });
     }
     const blocked = block<void>(this.kernel, actor, {
       kind: 'join',

@@ -3,7 +3,7 @@
 // sender is an edge in the wait-for graph, so two agents waiting on each other's replies are named
 // as a deadlock cycle.
 import type { Actor } from '../../sim/actors.ts';
-import { block, type Blocked } from '../../sim/block.ts';
+import { type Blocked, block } from '../../sim/block.ts';
 import type { Kernel } from '../../sim/kernel.ts';
 
 export interface Envelope<T = unknown> {

@@ -83,7 +83,11 @@ export const cassetteSchema = z
 export type CassetteFile = z.input<typeof cassetteSchema>;
 
 /** The identity of a request for cassette matching: model, system and messages, without call ids. */
-export function requestKey(request: { model: string; system: string; messages: ReadonlyArray<{ role: string; content: string; toolCalls?: ReadonlyArray<{ name: string; arguments: unknown }> }> }): string {
+export function requestKey(request: {
+  model: string;
+  system: string;
+  messages: ReadonlyArray<{ role: string; content: string; toolCalls?: ReadonlyArray<{ name: string; arguments: unknown }> }>;
+}): string {
   return canonicalHash({
     model: request.model,
     system: request.system,
@@ -103,7 +107,10 @@ export function cassette(source: CassetteFile | string, options: { match?: 'requ
     try {
       raw = JSON.parse(readFileSync(source, 'utf8'));
     } catch (error) {
-      throw new FaultlineError('INVALID_SCENARIO', { what: `Could not read the cassette ${source}: ${(error as Error).message}`, todo: 'Check the path and that the file is JSON' });
+      throw new FaultlineError('INVALID_SCENARIO', {
+        what: `Could not read the cassette ${source}: ${(error as Error).message}`,
+        todo: 'Check the path and that the file is JSON',
+      });
     }
   }
   const parsed = cassetteSchema.safeParse(raw);

@@ -2,14 +2,15 @@
 // Conversation and asks `respond`; the service applies the fault plan at the `llm:<model>` yield
 // point, resolves the model (alias, version skew), asks the brain, counts tokens, bills the call
 // and waits the generation time in virtual time. The adapter renders the outcome in its wire format.
+
+import { corrupt, seededFaker } from '../../faults/corrupt.ts';
+import { type FaultInjector, firstOf, type Hit } from '../../faults/injector.ts';
+import { type FaultKind, kindsByLayer } from '../../faults/plan.ts';
 import type { Actor } from '../../sim/actors.ts';
 import { FaultlineError } from '../../sim/errors.ts';
 import type { Kernel } from '../../sim/kernel.ts';
 import { type LatencyModel, sampleLatency } from '../../sim/latency.ts';
 import type { RandomStream } from '../../sim/rng.ts';
-import { corrupt, seededFaker } from '../../faults/corrupt.ts';
-import { type FaultInjector, firstOf, type Hit } from '../../faults/injector.ts';
-import { type FaultKind, kindsByLayer } from '../../faults/plan.ts';
 import { retryAfterHeaders } from '../httpFaults.ts';
 import type { StreamPlan } from '../virtualStream.ts';
 import type { Brain } from './brains.ts';
@@ -76,8 +77,7 @@ export class LlmService {
     readonly models: Readonly<Record<string, ModelConfig>>,
     private readonly prices: PriceTable,
     private readonly timing: GenerationTiming,
-  ) {
-  }
+  ) {}
 
   // Streams are made on first use: seeding one costs microseconds, and most runs need few of them.
   private get ids(): RandomStream {
@@ -123,8 +123,22 @@ export class LlmService {
     const config = this.models[conversation.model];
     if (config === undefined) {
       kernel.trace.close(span, 'error', { error: 'model_not_found' });
-      kernel.problem('unknown-model', `The agent asked for model "${conversation.model}", which the world does not simulate (it has ${Object.keys(this.models).map((m) => `"${m}"`).join(', ') || 'none'})`, actor);
-      return { kind: 'error', status: 404, type: 'not_found', message: `The model \`${conversation.model}\` does not exist or you do not have access to it.`, headers: {} };
+      kernel.problem(
+        'unknown-model',
+        `The agent asked for model "${conversation.model}", which the world does not simulate (it has ${
+          Object.keys(this.models)
+            .map((m) => `"${m}"`)
+            .join(', ') || 'none'
+        })`,
+        actor,
+      );
+      return {
+        kind: 'error',
+        status: 404,
+        type: 'not_found',
+        message: `The model \`${conversation.model}\` does not exist or you do not have access to it.`,
+        headers: {},
+      };
     }
     const skew = firstOf(hits, 'version-skew');
     const version = skew?.params.to ?? config.version ?? conversation.model;
@@ -138,7 +152,13 @@ export class LlmService {
     }
     const index = this.calls.get(version) ?? 0;
     this.calls.set(version, index + 1);
-    const answer = await brain(conversation, { model: version, call: index, random: kernel.rng.stream(`llm:brain:${version}`), actor: actor.name, now: kernel.now() });
+    const answer = await brain(conversation, {
+      model: version,
+      call: index,
+      random: kernel.rng.stream(`llm:brain:${version}`),
+      actor: actor.name,
+      now: kernel.now(),
+    });
     let reply = this.produce(typeof answer === 'string' ? { text: answer } : answer, call.api);
     this.checkOffered(reply, conversation, actor);
     reply = capTokens(this.damage(reply, hits, span, actor), conversation.maxTokens);
@@ -194,7 +214,13 @@ export class LlmService {
       const { status } = failed.params;
       this.kernel.trace.close(span, 'fault', { fault: failed.id, status });
       const type: ErrorType = status === 529 ? 'overloaded' : 'server';
-      return { kind: 'error', status, type, message: failed.params.message ?? (status === 529 ? 'Overloaded' : 'The server had an error while processing your request.'), headers: {} };
+      return {
+        kind: 'error',
+        status,
+        type,
+        message: failed.params.message ?? (status === 529 ? 'Overloaded' : 'The server had an error while processing your request.'),
+        headers: {},
+      };
     }
     return undefined;
   }
@@ -235,10 +261,7 @@ export class LlmService {
       const faker = () => seededFaker(this.corruptStream);
       const want = corruption.params.fact;
       const call = out.toolCalls.find((c) => c.arguments !== undefined && corrupt(c.arguments, want, this.corruptStream, faker) !== undefined);
-      const changed =
-        call !== undefined
-          ? corrupt(call.arguments, want, this.corruptStream, faker)
-          : corrupt(out.text, want, this.corruptStream, faker);
+      const changed = call !== undefined ? corrupt(call.arguments, want, this.corruptStream, faker) : corrupt(out.text, want, this.corruptStream, faker);
       if (changed !== undefined) {
         this.kernel.trace.record({
           type: 'mark',
@@ -250,7 +273,10 @@ export class LlmService {
         out =
           call === undefined
             ? { ...out, text: changed.value as string }
-            : { ...out, toolCalls: out.toolCalls.map((c) => (c === call ? { ...c, arguments: changed.value, rawArguments: JSON.stringify(changed.value) } : c)) };
+            : {
+                ...out,
+                toolCalls: out.toolCalls.map((c) => (c === call ? { ...c, arguments: changed.value, rawArguments: JSON.stringify(changed.value) } : c)),
+              };
       }
     }
     return out;
@@ -279,7 +305,11 @@ function capTokens(reply: ProducedReply, maxTokens: number | undefined): Produce
 /** Breaks the first tool call's arguments (or a JSON text answer) the way models really do. */
 function malformArguments(reply: ProducedReply, mode: 'truncated-json' | 'not-json' | 'wrong-type'): ProducedReply {
   const breakJson = (raw: string): string =>
-    mode === 'truncated-json' ? raw.slice(0, Math.max(1, Math.floor(raw.length / 2))) : mode === 'not-json' ? raw.replace(/"/g, '').replace(/:/g, ' =') : JSON.stringify([raw]);
+    mode === 'truncated-json'
+      ? raw.slice(0, Math.max(1, Math.floor(raw.length / 2)))
+      : mode === 'not-json'
+        ? raw.replace(/"/g, '').replace(/:/g, ' =')
+        : JSON.stringify([raw]);
   const first = reply.toolCalls[0];
   if (first !== undefined) {
     const raw = breakJson(first.rawArguments);

@@ -227,7 +227,9 @@ export class McpConnection implements Transport {
     const { kernel, actor } = this.config;
     if (kernel.ended) return;
     const fields: TraceData = { target: this.target, connection: this.config.number, ...data };
-    kernel.trace.record(span === undefined ? { type: 'mark', name, actor: actor.name, data: fields } : { type: 'mark', name, actor: actor.name, span, data: fields });
+    kernel.trace.record(
+      span === undefined ? { type: 'mark', name, actor: actor.name, data: fields } : { type: 'mark', name, actor: actor.name, span, data: fields },
+    );
   }
 }
 

@@ -86,7 +86,10 @@ export class McpHub {
     if (known !== undefined) return known;
     const factory = Object.hasOwn(this.servers, name) ? this.servers[name] : undefined;
     if (typeof factory !== 'function') {
-      const offered = Object.keys(this.servers).map((s) => `"${s}"`).join(', ') || 'none';
+      const offered =
+        Object.keys(this.servers)
+          .map((s) => `"${s}"`)
+          .join(', ') || 'none';
       throw new FaultlineError('INVALID_OPTIONS', {
         what: `world.mcp.connect("${name}"): there is no simulated MCP server "${name}"; the servers are ${offered}`,
         where: this.kernel.where(actor),

@@ -2,8 +2,8 @@
 // sequence, never rewritten). An entry may say which entity and version it records, so the log
 // can be compared with the other stores holding that entity.
 import type { Actor } from '../../sim/actors.ts';
-import type { Snapshot } from './versionedMap.ts';
 import { StoreBase, type WriteOptions } from './storeBase.ts';
+import type { Snapshot } from './versionedMap.ts';
 
 export interface AppendOptions extends WriteOptions {
   /** The entity this entry is about, and its version, for cross-store convergence checks. */

@@ -4,8 +4,8 @@
 import type { Actor } from '../../sim/actors.ts';
 import { canonicalJson } from '../../sim/canonicalJson.ts';
 import { StoreBase, type WriteOptions } from './storeBase.ts';
-import type { Snapshot } from './versionedMap.ts';
 import { StoreError } from './storeOp.ts';
+import type { Snapshot } from './versionedMap.ts';
 
 const copy = <T>(value: T): T => (value === undefined ? value : structuredClone(value));
 
@@ -90,7 +90,11 @@ export class CacheStore extends StoreBase<Cached> {
     return this.readOp(actor, 'read', key, (asOf) => {
       const v = this.state.read(key, asOf);
       const live = v !== undefined && (v.value as Cached).expiresAt > this.now;
-      return { result: (live ? copy((v.value as Cached).value) : undefined) as T | undefined, version: live ? v.version : 0, recorded: live ? (v.value as Cached).value : undefined };
+      return {
+        result: (live ? copy((v.value as Cached).value) : undefined) as T | undefined,
+        version: live ? v.version : 0,
+        recorded: live ? (v.value as Cached).value : undefined,
+      };
     });
   }
 

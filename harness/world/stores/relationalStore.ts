@@ -22,7 +22,11 @@ export class RelationalStore extends StoreBase<Row> {
     const key = rowKey(table, id);
     return this.readOp(actor, 'read', key, (asOf) => {
       const v = this.state.read(key, asOf);
-      return { result: v?.value === undefined ? undefined : { ...structuredClone(v.value), _version: v.version }, version: v?.version ?? 0, recorded: v?.value };
+      return {
+        result: v?.value === undefined ? undefined : { ...structuredClone(v.value), _version: v.version },
+        version: v?.version ?? 0,
+        recorded: v?.value,
+      };
     });
   }
 

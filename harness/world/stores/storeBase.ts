@@ -43,7 +43,14 @@ export abstract class StoreBase<V> {
    * A write: `apply` runs once per delivery (twice under a duplicate fault), unless an idempotency
    * key makes later deliveries return the first result. Each real application is an effect.
    */
-  protected writeOp<T>(actor: Actor, f: string, key: string, value: unknown, options: WriteOptions | undefined, apply: (context: ApplyContext) => Applied<T>): Promise<T> {
+  protected writeOp<T>(
+    actor: Actor,
+    f: string,
+    key: string,
+    value: unknown,
+    options: WriteOptions | undefined,
+    apply: (context: ApplyContext) => Applied<T>,
+  ): Promise<T> {
     const idempotencyKey = options?.idempotencyKey;
     return runStoreOp(
       this.ctx,
@@ -58,7 +65,15 @@ export abstract class StoreBase<V> {
         apply: (context) => {
           if (idempotencyKey !== undefined && this.applied.has(idempotencyKey)) return this.applied.get(idempotencyKey) as Applied<T>;
           const applied = apply(context);
-          this.ctx.history.effect({ store: this.name, key, f, op: context.op, value, t: this.now, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) });
+          this.ctx.history.effect({
+            store: this.name,
+            key,
+            f,
+            op: context.op,
+            value,
+            t: this.now,
+            ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+          });
           if (idempotencyKey !== undefined) this.applied.set(idempotencyKey, applied);
           return applied;
         },

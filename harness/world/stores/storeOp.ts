@@ -2,13 +2,14 @@
 // separately, so two actors' writes can reach a store in either order. This is where store faults
 // happen (an error, a partial write, a crash between writes, a lost acknowledgement, a duplicate
 // delivery, a stale read from a lagging replica) and where the Jepsen-style history is recorded.
+
+import type { HistoryRecorder } from '../../check/history.ts';
+import { type FaultInjector, firstOf } from '../../faults/injector.ts';
+import type { FaultKind } from '../../faults/plan.ts';
 import type { Actor } from '../../sim/actors.ts';
 import type { Kernel } from '../../sim/kernel.ts';
 import { type LatencyModel, sampleLatency } from '../../sim/latency.ts';
 import type { RandomStream } from '../../sim/rng.ts';
-import { type FaultInjector, firstOf } from '../../faults/injector.ts';
-import type { FaultKind } from '../../faults/plan.ts';
-import type { HistoryRecorder } from '../../check/history.ts';
 
 /** What every store of a run shares. */
 export interface StoreContext {
@@ -96,7 +97,12 @@ export function runStoreOp<T>(ctx: StoreContext, spec: OpSpec<T>, stream: Random
   );
   return call.then(
     (applied) => {
-      history.complete(op, 'ok', { ...base, value: applied.recorded ?? applied.result, ...(applied.version === undefined ? {} : { version: applied.version }), t: kernel.now() });
+      history.complete(op, 'ok', {
+        ...base,
+        value: applied.recorded ?? applied.result,
+        ...(applied.version === undefined ? {} : { version: applied.version }),
+        t: kernel.now(),
+      });
       return applied.result;
     },
     (error: unknown) => {

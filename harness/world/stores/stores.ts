@@ -8,8 +8,8 @@ import { CacheStore, ContextStore, KvStore } from './kvStores.ts';
 import { RelationalStore } from './relationalStore.ts';
 import type { StoreBase } from './storeBase.ts';
 import type { StoreContext } from './storeOp.ts';
-import type { Snapshot } from './versionedMap.ts';
 import { VectorStore } from './vectorStore.ts';
+import type { Snapshot } from './versionedMap.ts';
 import { wrapClient } from './wrap.ts';
 
 type Kind = 'kv' | 'context' | 'cache' | 'vector' | 'relational' | 'eventLog' | 'audit';

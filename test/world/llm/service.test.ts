@@ -1,22 +1,23 @@
 // Goal: simulated models answer deterministically from their brains, count tokens with the real
 // tokenizer, bill exactly by the price table, and apply LLM faults. Method: world.llm (no HTTP),
 // so these tests isolate the service that every wire adapter renders.
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cassette, LlmError, rules, scripted, simulate, spansOf, tokensIn, type World } from '../../../harness/index.ts';
+import { cassette, type LlmError, rules, scripted, simulate, spansOf, tokensIn, type World } from '../../../harness/index.ts';
 
-const ask = (text: string, model = 'gpt-4o-mini') => async (world: World) =>
-  (await world.llm.complete({ model, messages: [{ role: 'user', content: text }] })).text;
+const ask =
+  (text: string, model = 'gpt-4o-mini') =>
+  async (world: World) =>
+    (await world.llm.complete({ model, messages: [{ role: 'user', content: text }] })).text;
 
 describe('brains', () => {
   it('scripted: answers in order and says clearly when the script runs out', async () => {
     const brain = scripted(['first', { text: 'second' }]);
-    const r = await simulate(
-      async (world) => [await ask('a')(world), await ask('b')(world), await ask('c')(world)],
-      { llm: { models: { 'gpt-4o-mini': brain } } },
-    );
+    const r = await simulate(async (world) => [await ask('a')(world), await ask('b')(world), await ask('c')(world)], {
+      llm: { models: { 'gpt-4o-mini': brain } },
+    });
     expect(r.outcome).toBe('threw');
     expect(r.message).toContain('The scripted brain of model "gpt-4o-mini" has 2 replies, and call #3 asked for another');
     const again = await simulate(async (world) => [await ask('a')(world), await ask('b')(world)], { llm: { models: { 'gpt-4o-mini': brain } } });
@@ -25,7 +26,8 @@ describe('brains', () => {
 
   it('rules: a function of the conversation, with a seeded random for variety', async () => {
     const brain = rules((conversation, { random, call }) => `${call}:${conversation.messages.at(-1)?.content.toUpperCase()}:${random.int(0, 9)}`);
-    const run = (seed: number) => simulate(async (world) => [await ask('hi')(world), await ask('yo')(world)], { seed, llm: { models: { 'gpt-4o-mini': brain } } });
+    const run = (seed: number) =>
+      simulate(async (world) => [await ask('hi')(world), await ask('yo')(world)], { seed, llm: { models: { 'gpt-4o-mini': brain } } });
     const a = await run(1);
     expect(a.value).toEqual([expect.stringMatching(/^0:HI:\d$/), expect.stringMatching(/^1:YO:\d$/)]);
     expect((await run(1)).value).toEqual(a.value);
@@ -50,15 +52,21 @@ describe('brains', () => {
     expect(byRequest.value).toEqual(['Rome', 'Paris']);
     const miss = await simulate(ask('capital of Spain?'), { llm: { models: { 'gpt-4o-mini': cassette(file) } } });
     expect(miss.message).toContain(`No interaction in ${file} matches call #1 to "gpt-4o-mini" (last message: "capital of Spain?")`);
-    const sequence = await simulate(async (world) => [await ask('x')(world), await ask('y')(world)], { llm: { models: { 'gpt-4o-mini': cassette(file, { match: 'sequence' }) } } });
+    const sequence = await simulate(async (world) => [await ask('x')(world), await ask('y')(world)], {
+      llm: { models: { 'gpt-4o-mini': cassette(file, { match: 'sequence' }) } },
+    });
     expect(sequence.value).toEqual(['Paris', 'Rome']);
-    expect(() => cassette({ faultline: 'cassette/v1', interactions: [{ request: { model: 'm' }, reply: {} }] } as never)).toThrow(/interactions\.0\.request\.messages/);
+    expect(() => cassette({ faultline: 'cassette/v1', interactions: [{ request: { model: 'm' }, reply: {} }] } as never)).toThrow(
+      /interactions\.0\.request\.messages/,
+    );
   });
 });
 
 describe('tokens and spend', () => {
   it('counts tokens with the tokenizer and bills them at the price table', async () => {
-    const r = await simulate(ask('How many moons does Mars have?'), { llm: { models: { 'gpt-4o-mini': scripted(['Mars has two moons, Phobos and Deimos.']) } } });
+    const r = await simulate(ask('How many moons does Mars have?'), {
+      llm: { models: { 'gpt-4o-mini': scripted(['Mars has two moons, Phobos and Deimos.']) } },
+    });
     const [entry] = r.spend.entries;
     // One user message: 3 tokens of reply priming, 3 of message framing, then the text.
     expect(entry?.inputTokens).toBe(3 + 3 + tokensIn('How many moons does Mars have?'));
@@ -70,7 +78,9 @@ describe('tokens and spend', () => {
   });
 
   it('takes price overrides, and refuses models it cannot price', async () => {
-    const r = await simulate(ask('hi', 'house-model'), { llm: { models: { 'house-model': scripted(['hello']) }, prices: { 'house-model': { inputPerMTok: 1_000_000, outputPerMTok: 0 } } } });
+    const r = await simulate(ask('hi', 'house-model'), {
+      llm: { models: { 'house-model': scripted(['hello']) }, prices: { 'house-model': { inputPerMTok: 1_000_000, outputPerMTok: 0 } } },
+    });
     expect(r.spend.usd).toBe(r.spend.inputTokens);
     await expect(simulate(ask('hi', 'house-model'), { llm: { models: { 'house-model': scripted(['x']) } } })).rejects.toThrow(
       /llm.models\["house-model"\]: no price for "house-model"; add llm.prices\["house-model"\]/,
@@ -100,9 +110,12 @@ describe('requests the model should push back on', () => {
   });
 
   it('reports a brain that calls a tool the request did not offer', async () => {
-    const r = await simulate(async (world) => (await world.llm.complete({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })).toolCalls.length, {
-      llm: { models: { 'gpt-4o-mini': rules(() => ({ toolCalls: [{ name: 'search', arguments: {} }] })) } },
-    });
+    const r = await simulate(
+      async (world) => (await world.llm.complete({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })).toolCalls.length,
+      {
+        llm: { models: { 'gpt-4o-mini': rules(() => ({ toolCalls: [{ name: 'search', arguments: {} }] })) } },
+      },
+    );
     expect(r.value).toBe(1);
     expect(r.problems.map((p) => p.message)).toEqual(['The brain of "gpt-4o-mini" called tool "search", which the request did not offer (it offered none)']);
   });

@@ -27,8 +27,18 @@ describe('stores', () => {
     );
     expect(r.value).toEqual([100, 'bank.cas(acct) expected 100 but found 150', undefined]);
     expect(ops(r)).toEqual([
-      'invoke:write:acct', 'ok:write:acct', 'invoke:read:acct', 'ok:read:acct', 'invoke:cas:acct', 'ok:cas:acct',
-      'invoke:cas:acct', 'fail:cas:acct', 'invoke:delete:acct', 'ok:delete:acct', 'invoke:read:acct', 'ok:read:acct',
+      'invoke:write:acct',
+      'ok:write:acct',
+      'invoke:read:acct',
+      'ok:read:acct',
+      'invoke:cas:acct',
+      'ok:cas:acct',
+      'invoke:cas:acct',
+      'fail:cas:acct',
+      'invoke:delete:acct',
+      'ok:delete:acct',
+      'invoke:read:acct',
+      'ok:read:acct',
     ]);
     expect(r.history.filter((h) => h.type === 'ok').map((h) => h.version)).toEqual([1, 1, 2, 3, 0]);
     expect(r.stores.bank).toEqual({});
@@ -94,7 +104,9 @@ describe('store faults', () => {
       return (error as Error).message;
     }
   };
-  const fault = (kind: string, params?: object): FaultRuleInput[] => [{ target: 'store:kv', kind, ...(params === undefined ? {} : { params }) } as FaultRuleInput];
+  const fault = (kind: string, params?: object): FaultRuleInput[] => [
+    { target: 'store:kv', kind, ...(params === undefined ? {} : { params }) } as FaultRuleInput,
+  ];
 
   it('error: the write fails and is not applied (fail in the history)', async () => {
     const r = await simulate(write, { faults: fault('error') });
@@ -207,7 +219,10 @@ describe('chaos, then heal', () => {
   it('runs a fault-free heal phase after the agent, whose work the result reports', async () => {
     const r = await simulate(
       async (world) => {
-        await world.stores.kv().set('a', 1).catch(() => undefined);
+        await world.stores
+          .kv()
+          .set('a', 1)
+          .catch(() => undefined);
         return 'done';
       },
       {
