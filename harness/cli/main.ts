@@ -4,6 +4,7 @@
 // did not hold (or a replay diverged); 2 bad usage or an invalid scenario, report or plan; 3 a
 // Faultline bug (the stack trace is printed for the bug report).
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { chromeTraceJson } from '../../reports/exports/chromeTrace.ts';
 import { junitXml } from '../../reports/exports/junit.ts';
@@ -18,7 +19,7 @@ import type { FaultRuleInput } from '../faults/plan.ts';
 import { isFaultlineError } from '../sim/errors.ts';
 import type { StrategyOptions } from '../sim/strategy.ts';
 import { runScenarios } from './runCommand.ts';
-import { allBuiltIns, resolveScenario } from './scenarios.ts';
+import { allBuiltIns, resolveScenario, skipLine } from './scenarios.ts';
 
 const integer = (name: string) => (value: string) => {
   const n = Number(value);
@@ -42,10 +43,28 @@ program
   .option('--agent <name>', 'run only this sample agent')
   .option('--out <dir>', 'where reports go', 'reports/out')
   .option('--determinism', 'run every case twice and fail on any trace difference')
+  .option('--allow-outside-project', 'let scenario files import modules outside the project (they run code)')
   .option('--no-progress', 'no progress line, even on a terminal')
   .action(
-    async (refs: string[], opts: { runs?: number; seed?: number; path?: string; agent?: string; out: string; determinism?: boolean; progress: boolean }) => {
-      const { outcomes, index } = await runScenarios(refs, { ...opts, ...(opts.progress ? {} : { progress: false }) });
+    async (
+      refs: string[],
+      opts: {
+        runs?: number;
+        seed?: number;
+        path?: string;
+        agent?: string;
+        out: string;
+        determinism?: boolean;
+        progress: boolean;
+        allowOutsideProject?: boolean;
+      },
+    ) => {
+      const { allowOutsideProject, ...rest } = opts;
+      const { outcomes, index } = await runScenarios(refs, {
+        ...rest,
+        allowOutsideRoot: allowOutsideProject === true,
+        ...(opts.progress ? {} : { progress: false }),
+      });
       const broken = outcomes.filter((o) => !o.held);
       console.log(
         `\n${outcomes.length - broken.length} of ${outcomes.length} expectations held` +
@@ -61,11 +80,12 @@ program
   .description('Replay the run a report describes and check that it reproduces the same trace hash.')
   .argument('<report>', 'a report JSON file written by `faultline run`')
   .option('--out <dir>', "write the replayed run's report here too")
-  .action(async (file: string, opts: { out?: string }) => {
+  .option('--allow-outside-project', 'let the report name a scenario outside the project (importing it runs code)')
+  .action(async (file: string, opts: { out?: string; allowOutsideProject?: boolean }) => {
     const report = await readReport(file);
     const ref = report.scenario.file;
     if (ref === undefined) throw usage(`${file} does not say which scenario it came from (scenario.file)`);
-    const { scenario } = await resolveScenario(ref);
+    const { scenario } = await resolveScenario(ref, { from: 'file', allowOutsideRoot: opts.allowOutsideProject === true });
     const agent = report.agent === undefined ? scenario.agent : scenario.agents?.[report.agent];
     if (agent === undefined) throw usage(`scenario ${ref} has no agent "${report.agent}"`);
     const run = await runCase(scenario, agent, {
@@ -93,12 +113,14 @@ program
   .command('list')
   .description('List the built-in scenarios, their failure modes and sample agents.')
   .action(async () => {
-    for (const { ref, scenario } of await allBuiltIns()) {
+    const { runnable, skipped } = await allBuiltIns();
+    for (const { ref, scenario } of runnable) {
       const agents = Object.entries(scenario.expectations ?? {})
         .map(([a, e]) => `${a} (expected to ${e})`)
         .join(', ');
       console.log(`${ref.padEnd(28)} ${scenario.failureMode ?? ''}\n${' '.repeat(29)}${scenario.description ?? ''}\n${' '.repeat(29)}agents: ${agents}`);
     }
+    for (const s of skipped) console.log(skipLine(s));
   });
 
 program
@@ -134,12 +156,25 @@ function usage(what: string): Error {
   return Object.assign(new Error(what), { exitCode: 2 });
 }
 
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  // Errors about the user's input are for people: the message, not a stack trace. Anything else
-  // is a Faultline bug, and its stack is what a bug report needs.
-  const forPeople = isFaultlineError(error) || isReportError(error) || (error as { exitCode?: number }).exitCode === 2;
-  console.error(forPeople ? (error as Error).message : String((error as Error).stack ?? error));
-  process.exitCode = forPeople ? 2 : 3;
+/**
+ * Runs the `faultline` command with `argv` (as `process.argv`: node, script, then arguments) and
+ * resolves to its exit code (see the top of this file); what it prints goes to stdout and stderr.
+ */
+export async function runCli(argv: readonly string[] = process.argv): Promise<number> {
+  process.exitCode = undefined;
+  try {
+    await program.parseAsync([...argv]);
+    return Number(process.exitCode ?? 0);
+  } catch (error) {
+    // Errors about the user's input are for people: the message, not a stack trace. Anything else
+    // is a Faultline bug, and its stack is what a bug report needs.
+    const forPeople = isFaultlineError(error) || isReportError(error) || (error as { exitCode?: number }).exitCode === 2;
+    console.error(forPeople ? (error as Error).message : String((error as Error).stack ?? error));
+    return forPeople ? 2 : 3;
+  }
+}
+
+// Run as a program (`tsx harness/cli/main.ts …` in this repository; bin/faultline.js in the package).
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  process.exitCode = await runCli();
 }
