@@ -7,10 +7,12 @@ import type { ReportInput } from '../../reports/types.ts';
 import { writeReportSet } from '../../reports/writeReports.ts';
 import { type CheckReport, checkScenario, runCase } from '../check/checkScenario.ts';
 import type { Expectation, ScenarioDefinition } from '../scenario/defineScenario.ts';
+import type { ImportScope } from '../scenario/importModule.ts';
+import { FaultlineError } from '../sim/errors.ts';
 import { progress } from './progress.ts';
-import { allBuiltIns, type ResolvedScenario, resolveScenario } from './scenarios.ts';
+import { allBuiltIns, resolveScenario, type SkippedScenario, skipLine } from './scenarios.ts';
 
-export interface RunOptions {
+export interface RunOptions extends ImportScope {
   readonly runs?: number;
   readonly seed?: number;
   readonly path?: string;
@@ -36,8 +38,21 @@ function plan(scenario: ScenarioDefinition<never, unknown>, only: string | undef
   return [{ name: only, expected: expectations[only] ?? 'pass' }];
 }
 
-export async function runScenarios(refs: readonly string[], options: RunOptions): Promise<{ outcomes: Outcome[]; index: string }> {
-  const resolved: ResolvedScenario[] = refs.length === 0 ? await allBuiltIns() : await Promise.all(refs.map(resolveScenario));
+/**
+ * Checks each scenario's agents against their expectations and writes the reports.
+ * @throws FaultlineError INVALID_SCENARIO for a bad reference, or when no built-in scenario can
+ *   run because no LLM client is installed (a run of nothing must not pass).
+ */
+export async function runScenarios(refs: readonly string[], options: RunOptions): Promise<{ outcomes: Outcome[]; skipped: SkippedScenario[]; index: string }> {
+  const { runnable: resolved, skipped } =
+    refs.length === 0 ? await allBuiltIns() : { runnable: await Promise.all(refs.map((ref) => resolveScenario(ref, options))), skipped: [] };
+  for (const s of skipped) console.log(skipLine(s));
+  if (resolved.length === 0) {
+    throw new FaultlineError('INVALID_SCENARIO', {
+      what: 'No built-in scenario can run here: their sample agents use the official LLM clients, and none is installed',
+      todo: 'Install openai (and @anthropic-ai/sdk for the two cross-provider scenarios), or name your own scenario files',
+    });
+  }
   const show = progress(process.stderr, options.progress);
   const outcomes: Outcome[] = [];
   const inputs: ReportInput[] = [];
@@ -62,7 +77,7 @@ export async function runScenarios(refs: readonly string[], options: RunOptions)
     }
   }
   const set = await writeReportSet(options.out, inputs, 'Faultline run');
-  return { outcomes, index: path.relative(process.cwd(), set.index) };
+  return { outcomes, skipped, index: path.relative(process.cwd(), set.index) };
 }
 
 function summaryLine(label: string, expected: Expectation, report: CheckReport, held: boolean): string {

@@ -1,10 +1,9 @@
 // Finding scenarios by what a user types: a built-in id (`04-cap-for-agents`, or just `04`), a
-// scenario file (YAML or JSON), or a TypeScript module that exports `scenario`.
-import { existsSync } from 'node:fs';
+// scenario file (YAML or JSON), or a module that exports `scenario` (.ts or .js).
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { builtInScenarios } from '../../scenarios/index.ts';
+import { type BuiltInScenario, builtInScenarios, missingPackages } from '../../scenarios/index.ts';
 import type { ScenarioDefinition } from '../scenario/defineScenario.ts';
+import { assertInsideProject, type ImportScope, importModule, resolveModuleFile } from '../scenario/importModule.ts';
 import { loadScenarioFile } from '../scenario/loadScenarioFile.ts';
 import { FaultlineError } from '../sim/errors.ts';
 
@@ -14,17 +13,60 @@ export interface ResolvedScenario {
   readonly scenario: ScenarioDefinition<never, unknown>;
 }
 
-export async function resolveScenario(ref: string): Promise<ResolvedScenario> {
-  const builtIn = builtInScenarios.find((s) => s.id === ref || s.id.split('-')[0] === ref);
-  if (builtIn !== undefined) return { ref: builtIn.id, scenario: await builtIn.load() };
-  if (!existsSync(ref)) {
+/** A built-in scenario that cannot run here, and the packages that would let it. */
+export interface SkippedScenario {
+  readonly id: string;
+  readonly missing: readonly string[];
+}
+
+export interface ResolveOptions extends ImportScope {
+  /**
+   * Where the reference came from. One typed by the user may name any file; one read from a file
+   * (a report given to `replay`) must stay inside the project, as module references in scenario
+   * files do.
+   */
+  readonly from?: 'user' | 'file';
+}
+
+/** One line saying why a built-in scenario is skipped and what enables it. */
+export function skipLine(skipped: SkippedScenario): string {
+  return `skip ${skipped.id}: its sample agents need ${skipped.missing.join(' and ')} (npm i -D ${skipped.missing.join(' ')})`;
+}
+
+function findBuiltIn(ref: string): BuiltInScenario | undefined {
+  return builtInScenarios.find((s) => s.id === ref || s.id.split('-')[0] === ref);
+}
+
+async function loadBuiltIn(builtIn: BuiltInScenario): Promise<ResolvedScenario> {
+  const missing = missingPackages(builtIn.requires);
+  if (missing.length > 0) {
     throw new FaultlineError('INVALID_SCENARIO', {
-      what: `There is no scenario "${ref}"`,
-      todo: `Give a scenario file (.yaml, .json), a module exporting \`scenario\` (.ts), or a built-in id (faultline list shows them: ${builtInScenarios.map((s) => s.id).join(', ')})`,
+      what: `The built-in scenario ${builtIn.id} cannot run here: ${skipLine({ id: builtIn.id, missing }).replace(/^skip [^:]+: /, '')}`,
+      todo: `Install ${missing.join(' and ')} in this project, or run another scenario (faultline list)`,
     });
   }
-  if (/\.(ya?ml|json)$/i.test(ref)) return { ref, scenario: (await loadScenarioFile(ref)) as unknown as ScenarioDefinition<never, unknown> };
-  const module = (await import(pathToFileURL(path.resolve(ref)).href)) as { scenario?: ScenarioDefinition<never, unknown> };
+  return { ref: builtIn.id, scenario: await builtIn.load() };
+}
+
+/**
+ * The scenario a reference names.
+ * @throws FaultlineError INVALID_SCENARIO when there is no such scenario, the file is invalid, a
+ *   module does not export `scenario`, a built-in's packages are missing, or a reference read from
+ *   a file points outside the project.
+ */
+export async function resolveScenario(ref: string, options: ResolveOptions = {}): Promise<ResolvedScenario> {
+  const builtIn = findBuiltIn(ref);
+  if (builtIn !== undefined) return loadBuiltIn(builtIn);
+  const file = resolveModuleFile(path.resolve(ref));
+  if (file === undefined) {
+    throw new FaultlineError('INVALID_SCENARIO', {
+      what: `There is no scenario "${ref}"`,
+      todo: `Give a scenario file (.yaml, .json), a module exporting \`scenario\` (.ts, .js), or a built-in id (faultline list shows them: ${builtInScenarios.map((s) => s.id).join(', ')})`,
+    });
+  }
+  if (options.from === 'file') assertInsideProject(file, `The scenario reference "${ref}"`, options);
+  if (/\.(ya?ml|json)$/i.test(file)) return { ref, scenario: (await loadScenarioFile(file, options)) as unknown as ScenarioDefinition<never, unknown> };
+  const module = (await importModule(file)) as { scenario?: ScenarioDefinition<never, unknown> };
   if (module.scenario === undefined) {
     throw new FaultlineError('INVALID_SCENARIO', {
       what: `${ref} does not export \`scenario\``,
@@ -34,8 +76,14 @@ export async function resolveScenario(ref: string): Promise<ResolvedScenario> {
   return { ref, scenario: { ...module.scenario, source: module.scenario.source ?? ref } };
 }
 
-export async function allBuiltIns(): Promise<ResolvedScenario[]> {
-  const out: ResolvedScenario[] = [];
-  for (const s of builtInScenarios) out.push({ ref: s.id, scenario: await s.load() });
-  return out;
+/** The built-in scenarios this project can run, and those skipped for want of a package. */
+export async function allBuiltIns(): Promise<{ runnable: ResolvedScenario[]; skipped: SkippedScenario[] }> {
+  const runnable: ResolvedScenario[] = [];
+  const skipped: SkippedScenario[] = [];
+  for (const builtIn of builtInScenarios) {
+    const missing = missingPackages(builtIn.requires);
+    if (missing.length > 0) skipped.push({ id: builtIn.id, missing });
+    else runnable.push(await loadBuiltIn(builtIn));
+  }
+  return { runnable, skipped };
 }
