@@ -4,7 +4,6 @@
 // is run until the file is valid.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { type Document, isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { Property } from '../check/properties/property.ts';
 import { describeIssue, type FaultRuleInput } from '../faults/plan.ts';
@@ -12,6 +11,7 @@ import { FaultlineError } from '../sim/errors.ts';
 import { cassette, scripted } from '../world/llm/brains.ts';
 import { defineScenario, type ScenarioDefinition } from './defineScenario.ts';
 import { type ScenarioFile, scenarioFileSchema } from './fileSchema.ts';
+import { assertInsideProject, type ImportScope, importModule, resolveModuleFile } from './importModule.ts';
 import { type PropertyName, propertyRegistry } from './propertyRegistry.ts';
 
 type Path = ReadonlyArray<string | number>;
@@ -51,8 +51,12 @@ function invalid(file: string, problems: readonly string[]): FaultlineError {
   });
 }
 
-/** Reads, validates and resolves a scenario file into a scenario ready to run. */
-export async function loadScenarioFile(file: string): Promise<ScenarioDefinition> {
+/**
+ * Reads, validates and resolves a scenario file into a scenario ready to run. Modules and cassettes
+ * it names must lie inside the project (`scope`; see {@link assertInsideProject}).
+ * @throws FaultlineError INVALID_SCENARIO listing every problem with file:line:col and field path.
+ */
+export async function loadScenarioFile(file: string, scope: ImportScope = {}): Promise<ScenarioDefinition> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -78,7 +82,7 @@ export async function loadScenarioFile(file: string): Promise<ScenarioDefinition
   const problems: string[] = [];
   const properties = buildProperties(spec, (at, message) => problems.push(`${file}:${locate(doc, lines, at)}: ${pathText(at)}: ${message}`));
   if (problems.length > 0) throw invalid(file, problems);
-  const modules = new ModuleResolver(file, (at, message) => problems.push(`${file}:${locate(doc, lines, at)}: ${pathText(at)}: ${message}`));
+  const modules = new ModuleResolver(file, scope, (at, message) => problems.push(`${file}:${locate(doc, lines, at)}: ${pathText(at)}: ${message}`));
   const definition = await resolve(spec, properties, modules, file);
   if (problems.length > 0) throw invalid(file, problems);
   return defineScenario({ ...definition, source: file });
@@ -107,39 +111,49 @@ function buildProperties(spec: ScenarioFile, report: (at: Path, message: string)
   return out;
 }
 
-/** Imports module references (`./agents.ts#hardened`) relative to the scenario file. */
+/** Imports module references (`./agents.ts#hardened`) relative to the scenario file, inside the project. */
 class ModuleResolver {
   constructor(
     private readonly file: string,
+    private readonly scope: ImportScope,
     private readonly report: (at: Path, message: string) => void,
   ) {}
 
   async get(ref: string, at: Path): Promise<unknown> {
-    const [modulePath, name] = ref.split('#') as [string, string];
-    const absolute = path.resolve(path.dirname(this.file), modulePath);
+    const hash = ref.lastIndexOf('#');
+    const [modulePath, name] = [ref.slice(0, hash), ref.slice(hash + 1)];
+    const absolute = this.path(modulePath, at);
+    if (absolute === undefined) return undefined;
     let module: Record<string, unknown>;
     try {
-      module = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
+      module = await importModule(absolute);
     } catch (error) {
-      this.report(at, `could not import ${modulePath} (${absolute}): ${(error as Error).message.split('\n')[0]}`);
+      this.report(at, `could not import ${modulePath} (${absolute}): ${String((error as Error)?.message ?? error).split('\n')[0]}`);
       return undefined;
     }
     if (!(name in module)) {
-      this.report(
-        at,
-        `${modulePath} has no export "${name}"; it exports ${
-          Object.keys(module)
-            .map((k) => `"${k}"`)
-            .join(', ') || 'nothing'
-        }`,
-      );
+      const names = Object.keys(module).map((k) => `"${k}"`);
+      this.report(at, `${modulePath} has no export "${name}"; it exports ${names.join(', ') || 'nothing'}`);
       return undefined;
     }
     return module[name];
   }
 
-  path(relative: string): string {
-    return path.resolve(path.dirname(this.file), relative);
+  /** The file a relative reference names, if it exists and lies inside the project. */
+  path(relative: string, at: Path): string | undefined {
+    const written = path.resolve(path.dirname(this.file), relative);
+    const found = resolveModuleFile(written);
+    if (found === undefined) {
+      this.report(at, `there is no file ${relative} (${written})`);
+      return undefined;
+    }
+    try {
+      assertInsideProject(found, `${pathText(at)} (${relative})`, this.scope);
+    } catch (error) {
+      this.report(at, (error as Error).message.replace(/^\[faultline\] /, ''));
+      return undefined;
+    }
+    return found;
   }
 }
 
@@ -151,8 +165,10 @@ async function resolve(spec: ScenarioFile, properties: Property[], modules: Modu
     const at: Path = ['world', 'models', name];
     if (typeof model === 'string') models[name] = await modules.get(model, at);
     else if ('script' in model) models[name] = scripted(model.script);
-    else if ('cassette' in model) models[name] = cassette(modules.path(model.cassette), model.match === undefined ? {} : { match: model.match });
-    else {
+    else if ('cassette' in model) {
+      const file = modules.path(model.cassette, [...at, 'cassette']);
+      if (file !== undefined) models[name] = cassette(file, model.match === undefined ? {} : { match: model.match });
+    } else {
       const versions: Record<string, unknown> = {};
       for (const [v, ref] of Object.entries(model.versions ?? {})) versions[v] = await modules.get(ref, [...at, 'versions', v]);
       models[name] = { brain: await modules.get(model.brain, [...at, 'brain']), ...(model.version === undefined ? {} : { version: model.version }), versions };

@@ -1,6 +1,6 @@
 // Goal: the faultline command does what its help says, with documented exit codes, reports that
 // replay to the same trace hash, and errors for people rather than stack traces. Method: run the
-// real bin in child processes on the example scenario file and on broken input.
+// real command in child processes on the example scenario file and on broken input.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,8 +9,10 @@ import { describe, expect, it } from 'vitest';
 
 const out = mkdtempSync(path.join(tmpdir(), 'faultline-cli-'));
 
+// The source, through tsx: the built command (bin/faultline.js over dist/) is tested from the packed
+// tarball by test/consumer.
 function faultline(...args: string[]) {
-  const child = spawnSync(process.execPath, ['bin/faultline.js', ...args], {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', 'harness/cli/main.ts', ...args], {
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1', FAULTLINE_SEED: '', FAULTLINE_PATH: '' },
     timeout: 240_000,
@@ -65,7 +67,7 @@ describe('faultline', () => {
     const file = path.join(out, 'inverted.yaml');
     const text = readFileSync('scenarios/examples/weather-tool-down.yaml', 'utf8')
       .replace('naive: fail', 'naive: pass')
-      .replaceAll('./weather.ts', path.resolve('scenarios/examples/weather.ts'));
+      .replaceAll('./weather.js', path.resolve('scenarios/examples/weather.ts'));
     writeFileSync(file, text);
     const run = faultline('run', file, '--out', out, '--no-progress', '--runs', '50');
     expect(run.status).toBe(1);

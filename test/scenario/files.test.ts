@@ -18,7 +18,7 @@ const weather = path.resolve('scenarios/examples/weather.ts');
 
 function write(name: string, text: string): string {
   const file = path.join(dir, name);
-  writeFileSync(file, text.replaceAll('./weather.ts', weather));
+  writeFileSync(file, text.replace(/\.\/weather\.(ts|js)/g, weather));
   return file;
 }
 
@@ -61,10 +61,10 @@ describe('scenario files', () => {
 
   it('reports YAML syntax errors, missing modules and missing exports at their line', async () => {
     expect(await rejection(write('syntax.yaml', 'name: [unclosed\nproperties: [noDeadlock]\n'))).toMatch(/syntax\.yaml:\d+:\d+: /);
-    const badRef = readFileSync(example, 'utf8').replace('./weather.ts#naive', './nowhere.ts#naive').replace('./weather.ts#hardened', './weather.ts#hardend');
+    const badRef = readFileSync(example, 'utf8').replace('./weather.js#naive', './nowhere.ts#naive').replace('./weather.js#hardened', './weather.js#hardend');
     const message = await rejection(write('refs.yaml', badRef));
-    expect(message).toMatch(/refs\.yaml:8:\d+: agents\.naive: could not import \.\/nowhere\.ts/);
-    expect(message).toMatch(/refs\.yaml:9:\d+: agents\.hardened: .*weather\.ts has no export "hardend"; it exports "tools", "naive", "hardened"/);
+    expect(message).toMatch(/refs\.yaml:8:\d+: agents\.naive: there is no file \.\/nowhere\.ts/);
+    expect(message).toMatch(/refs\.yaml:9:\d+: agents\.hardened: .*weather\.(ts|js) has no export "hardend"; it exports "tools", "naive", "hardened"/);
   });
 
   it('always rejects malformed files with a Faultline error, never a crash', async () => {
