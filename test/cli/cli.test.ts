@@ -61,6 +61,26 @@ describe('faultline', () => {
     expect(replay.stdout).toContain('(as reported)');
     const report = JSON.parse(readFileSync(path.join(out, naiveReport as string), 'utf8')) as { traceHash: string };
     expect(replay.stdout).toContain(report.traceHash);
+
+    // A report is an artifact people pass around: one naming a scenario outside the project is not
+    // imported unless the user says so.
+    const elsewhere = path.join(out, 'elsewhere.yaml');
+    writeFileSync(
+      elsewhere,
+      readFileSync('scenarios/examples/weather-tool-down.yaml', 'utf8').replaceAll('./weather.js', path.resolve('scenarios/examples/weather.ts')),
+    );
+    const moved = path.join(out, 'moved.json');
+    writeFileSync(
+      moved,
+      JSON.stringify({ ...JSON.parse(readFileSync(path.join(out, naiveReport as string), 'utf8')), scenario: { name: 'weather tool down', file: elsewhere } }),
+    );
+    const refused = faultline('replay', moved);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('points outside the project');
+    expect(refused.stderr).toContain('--allow-outside-project');
+    const allowed = faultline('replay', moved, '--allow-outside-project');
+    expect(allowed.status, allowed.stderr).toBe(0);
+    expect(allowed.stdout).toContain('(as reported)');
   });
 
   it('exits 1 when an expectation does not hold, and says which', () => {
