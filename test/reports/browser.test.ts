@@ -1,9 +1,11 @@
 // Goal: the HTML report of a failing run works in a real browser, offline: it renders, has a lane
 // per actor and the fault markers, highlights the violating spans, and shows script and markup
 // planted in model and tool output as inert text. Method: write the reports of a deadlocked run
-// (test/reports/fixtures.ts) to reports/out/browser, open them over file:// in Debian's headless
-// chromium driven by playwright-core, inspect the DOM, and attach screenshots to the test output.
-// Needs /usr/bin/chromium (`apt-get install -y chromium`); FAULTLINE_SKIP_BROWSER=1 skips it.
+// (test/reports/fixtures.ts) to reports/out/browser, open them over file:// in headless Chromium
+// driven by playwright-core, inspect the DOM, and attach screenshots to the test output.
+// The browser comes from the npm registry (@sparticuz/chromium ships one inside the package), so
+// `npm ci && npm test` needs nothing else; FAULTLINE_CHROMIUM=/path/to/chromium uses a system one
+// instead, and FAULTLINE_SKIP_BROWSER=1 skips the test.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,7 +15,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type WrittenReportSet, writeReportSet } from '../../reports/writeReports.ts';
 import { deadlockInput, XSS_IMG, XSS_SCRIPT } from './fixtures.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
+/** The browser to drive: FAULTLINE_CHROMIUM if set, else the one @sparticuz/chromium unpacks. */
+async function chromiumPath(): Promise<string> {
+  const system = process.env.FAULTLINE_CHROMIUM;
+  if (system !== undefined && system !== '') {
+    if (!existsSync(system)) throw new Error(`[faultline] FAULTLINE_CHROMIUM is ${system}, and there is no file there. Unset it to use the bundled Chromium.`);
+    return system;
+  }
+  const bundled = (await import('@sparticuz/chromium')).default;
+  return bundled.executablePath();
+}
 const ARGS = [
   '--headless',
   '--no-sandbox',
@@ -37,15 +48,14 @@ describe.skipIf(skip)('HTML report in headless chromium', () => {
   const dialogs: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `[faultline] The browser test needs Debian's chromium at ${CHROMIUM}, and it is not installed. ` +
-          'Install it with `apt-get install -y chromium`, or set FAULTLINE_SKIP_BROWSER=1 to skip this test.',
-      );
-    }
     written = await writeReportSet(OUT, [await deadlockInput()], 'Faultline reports: browser test');
     profile = mkdtempSync(path.join(tmpdir(), 'faultline-chromium-'));
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, headless: true, viewport: { width: 1400, height: 900 } });
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: await chromiumPath(),
+      args: ARGS,
+      headless: true,
+      viewport: { width: 1400, height: 900 },
+    });
     context.on('request', (r) => requests.push(r.url()));
     page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
