@@ -7,6 +7,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The consumer app's tests run inside that app, against the packed tarball (test/consumer/smoke.test.ts).
+    exclude: ['test/consumer/app/**', '**/node_modules/**'],
     pool: 'forks',
     testTimeout: 180_000,
     hookTimeout: 180_000,
