@@ -1,5 +1,6 @@
 // Progress on long runs: one line that updates in place on a terminal, and silence otherwise (CI
-// logs get one line per result instead of hundreds of updates).
+// logs get one line per result instead of hundreds of updates). A terminal means a TTY with no `CI`
+// variable set: CI systems that fake a TTY still get plain lines.
 import { wallClockMs } from '../sim/runGlobals.ts';
 
 export interface Progress {
@@ -7,7 +8,15 @@ export interface Progress {
   done(line: string): void;
 }
 
-export function progress(stream: NodeJS.WriteStream = process.stderr, enabled = stream.isTTY === true): Progress {
+/** True where an updating line can be shown: a TTY, and not in CI. */
+export function isInteractive(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): boolean {
+  const ci = env.CI;
+  return stream.isTTY === true && (ci === undefined || ci === '' || ci === '0' || ci.toLowerCase() === 'false');
+}
+
+/** A progress display on `stream`; `wanted: false` (the CLI's --no-progress) silences it even on a terminal. */
+export function progress(stream: NodeJS.WriteStream = process.stderr, wanted = true): Progress {
+  const enabled = wanted && isInteractive(stream);
   let shown = false;
   let last = 0;
   return {
