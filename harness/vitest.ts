@@ -4,7 +4,7 @@
 //
 // Environment:
 //   FAULTLINE_SEED, FAULTLINE_PATH   replay a reported counterexample (printed by a failure)
-//   FAULTLINE_RUNS                   runs per chaos test
+//   FAULTLINE_RUNS                   runs per chaos test, overriding the test's own `runs`
 //   FAULTLINE_CHECK_DETERMINISM=1    run every case twice and fail on any trace difference
 //   FAULTLINE_SHARD=i/n              run the i-th of n slices of every chaos test's runs, so that n
 //                                    CI machines share one large suite (vitest --shard splits files;

@@ -15,8 +15,13 @@ import type { Scenario } from './scenario.ts';
 import { workloadContext } from './workload.ts';
 
 export interface CheckOptions<I = unknown, O = unknown> {
-  /** How many runs to try (default: FAULTLINE_RUNS, else 100). */
+  /**
+   * How many runs to try (default 100). FAULTLINE_RUNS, when set, wins over this, so that a nightly
+   * job can raise the runs of a whole suite whose tests each set their own (unless `runsFixed`).
+   */
   readonly runs?: number;
+  /** Ignore FAULTLINE_RUNS: the runs were given explicitly (the CLI's --runs). Default false. */
+  readonly runsFixed?: boolean;
   /** fast-check's seed (default: FAULTLINE_SEED, else one derived from the scenario's name, so CI is repeatable). */
   readonly seed?: number;
   /** Replay the counterexample at this fast-check path (default: FAULTLINE_PATH). */
@@ -124,7 +129,7 @@ export async function checkScenario<I, O>(scenario: Scenario<I, O>, options: Che
   const explicitSeed = options.seed ?? envNumber('FAULTLINE_SEED');
   // A replay (a seed given with a path) runs the reported case itself, whatever the shard.
   const shard = path !== undefined && explicitSeed !== undefined ? undefined : (options.shard ?? shardFromEnv());
-  const allRuns = options.runs ?? envNumber('FAULTLINE_RUNS') ?? 100;
+  const allRuns = (options.runsFixed === true ? undefined : envNumber('FAULTLINE_RUNS')) ?? options.runs ?? 100;
   const runs = shard === undefined ? allRuns : Math.ceil(allRuns / shard.count);
   const seed = (explicitSeed ?? seedFromName(scenario.name)) + (shard === undefined ? 0 : shard.index - 1);
   const determinism = options.determinism ?? (process.env.FAULTLINE_CHECK_DETERMINISM === '1' || scenario.determinism === true);

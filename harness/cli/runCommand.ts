@@ -64,6 +64,7 @@ export async function runScenarios(refs: readonly string[], options: RunOptions)
         agent,
         agentLabel: name,
         runs: options.runs ?? scenario.runs ?? 100,
+        runsFixed: options.runs !== undefined,
         ...(options.seed === undefined ? {} : { seed: options.seed }),
         ...(options.path === undefined ? {} : { path: options.path }),
         ...(options.determinism === undefined ? {} : { determinism: options.determinism }),
