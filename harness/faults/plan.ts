@@ -3,6 +3,7 @@
 // replayed. This file is their schema; `injector.ts` applies them.
 import { z } from 'zod';
 import { FaultlineError } from '../sim/errors.ts';
+import { explainIssues, pathText } from '../sim/zodIssues.ts';
 
 const ms = z.number().int().min(0);
 
@@ -209,7 +210,9 @@ export const kindsByLayer: Readonly<Record<string, readonly FaultKind[]>> = {
  */
 export function parseFaultPlan(input: unknown, source = 'faults'): FaultPlan {
   const parsed = faultPlanSchema.safeParse(input, { reportInput: true });
-  const problems: string[] = parsed.success ? [] : parsed.error.issues.map((issue) => describeIssue(issue, source));
+  const problems: string[] = parsed.success
+    ? []
+    : explainIssues(parsed.error.issues, faultPlanSchema, input).map((p) => `${pathText(source, p.path)}: ${p.message}`);
   if (parsed.success) {
     parsed.data.forEach((r, i) => {
       const layer = /^([a-z]+):/.exec(r.target)?.[1];
@@ -231,25 +234,11 @@ export function parseFaultPlan(input: unknown, source = 'faults'): FaultPlan {
   if (problems.length > 0) {
     throw new FaultlineError('INVALID_FAULT_PLAN', {
       what: `Invalid fault plan (${problems.length} problem${problems.length === 1 ? '' : 's'})`,
-      todo: 'A fault plan is a list of { target, kind, when?, params? } rules (harness/faults/plan.ts lists every kind and its params)',
+      todo: "A fault plan is a list of { target, kind, when?, params? } rules (the README's Faults section lists every kind, its params and where it acts)",
       details: problems,
     });
   }
   return (parsed as { data: FaultPlan }).data;
-}
-
-/** `faults[2].params.retryAfterMs: at most 60000 … (got 120000)`. */
-export function describeIssue(issue: z.core.$ZodIssue, source: string): string {
-  const where = [source, ...issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))].join('').replace(/\.\[/g, '[');
-  const path = where.replace(/^([^[.]*)\./, '$1.');
-  let input = (issue as { input?: unknown }).input;
-  if (issue.code === 'invalid_union' && typeof input === 'object' && input !== null && 'kind' in input) input = input.kind;
-  const got = input === undefined ? '' : ` (got ${JSON.stringify(input)?.slice(0, 80)})`;
-  if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator') {
-    return `${path.endsWith('.kind') ? path : `${path}.kind`}: expected one of ${faultRuleSchema.options.map((o) => `"${o.shape.kind.value}"`).join(', ')}${got}`;
-  }
-  if (issue.code === 'unrecognized_keys') return `${path}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  return `${path}: ${issue.message}${got}`;
 }
 
 /**

@@ -6,11 +6,13 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Document, isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { Property } from '../check/properties/property.ts';
-import { describeIssue, type FaultRuleInput } from '../faults/plan.ts';
+import type { FaultRuleInput } from '../faults/plan.ts';
+import { didYouMean } from '../sim/didYouMean.ts';
 import { FaultlineError } from '../sim/errors.ts';
+import { explainIssues, pathText } from '../sim/zodIssues.ts';
 import { cassette, scripted } from '../world/llm/brains.ts';
 import { defineScenario, type ScenarioDefinition } from './defineScenario.ts';
-import { type ScenarioFile, scenarioFileSchema } from './fileSchema.ts';
+import { SCHEMA_IN_PACKAGE, type ScenarioFile, scenarioFileSchema } from './fileSchema.ts';
 import { assertInsideProject, type ImportScope, importModule, resolveModuleFile } from './importModule.ts';
 import { type PropertyName, propertyRegistry } from './propertyRegistry.ts';
 
@@ -39,14 +41,14 @@ function position(lines: LineCounter, offset: number): string {
   return `${line}:${col}`;
 }
 
-function pathText(at: Path): string {
-  return at.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('') || '(the file)';
+function fieldText(at: Path): string {
+  return pathText('', at) || '(the file)';
 }
 
 function invalid(file: string, problems: readonly string[]): FaultlineError {
   return new FaultlineError('INVALID_SCENARIO', {
     what: `${file} is not a valid scenario file (${problems.length} problem${problems.length === 1 ? '' : 's'})`,
-    todo: 'Fix the fields listed below; scenarios/scenario.schema.json describes every field',
+    todo: `Fix the fields listed below; the JSON Schema ${SCHEMA_IN_PACKAGE} describes every field (put \`# yaml-language-server: $schema=<path to it>\` at the top of the file for editor checks)`,
     details: problems,
   });
 }
@@ -71,18 +73,21 @@ export async function loadScenarioFile(file: string, scope: ImportScope = {}): P
       doc.errors.map((e) => `${file}:${e.linePos?.[0].line ?? 1}:${e.linePos?.[0].col ?? 1}: ${e.message.split('\n')[0]}`),
     );
   }
-  const parsed = scenarioFileSchema.safeParse(doc.toJS(), { reportInput: true });
+  const data = doc.toJS();
+  const parsed = scenarioFileSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) {
     throw invalid(
       file,
-      parsed.error.issues.map((issue) => `${file}:${locate(doc, lines, issue.path as Path)}: ${describeIssue(issue, '').replace(/^\.?/, '')}`),
+      explainIssues(parsed.error.issues, scenarioFileSchema, data).map(
+        (p) => `${file}:${locate(doc, lines, p.path as Path)}: ${fieldText(p.path as Path)}: ${p.message}`,
+      ),
     );
   }
   const spec = parsed.data;
   const problems: string[] = [];
-  const properties = buildProperties(spec, (at, message) => problems.push(`${file}:${locate(doc, lines, at)}: ${pathText(at)}: ${message}`));
+  const properties = buildProperties(spec, (at, message) => problems.push(`${file}:${locate(doc, lines, at)}: ${fieldText(at)}: ${message}`));
   if (problems.length > 0) throw invalid(file, problems);
-  const modules = new ModuleResolver(file, scope, (at, message) => problems.push(`${file}:${locate(doc, lines, at)}: ${pathText(at)}: ${message}`));
+  const modules = new ModuleResolver(file, scope, (at, message) => problems.push(`${file}:${locate(doc, lines, at)}: ${fieldText(at)}: ${message}`));
   const definition = await resolve(spec, properties, modules, file);
   if (problems.length > 0) throw invalid(file, problems);
   return defineScenario({ ...definition, source: file });
@@ -97,13 +102,14 @@ function buildProperties(spec: ScenarioFile, report: (at: Path, message: string)
       return;
     }
     if (!Object.hasOwn(propertyRegistry, name)) {
-      report(['properties', i], `unknown property "${name}"; expected one of ${Object.keys(propertyRegistry).join(', ')}`);
+      const hint = didYouMean(name, Object.keys(propertyRegistry));
+      report(['properties', i], `unknown property "${name}"${hint || `; expected one of ${Object.keys(propertyRegistry).join(', ')}`}`);
       return;
     }
     const known = propertyRegistry[name as PropertyName];
     const checked = known.params.safeParse(params, { reportInput: true });
     if (!checked.success) {
-      for (const issue of checked.error.issues) report(['properties', i, name, ...(issue.path as Path)], describeIssue(issue, '').replace(/^[^:]*: /, ''));
+      for (const p of explainIssues(checked.error.issues, known.params, params)) report(['properties', i, name, ...(p.path as Path)], p.message);
       return;
     }
     out.push((known.make as (p: unknown) => Property)(checked.data));
@@ -148,7 +154,7 @@ class ModuleResolver {
       return undefined;
     }
     try {
-      assertInsideProject(found, `${pathText(at)} (${relative})`, this.scope);
+      assertInsideProject(found, `${fieldText(at)} (${relative})`, this.scope);
     } catch (error) {
       this.report(at, (error as Error).message.replace(/^\[faultline\] /, ''));
       return undefined;

@@ -33,9 +33,19 @@ describe('parseFaultPlan', () => {
     expect(message).toContain(
       'faults[0].params.retryAfterMs: at most 60000: clients such as openai-node 4.x ignore a retry-after of 60 s or more and use their own backoff, so a longer one would not test what it seems to (got 120000)',
     );
-    expect(message).toMatch(/faults\[1\]\.kind: expected one of "latency", .*"stale-read" \(got "explode"\)/);
+    expect(message).toMatch(/faults\[1\]\.kind: unknown kind \(got "explode"\); expected one of latency, .*, stale-read/);
     expect(message).toContain('faults[2].when.probability');
-    expect(message).toContain('faults[2].when: unknown field(s) "often"');
+    expect(message).toContain('faults[2].when.often: unknown field "often"; expected one of calls, probability, afterMs, beforeMs, actor, times');
+  });
+
+  it('names the nearest valid kind and field when one is misspelt', () => {
+    expect(() => parseFaultPlan([{ target: 'llm:*', kind: 'latncy' }])).toThrow('faults[0].kind: unknown kind "latncy"; did you mean "latency"?');
+    expect(() => parseFaultPlan([{ target: 'llm:*', kind: 'rate-limit', parms: { retryAfterMs: 5 } }])).toThrow(
+      'faults[0].parms: unknown field "parms"; did you mean "params"?',
+    );
+    expect(() => parseFaultPlan([{ target: 'llm:*', kind: 'latency', params: { latency: { kind: 'fixed', mss: 5 } } }])).toThrow(
+      'faults[0].params.latency.mss: unknown field "mss"; did you mean "ms"?',
+    );
   });
 
   it('rejects a kind that cannot happen at its target layer, and an empty time window', () => {

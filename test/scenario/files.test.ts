@@ -50,13 +50,18 @@ describe('scenario files', () => {
     const file = write('broken.yaml', text);
     const message = await rejection(file);
     expect(message).toContain(`${file} is not a valid scenario file (1 problem)`);
-    expect(message).toMatch(new RegExp(`${file.replace(/[.]/g, '\\.')}:\\d+:\\d+: faults\\[0\\]\\.kind: expected one of "latency", .* \\(got "explode"\\)`));
+    expect(message).toMatch(
+      new RegExp(`${file.replace(/[.]/g, '\\.')}:\\d+:\\d+: faults\\[0\\]\\.kind: unknown kind \\(got "explode"\\); expected one of latency, `),
+    );
     // Properties are checked once the file's shape is right.
     const fixed = write('props.yaml', text.replace('kind: explode', 'kind: error'));
     const props = await rejection(fixed);
     expect(props).toContain('(2 problems)');
-    expect(props).toMatch(/props\.yaml:29:\d+: properties\[0\]\.gracefulDegradation: unknown field\(s\) "within"/);
-    expect(props).toMatch(/props\.yaml:30:\d+: properties\[1\]: unknown property "noDeadlok"; expected one of gracefulDegradation, noDeadlock/);
+    expect(props).toMatch(/props\.yaml:29:\d+: properties\[0\]\.gracefulDegradation\.within: unknown field "within"; did you mean "withinMs"\?/);
+    expect(props).toMatch(/props\.yaml:30:\d+: properties\[1\]: unknown property "noDeadlok"; did you mean "noDeadlock"\?/);
+    // An unknown top-level field is reported at itself, with the nearest field.
+    const field = await rejection(write('field.yaml', readFileSync(example, 'utf8').replace('runs: 100', 'runz: 100')));
+    expect(field).toMatch(/field\.yaml:31:1: runz: unknown field "runz"; did you mean "runs"\?/);
   });
 
   it('reports YAML syntax errors, missing modules and missing exports at their line', async () => {
