@@ -1,8 +1,14 @@
 // The scenario file format (YAML or JSON), as a zod schema. `scenarios/scenario.schema.json` is
-// generated from it (`npm run schema`) so that editors can autocomplete and check scenario files.
+// generated from it (`npm run schema`) so that editors can autocomplete and check scenario files;
+// the package ships it as `faultline/dist/scenarios/scenario.schema.json`. One source for both: the
+// loader parses with this schema and checks each property's parameters with the registry's, and the
+// JSON Schema carries the same parameters, so an editor accepts what the command accepts.
 import { z } from 'zod';
 import { faultRuleSchema } from '../faults/plan.ts';
-import { propertyNames } from './propertyRegistry.ts';
+import { propertyNames, propertyRegistry } from './propertyRegistry.ts';
+
+/** Where the package keeps the JSON Schema, as a user's scenario file at the project root names it. */
+export const SCHEMA_IN_PACKAGE = 'node_modules/faultline/dist/scenarios/scenario.schema.json';
 
 /** `path/to/module.ts#exportName`, relative to the scenario file. */
 export const moduleRef = z
@@ -36,8 +42,11 @@ const model = z.union([
 ]);
 
 const names = z.enum(propertyNames as [string, ...string[]]);
-/** For editors: the property names they can complete. */
-const namedProperty = z.union([names, z.partialRecord(names, z.record(z.string(), z.unknown()))]);
+/**
+ * For editors: a property is its name, or an object with exactly one name as key and that
+ * property's own parameters as value (the one-key rule is added to the JSON Schema below).
+ */
+const namedProperty = z.union([names, z.object(Object.fromEntries(propertyNames.map((name) => [name, propertyRegistry[name].params.optional()]))).strict()]);
 /**
  * For parsing: any name, so that an unknown one is reported by the loader with the list of known
  * names, rather than as an anonymous union mismatch.
@@ -97,11 +106,77 @@ export const scenarioFileSchema = fileSchema(anyProperty);
 
 export type ScenarioFile = z.output<typeof scenarioFileSchema>;
 
-/** The JSON Schema of scenario files. */
-export function scenarioJsonSchema(): Record<string, unknown> {
+type Json = Record<string, unknown>;
+
+/**
+ * The JSON Schema (draft-07, which editors and validators support most widely) of scenario files,
+ * with named definitions. Unions discriminated by `kind` (the fault rules) become `if`/`then` pairs,
+ * so that a validator reports the problems of the rule's own kind rather than one per kind.
+ */
+export function scenarioJsonSchema(): Json {
+  const registry = z.registry<{ id: string }>();
+  registry.add(moduleRef, { id: 'ModuleRef' });
+  registry.add(latency, { id: 'Latency' });
+  registry.add(model, { id: 'Model' });
+  registry.add(namedProperty, { id: 'Property' });
+  registry.add(faultRuleSchema, { id: 'FaultRule' });
+  for (const option of faultRuleSchema.options) registry.add(option, { id: `${pascal(String(option.shape.kind.value))}Rule` });
+  const generated = z.toJSONSchema(fileSchema(namedProperty), {
+    target: 'draft-7',
+    io: 'input',
+    metadata: registry,
+    // The names come from `registry`; the descriptions (`.describe(...)`) stay in zod's global one.
+    override: ({ zodSchema, jsonSchema }) => {
+      const description = z.globalRegistry.get(zodSchema as unknown as z.ZodType)?.description;
+      if (description !== undefined && jsonSchema.description === undefined) jsonSchema.description = description;
+    },
+  }) as Json;
+  const definitions = (generated.definitions ?? {}) as Record<string, Json>;
+  const discriminated = discriminate(generated, definitions) as Json;
+  const property = (discriminated.definitions as Record<string, Json>).Property as { anyOf?: Json[] };
+  const [byName, byObject] = [property.anyOf?.find((b) => b.type === 'string'), property.anyOf?.find((b) => b.type === 'object')];
+  if (byName !== undefined && byObject !== undefined) {
+    // A name, or an object with exactly one name as key: `if`/`else` rather than `anyOf`, so that a
+    // bad parameter is reported at the parameter and not also as "must be a string".
+    (discriminated.definitions as Record<string, Json>).Property = {
+      if: { type: 'string' },
+      then: byName,
+      else: { ...byObject, minProperties: 1, maxProperties: 1 },
+    };
+  }
   return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'https://faultline.dev/scenario.schema.json',
     title: 'Faultline scenario',
-    ...(z.toJSONSchema(fileSchema(namedProperty), { io: 'input', reused: 'ref' }) as Record<string, unknown>),
+    ...discriminated,
+  };
+}
+
+function pascal(kind: string): string {
+  return kind.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
+}
+
+/**
+ * Everywhere in the tree: an `anyOf`/`oneOf` whose members (inline or referenced) each fix `kind`
+ * becomes one `if kind = k then member` per member.
+ */
+function discriminate(node: unknown, definitions: Record<string, Json>): unknown {
+  if (Array.isArray(node)) return node.map((n) => discriminate(n, definitions));
+  if (typeof node !== 'object' || node === null) return node;
+  const schema = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, discriminate(v, definitions)])) as Json;
+  const members = (schema.oneOf ?? schema.anyOf) as Json[] | undefined;
+  if (members === undefined) return schema;
+  const kinds = members.map((m) => {
+    const target = typeof m.$ref === 'string' ? definitions[m.$ref.replace('#/definitions/', '')] : m;
+    return (target?.properties as Record<string, Json> | undefined)?.kind?.const as string | undefined;
+  });
+  if (kinds.some((k) => k === undefined)) return schema;
+  const { oneOf: _one, anyOf: _any, ...rest } = schema;
+  return {
+    ...rest,
+    type: 'object',
+    required: ['kind'],
+    properties: { kind: { enum: kinds } },
+    allOf: members.map((m, i) => ({ if: { properties: { kind: { const: kinds[i] } } }, then: m })),
   };
 }
