@@ -4,6 +4,7 @@
 // that still fails, the interleaving is shrunk towards first-in-first-out, and the report carries
 // the one command that replays it.
 import fc from 'fast-check';
+import { parseFaultPlan } from '../faults/plan.ts';
 import type { RunResult } from '../options.ts';
 import { FaultlineError } from '../sim/errors.ts';
 import { simulate } from '../simulate.ts';
@@ -124,7 +125,13 @@ async function runChecked<I, O>(scenario: Scenario<I, O>, agent: Scenario<I, O>[
   return { ...first, verdicts: [...first.verdicts, verdict] };
 }
 
+/**
+ * Checks `scenario` over many generated runs (see the top of this file).
+ * @throws FaultlineError INVALID_FAULT_PLAN when a rule of the fault space is invalid, naming the
+ *   rule by its index in `scenario.faults` as written (runs switch subsets of rules on).
+ */
 export async function checkScenario<I, O>(scenario: Scenario<I, O>, options: CheckOptions<I, O> = {}): Promise<CheckReport> {
+  parseFaultPlan(scenario.faults ?? [], `scenario "${scenario.name}": faults`);
   const path = options.path ?? (process.env.FAULTLINE_PATH || undefined);
   const explicitSeed = options.seed ?? envNumber('FAULTLINE_SEED');
   // A replay (a seed given with a path) runs the reported case itself, whatever the shard.
