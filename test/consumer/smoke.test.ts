@@ -141,6 +141,7 @@ describe('the packed package, installed in apps outside the workspace', () => {
       expectExit(ran, 0);
       expect(ran.out).toMatch(/✓ quickstart\.test\.ts/);
       expect(ran.out).toMatch(/✓ chaos\.test\.ts/);
+      expect(ran.out).toMatch(/✓ matchers\.test\.ts/);
       expect(ran.out).not.toMatch(/\bfailed\b/);
     });
 
