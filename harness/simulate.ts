@@ -68,6 +68,12 @@ export async function simulate<T>(agent: Agent<T>, options: SimulateOptions = {}
   let heal: HealResult | undefined;
   let message = '';
   let uninstallGlobalNetwork: (() => void) | undefined;
+  const unseeded = new Set<string>();
+  globals.onUnseeded = (source) => {
+    if (unseeded.has(source)) return;
+    unseeded.add(source);
+    kernel.trace.record({ type: 'mark', name: 'unseeded', data: { source } });
+  };
   try {
     kernel.attach(globals);
     kernel.trace.record({ type: 'run.start', seed: q.seed });

@@ -12,6 +12,7 @@
 import path from 'node:path';
 import { expect, test } from 'vitest';
 import { type CheckOptions, type CheckReport, checkScenario } from './check/checkScenario.ts';
+import { shellQuote } from './check/shellQuote.ts';
 
 export { shardFromEnv } from './check/checkScenario.ts';
 
@@ -22,11 +23,6 @@ import type { Outcome, RunResult } from './options.ts';
 export interface ChaosTestOptions<I, O> extends CheckOptions<I, O> {
   /** The test's timeout in real milliseconds (default 300 000). */
   readonly timeout?: number;
-}
-
-/** A shell-safe single-quoted string. */
-function quote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /** vitest's -t takes a pattern; the test's name, escaped, matches exactly that test. */
@@ -55,7 +51,9 @@ export function chaosTest<I, O>(name: string, scenario: Scenario<I, O>, options:
       const fullName = testPath(task);
       const report = await checkScenario(scenario, {
         ...options,
-        replayCommand: (seed, at) => `FAULTLINE_SEED=${seed} FAULTLINE_PATH=${at} npx vitest run ${file} -t ${quote(namePattern(fullName))}`,
+        replayCommand: (seed, at, { determinism }) =>
+          `${determinism ? 'FAULTLINE_CHECK_DETERMINISM=1 ' : ''}FAULTLINE_SEED=${seed} FAULTLINE_PATH=${shellQuote(at)} ` +
+          `npx vitest run ${shellQuote(file)} -t ${shellQuote(namePattern(fullName))}`,
       });
       if (!report.ok) throw new ChaosFailure(report);
     },

@@ -145,7 +145,8 @@ export function buildTimeline(report: Report): Timeline {
     trace.reduce((max, e) => Math.max(max, e.t), 0),
     1,
   );
-  const marks = trace.filter((e): e is Extract<TraceEvent, { type: 'mark' }> => e.type === 'mark');
+  // Digests of what the agent read ('observed' marks) are for the trace hash, not for the timeline.
+  const marks = trace.filter((e): e is Extract<TraceEvent, { type: 'mark' }> => e.type === 'mark' && e.name !== 'observed');
   const faultsOf = new Map<number, string[]>();
   for (const m of marks) if (m.name === 'fault' && m.span !== undefined) faultsOf.set(m.span, [...(faultsOf.get(m.span) ?? []), markLabel(m)]);
   const context: LaneContext = {

@@ -9,7 +9,7 @@ import type { RunResult } from '../options.ts';
 import { FaultlineError } from '../sim/errors.ts';
 import { simulate } from '../simulate.ts';
 import { type RunCase, runCaseArbitrary } from './arbitraries.ts';
-import { divergence } from './divergence.ts';
+import { executionDivergence } from './divergence.ts';
 import { formatFailure } from './failureReport.ts';
 import type { PropertyVerdict } from './properties/property.ts';
 import type { Scenario } from './scenario.ts';
@@ -33,8 +33,11 @@ export interface CheckOptions<I = unknown, O = unknown> {
   readonly agentLabel?: string;
   /** Run every case twice and fail on any difference between the traces (default: FAULTLINE_CHECK_DETERMINISM=1). */
   readonly determinism?: boolean;
-  /** The shell command that reruns this check with a seed and a path, for the failure message. */
-  readonly replayCommand?: (seed: number, path: string) => string;
+  /**
+   * The shell command that reruns this check with a seed and a path, for the failure message. It
+   * must carry the determinism setting it is given, so that a nondeterminism failure replays as one.
+   */
+  readonly replayCommand?: (seed: number, path: string, settings: { readonly determinism: boolean }) => string;
   /**
    * Run only this slice of the runs (default: FAULTLINE_SHARD=i/n): shard i of n makes runs/n runs
    * from its own seed, so n CI machines share one check. A replay (a path) ignores it.
@@ -120,8 +123,9 @@ async function runChecked<I, O>(scenario: Scenario<I, O>, agent: Scenario<I, O>[
   const first = await runCase(scenario, agent, c);
   if (!determinism) return first;
   const second = await runCase(scenario, agent, c);
-  if (second.result.traceHash === first.result.traceHash) return first;
-  const verdict: PropertyVerdict = { property: 'deterministic', ok: false, message: divergence(first.result.trace, second.result.trace) };
+  const why = executionDivergence(first, second);
+  if (why === undefined) return first;
+  const verdict: PropertyVerdict = { property: 'deterministic', ok: false, message: why };
   return { ...first, verdicts: [...first.verdicts, verdict] };
 }
 
@@ -173,7 +177,7 @@ export async function checkScenario<I, O>(scenario: Scenario<I, O>, options: Che
   const shrunk = details.counterexample[0];
   const counterexample = await minimiseSchedule(scenario, agent, shrunk, determinism);
   const failurePath = details.counterexamplePath ?? undefined;
-  const replay = failurePath === undefined ? undefined : options.replayCommand?.(seed, failurePath);
+  const replay = failurePath === undefined ? undefined : options.replayCommand?.(seed, failurePath, { determinism });
   const report = {
     scenario: scenario.name,
     agent: options.agentLabel,

@@ -15,7 +15,10 @@ function excerpt(trace: readonly TraceEvent[], spans: readonly number[] | undefi
     const at = trace.findIndex((e) => (e.type === 'span.start' || e.type === 'span.end' || e.type === 'mark') && e.span === focus);
     if (at >= 0) end = Math.min(trace.length, at + Math.ceil(size / 2));
   }
-  const interesting = trace.slice(0, end).filter((e) => e.type !== 'run.start' && !(e.type === 'span.start' && e.kind === 'actor'));
+  // Digests of what the agent read ('observed' marks) are for the hash, not for people.
+  const interesting = trace
+    .slice(0, end)
+    .filter((e) => e.type !== 'run.start' && !(e.type === 'span.start' && e.kind === 'actor') && !(e.type === 'mark' && e.name === 'observed'));
   const names = spanNames(trace);
   return interesting.slice(-size).map((e) => `    t=${String(e.t).padStart(6)}ms  ${describeEvent(e, names)}`);
 }

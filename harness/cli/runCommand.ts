@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { ReportInput } from '../../reports/types.ts';
 import { writeReportSet } from '../../reports/writeReports.ts';
 import { type CheckReport, checkScenario, runCase } from '../check/checkScenario.ts';
+import { shellQuote } from '../check/shellQuote.ts';
 import type { Expectation, ScenarioDefinition } from '../scenario/defineScenario.ts';
 import type { ImportScope } from '../scenario/importModule.ts';
 import { FaultlineError } from '../sim/errors.ts';
@@ -68,7 +69,8 @@ export async function runScenarios(refs: readonly string[], options: RunOptions)
         ...(options.seed === undefined ? {} : { seed: options.seed }),
         ...(options.path === undefined ? {} : { path: options.path }),
         ...(options.determinism === undefined ? {} : { determinism: options.determinism }),
-        replayCommand: (seed, at) => `npx faultline run ${ref} --agent ${name} --seed ${seed} --path ${at}`,
+        replayCommand: (seed, at, { determinism }) =>
+          `npx faultline run ${shellQuote(ref)} --agent ${shellQuote(name)} --seed ${seed} --path ${shellQuote(at)}${determinism ? ' --determinism' : ''}`,
         onRun: (run, failed) => show.update(`${label}: run ${run}${failed ? ' — failed, shrinking…' : ''}`),
       });
       const held = expected === 'fail' ? !report.ok : report.ok;

@@ -9,6 +9,7 @@ import type { Clock } from '@sinonjs/fake-timers';
 import { Actor, uniqueName, type Wait } from './actors.ts';
 import { FaultlineError, type Where } from './errors.ts';
 import type { Limits } from './limits.ts';
+import { type LongTimer, setLongTimeout } from './longTimer.ts';
 import type { Rng } from './rng.ts';
 import type { RunGlobals } from './runGlobals.ts';
 import { createStrategy, type Strategy, type StrategyOptions } from './strategy.ts';
@@ -29,7 +30,7 @@ export interface KernelEvent {
   readonly actor: Actor;
   readonly dueAt: number;
   readonly run: () => void;
-  timer: unknown;
+  timer: LongTimer | undefined;
   state: 'pending' | 'ready' | 'done' | 'cancelled';
 }
 
@@ -148,21 +149,25 @@ export class Kernel {
     const dueAt = clock.now + Math.max(0, delayMs);
     const event: KernelEvent = { seq: this.nextSeq++, actor, dueAt, run, timer: undefined, state: 'pending' };
     this.due.set(dueAt, (this.due.get(dueAt) ?? 0) + 1);
-    event.timer = clock.setTimeout(
+    event.timer = setLongTimeout(
+      clock,
+      delayMs,
       () => {
         this.firedKernelTimer = true;
         this.undue(dueAt);
         event.state = 'ready';
         this.ready.push(event);
       },
-      Math.max(0, delayMs),
+      () => {
+        this.firedKernelTimer = true;
+      },
     );
     return event;
   }
 
   cancel(event: KernelEvent): void {
     if (event.state === 'pending') {
-      this.clock.clearTimeout(event.timer as number);
+      event.timer?.clear();
       this.undue(event.dueAt);
     }
     if (event.state === 'ready') this.ready.splice(this.ready.indexOf(event), 1);

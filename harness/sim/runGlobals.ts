@@ -1,13 +1,18 @@
 // The globals a run takes over, and gives back. While a run is in progress, agent code sees a
-// virtual clock (setTimeout, setInterval, Date, performance.now, process.hrtime, node:timers),
-// seeded Math.random and crypto randomness, and a network that refuses real connections.
-// `restore()` puts every original back, whatever the agent did.
+// virtual clock (setTimeout, setInterval, Date, performance.now, process.hrtime, node:timers and
+// node:timers/promises even when imported by name, process.uptime, os.uptime, the event loop's
+// utilisation, Intl date formatting without a date), seeded Math.random, Web Crypto and node:crypto
+// randomness (UUIDs, bytes, integers, secret keys, primes, EC and EdDSA key pairs), and a network
+// that refuses real connections. `restore()` puts every original back, whatever the agent did.
 import { promisify } from 'node:util';
 import FakeTimers, { type Clock } from '@sinonjs/fake-timers';
-import { setNodeCryptoSource } from './cryptoBridge.ts';
+import { setBridgeTarget } from './builtinBridge.ts';
 import { installNetworkGuard, type OnBlocked } from './networkGuard.ts';
 import { patchProperty } from './patch.ts';
 import type { RandomStream, Rng } from './rng.ts';
+import { seededCryptoTarget } from './seededCrypto.ts';
+import { seededGenerateKey } from './seededSubtle.ts';
+import { installClockExtras, timersTarget, virtualOsUptime } from './virtualClockExtras.ts';
 
 // Building fake-timers' context is costly (it prepares a fake Date class), so it is done once.
 const fakeTimers = FakeTimers.withGlobal(globalThis);
@@ -30,8 +35,8 @@ export interface RunGlobalsConfig {
   readonly startTime: number;
   /**
    * The run's random source. Math.random draws from its `agent:Math.random` stream; the crypto
-   * functions (crypto.getRandomValues, crypto.randomUUID, and node:crypto's randomUUID,
-   * randomBytes and randomFillSync) from `agent:crypto`. Streams are made on first use.
+   * functions (Web Crypto's getRandomValues, randomUUID and subtle.generateKey, and node:crypto's,
+   * see seededCrypto.ts) from `agent:crypto`. Streams are made on first use.
    */
   readonly rng: Rng;
   /** Builds the error for a blocked real network call. */
@@ -59,6 +64,8 @@ export class RunGlobals {
       this.undo.push(installNetworkGuard(config.onBlocked, { httpModules: config.interceptHttp !== true }));
       this.countImmediates();
       this.virtualAbortTimeouts();
+      this.undo.push(...installClockExtras(this.clock, config.startTime));
+      this.bridgeBuiltins(config.startTime);
     } catch (error) {
       this.restore();
       throw error;
@@ -145,9 +152,30 @@ export class RunGlobals {
     };
     this.set(globalThis.crypto, 'getRandomValues', getRandomValues);
     this.set(globalThis.crypto, 'randomUUID', () => this.crypto.uuid());
-    setNodeCryptoSource(this.crypto);
-    this.undo.push(() => setNodeCryptoSource(undefined));
+    const subtle = Object.getPrototypeOf(globalThis.crypto.subtle) as { generateKey: Parameters<typeof seededGenerateKey>[0] };
+    this.set(
+      subtle,
+      'generateKey',
+      seededGenerateKey(
+        subtle.generateKey,
+        () => this.crypto,
+        (source) => this.onUnseeded?.(source),
+      ),
+    );
   }
+
+  /** Puts the run's timers and seeded randomness behind the builtins agents import by name. */
+  private bridgeBuiltins(startTime: number): void {
+    setBridgeTarget({
+      ...timersTarget(),
+      'os.uptime': virtualOsUptime(this.clock, startTime),
+      ...seededCryptoTarget({ stream: () => this.crypto, unseeded: (source) => this.onUnseeded?.(source) }),
+    });
+    this.undo.push(() => setBridgeTarget(undefined));
+  }
+
+  /** Told when agent code uses a random source the seed does not reach (RSA key generation, say). */
+  onUnseeded: ((source: string) => void) | undefined;
 
   /**
    * AbortSignal.timeout() runs on Node's internal timers, which fake-timers does not reach; during a

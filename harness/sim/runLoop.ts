@@ -13,6 +13,7 @@
 // Virtual time only moves when the loop fires the next timer, so it never passes a pending event.
 import { type Actor, type BlockedActor, describeBlocked } from './actors.ts';
 import type { Kernel } from './kernel.ts';
+import { setLongTimeout } from './longTimer.ts';
 import { type DeadlockCycle, findAnyCycle } from './waitGraph.ts';
 
 export type Ending<T> =
@@ -48,16 +49,13 @@ export async function runLoop<T>(
   const limit = { reached: false };
   // The time limit is itself a timer, created before the body runs so that it fires before any
   // timer the body sets for the same instant; the stuck test discounts it.
-  const guard = clock.setTimeout(
-    () => {
-      limit.reached = true;
-    },
-    Math.max(0, budgetMs),
-  );
+  const guard = setLongTimeout(clock, budgetMs, () => {
+    limit.reached = true;
+  });
   try {
     return await loop(kernel, main, start, limit);
   } finally {
-    clock.clearTimeout(guard);
+    guard.clear();
   }
 }
 

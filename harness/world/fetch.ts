@@ -5,11 +5,13 @@ import { getResponse, type RequestHandler } from 'msw';
 import { type FaultInjector, firstOf } from '../faults/injector.ts';
 import { type FaultKind, kindsByLayer } from '../faults/plan.ts';
 import type { Actor } from '../sim/actors.ts';
+import { digestBytes } from '../sim/digest.ts';
 import { FaultlineError, isFaultlineError } from '../sim/errors.ts';
 import type { Kernel, ServeContext } from '../sim/kernel.ts';
 import { type LatencyModel, sampleLatency } from '../sim/latency.ts';
 import { redactUrl } from '../sim/redact.ts';
 import { connectionError, emptyBody, isNetworkError, json, retryAfterHeaders, truncatedBody } from './httpFaults.ts';
+import { observeBody } from './observedBody.ts';
 import { type RouteInfo, routeOf } from './route.ts';
 
 export type WorldFetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
@@ -129,6 +131,7 @@ export function createWorldFetch(kernel: Kernel, actor: Actor, config: FetchConf
     const shownUrl = redactUrl(url);
     const what = `fetch ${request.method} ${shownUrl}`;
     const latency = kernel.rng.stream(`latency:${target}`);
+    const body = init === undefined ? undefined : requestBodyDigest(init.body);
     const timing = {
       requestMs: sampleLatency(config.latency, latency),
       responseMs: sampleLatency(config.latency, latency),
@@ -139,13 +142,14 @@ export function createWorldFetch(kernel: Kernel, actor: Actor, config: FetchConf
         kind: 'fetch',
         target,
         what,
-        data: { method: request.method, url: shownUrl },
+        data: body === undefined ? { method: request.method, url: shownUrl } : { method: request.method, url: shownUrl, body },
         summarize: (response) => ({ status: response.status }),
         // Reading request.signal makes undici build an AbortSignal; only do so when there is one.
         signal: init?.signal ?? (input instanceof Request ? input.signal : undefined),
       },
       timing,
       async (call) => {
+        if (body === undefined && request.body !== null) await recordRequestBody(kernel, actor, call.span, request);
         const hits = config.injector.decide(target, actor.name, kindsByLayer.http as FaultKind[], call.span);
         for (const hit of hits) {
           if (hit.kind === 'latency') await kernel.delay(actor, sampleLatency(hit.params.latency, latency));
@@ -169,8 +173,35 @@ export function createWorldFetch(kernel: Kernel, actor: Actor, config: FetchConf
         const truncate = firstOf(hits, 'truncate');
         if (truncate !== undefined) response = await truncatedBody(response, truncate.params.keepFraction);
         Object.defineProperty(response, 'url', { value: request.url });
-        return response;
+        return observeBody(response, (read) => {
+          if (!kernel.ended)
+            kernel.trace.record({
+              type: 'mark',
+              name: 'observed',
+              actor: actor.name,
+              span: call.span,
+              data: { response: read.digest, bytes: read.bytes, complete: read.complete },
+            });
+        });
       },
     );
   };
+}
+
+/**
+ * The digest of a request body given as text or bytes (what SDKs send), or undefined when there is
+ * none or it is a stream, form or blob (read in `recordRequestBody` instead).
+ */
+function requestBodyDigest(body: RequestInit['body']): string | undefined {
+  if (typeof body === 'string') return digestBytes(body);
+  if (body instanceof URLSearchParams) return digestBytes(body.toString());
+  if (body instanceof ArrayBuffer) return digestBytes(new Uint8Array(body));
+  if (ArrayBuffer.isView(body)) return digestBytes(new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
+  return undefined;
+}
+
+/** Digests a request body that is not plain text or bytes by reading a copy of it. */
+async function recordRequestBody(kernel: Kernel, actor: Actor, span: number, request: Request): Promise<void> {
+  const bytes = new Uint8Array(await request.clone().arrayBuffer());
+  kernel.trace.record({ type: 'mark', name: 'observed', actor: actor.name, span, data: { request: digestBytes(bytes), bytes: bytes.byteLength } });
 }

@@ -8,6 +8,7 @@ import { type FaultInjector, firstOf, type Hit } from '../faults/injector.ts';
 import { type FaultKind, kindsByLayer } from '../faults/plan.ts';
 import { changedDescription } from '../faults/toolDrift.ts';
 import type { Actor } from '../sim/actors.ts';
+import { digest } from '../sim/digest.ts';
 import { FaultlineError } from '../sim/errors.ts';
 import type { Kernel } from '../sim/kernel.ts';
 import { sampleLatency } from '../sim/latency.ts';
@@ -93,7 +94,7 @@ export class ToolBox {
   call(actor: Actor, name: string, args: unknown): Promise<unknown> {
     const target = `tool:${this.originalName(name) ?? name}`;
     return this.kernel.call<unknown>(
-      { actor, kind: 'tool', target, what: `tool ${name}`, data: { tool: name } },
+      { actor, kind: 'tool', target, what: `tool ${name}`, data: { tool: name, args: digest(args) }, summarize: (result) => ({ result: digest(result) }) },
       { requestMs: 0, responseMs: 0 },
       async (call) => {
         const hits = this.injector.decide(target, actor.name, CALL_KINDS, call.span);

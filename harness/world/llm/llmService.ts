@@ -7,6 +7,7 @@ import { corrupt, seededFaker } from '../../faults/corrupt.ts';
 import { type FaultInjector, firstOf, type Hit } from '../../faults/injector.ts';
 import { type FaultKind, kindsByLayer } from '../../faults/plan.ts';
 import type { Actor } from '../../sim/actors.ts';
+import { digest } from '../../sim/digest.ts';
 import { FaultlineError } from '../../sim/errors.ts';
 import type { Kernel } from '../../sim/kernel.ts';
 import { type LatencyModel, sampleLatency } from '../../sim/latency.ts';
@@ -108,7 +109,7 @@ export class LlmService {
       actor: actor.name,
       kind: 'llm',
       target,
-      data: { api: call.api, model: conversation.model, stream: call.stream, messages: conversation.messages.length },
+      data: { api: call.api, model: conversation.model, stream: call.stream, messages: conversation.messages.length, prompt: promptDigest(conversation) },
     });
     const hits = this.injector.decide(target, actor.name, LLM_KINDS, span);
     for (const hit of hits) if (hit.kind === 'latency') await kernel.delay(actor, sampleLatency(hit.params.latency, this.timingStream));
@@ -177,6 +178,7 @@ export class LlmService {
       outputTokens: usage.outputTokens,
       usd,
       toolCalls: reply.toolCalls.map((c) => c.name),
+      reply: digest([reply.text, reply.toolCalls.map((c) => [c.name, c.rawArguments])]),
     });
     const stall = firstOf(hits, 'stream-stall');
     const cut = firstOf(hits, 'stream-cut');
@@ -324,4 +326,9 @@ function malformArguments(reply: ProducedReply, mode: 'truncated-json' | 'not-js
   const text = reply.text.trim();
   if (text.startsWith('{') || text.startsWith('[')) return { ...reply, text: breakJson(text) };
   return reply;
+}
+
+/** What the model was asked, as a digest for the trace: the system prompt, the messages and the tools offered. */
+function promptDigest(conversation: Conversation): string {
+  return digest([conversation.system, conversation.messages, conversation.tools, conversation.maxTokens]);
 }

@@ -19,6 +19,7 @@ import {
 import { seededFaker } from '../../faults/corrupt.ts';
 import type { FaultInjector } from '../../faults/injector.ts';
 import type { Actor, Wait } from '../../sim/actors.ts';
+import { digest } from '../../sim/digest.ts';
 import type { Kernel } from '../../sim/kernel.ts';
 import { type LatencyModel, sampleLatency } from '../../sim/latency.ts';
 import type { RandomStream } from '../../sim/rng.ts';
@@ -111,7 +112,7 @@ export class McpConnection implements Transport {
       kind: 'mcp',
       target: this.target,
       what: `mcp ${this.config.server} ${method}${tool === undefined ? '' : ` ${tool}`}`,
-      data: tool === undefined ? { method } : { method, tool },
+      data: tool === undefined ? { method, params: digest(request.params) } : { method, tool, params: digest(request.params) },
     });
     const span = wait.span;
     const fate = decideFate({ injector, target: this.target, actor: actor.name, method, span, stream: faultStream });
@@ -177,7 +178,7 @@ export class McpConnection implements Transport {
     if (flight.fault !== undefined) this.finish(flight, 'fault', { fault: flight.fault.kind, rule: flight.fault.rule });
     else if (isJSONRPCErrorResponse(answer)) this.finish(flight, 'error', { error: `${answer.error.code}: ${answer.error.message}` });
     else if (answer.result.isError === true) this.finish(flight, 'error', { isError: true, error: firstText(answer.result).slice(0, 200) });
-    else this.finish(flight, 'ok');
+    else this.finish(flight, 'ok', { result: digest(answer.result) });
   }
 
   /** The client gave up on a request (its timeout fired, or its signal aborted). */

@@ -7,6 +7,7 @@ import type { HistoryRecorder } from '../../check/history.ts';
 import { type FaultInjector, firstOf } from '../../faults/injector.ts';
 import type { FaultKind } from '../../faults/plan.ts';
 import type { Actor } from '../../sim/actors.ts';
+import { digest } from '../../sim/digest.ts';
 import type { Kernel } from '../../sim/kernel.ts';
 import { type LatencyModel, sampleLatency } from '../../sim/latency.ts';
 import type { RandomStream } from '../../sim/rng.ts';
@@ -75,7 +76,14 @@ export function runStoreOp<T>(ctx: StoreContext, spec: OpSpec<T>, stream: Random
   const op = history.invoke({ ...base, value: spec.value, t: kernel.now() });
   const target = `store:${store}`;
   const call = kernel.call<Applied<T>>(
-    { actor, kind: 'store', target, what: `${store}.${f}(${key})`, data: { store, f, key } },
+    {
+      actor,
+      kind: 'store',
+      target,
+      what: `${store}.${f}(${key})`,
+      data: spec.value === undefined ? { store, f, key } : { store, f, key, value: digest(spec.value) },
+      summarize: (applied) => ({ result: digest(applied.recorded ?? applied.result) }),
+    },
     { requestMs: sampleLatency(ctx.latency, stream), responseMs: sampleLatency(ctx.latency, stream) },
     async (serving) => {
       const hits = ctx.injector.decide(target, actor.name, spec.write ? WRITE_KINDS : READ_KINDS, serving.span);

@@ -1,0 +1,98 @@
+// The clocks fake-timers does not reach, made virtual for a run: timers imported by name (through
+// the builtin bridge), node:timers/promises, process.uptime, os.uptime, the event loop's
+// utilisation, and Intl.DateTimeFormat's format() without a date (which reads the real clock).
+import { performance as perfHooksPerformance } from 'node:perf_hooks';
+import timersPromises from 'node:timers/promises';
+import type { Clock } from '@sinonjs/fake-timers';
+import type { BridgeTarget } from './builtinBridge.ts';
+import { patchProperty } from './patch.ts';
+
+/** Seconds the simulated host has been up when a run starts (os.uptime); any fixed value would do. */
+const HOST_UPTIME_S = 86_400;
+
+/** A promise-returning setImmediate on the run's setImmediate, with node:timers/promises' signature. */
+function immediatePromise(setImmediate: typeof globalThis.setImmediate, clearImmediate: typeof globalThis.clearImmediate) {
+  return <T>(value?: T, options: { signal?: AbortSignal } = {}): Promise<T | undefined> =>
+    new Promise((resolve, reject) => {
+      const { signal } = options;
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const onAbort = (): void => {
+        clearImmediate(handle);
+        reject(signal?.reason);
+      };
+      const handle = setImmediate(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(value);
+      });
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+}
+
+/**
+ * The bridge entries for timers during a run: whatever the run installed on the global object and
+ * on node:timers/promises (the virtual clock's timers, the run's counted setImmediate).
+ */
+export function timersTarget(): BridgeTarget {
+  const g = globalThis;
+  return {
+    'timers.setTimeout': g.setTimeout,
+    'timers.clearTimeout': g.clearTimeout,
+    'timers.setInterval': g.setInterval,
+    'timers.clearInterval': g.clearInterval,
+    'timers.setImmediate': g.setImmediate,
+    'timers.clearImmediate': g.clearImmediate,
+    'timersPromises.setTimeout': timersPromises.setTimeout,
+    'timersPromises.setInterval': timersPromises.setInterval,
+    'timersPromises.setImmediate': immediatePromise(g.setImmediate, g.clearImmediate),
+  };
+}
+
+/**
+ * Patches what fake-timers leaves real; returns the undo functions. (node:timers and
+ * node:timers/promises need no patch: their exports are bridge forwarders, see timersTarget.)
+ */
+export function installClockExtras(clock: Clock, startTime: number): Array<() => void> {
+  const undo: Array<() => void> = [];
+  const elapsedMs = () => clock.now - startTime;
+  undo.push(patchProperty(process, 'uptime', () => elapsedMs() / 1000));
+  // The event loop is as busy as the virtual clock says: never (agent code takes no virtual time).
+  const eventLoopUtilization = () => ({ idle: elapsedMs(), active: 0, utilization: 0 });
+  undo.push(patchProperty(globalThis.performance, 'eventLoopUtilization', eventLoopUtilization));
+  undo.push(patchProperty(perfHooksPerformance, 'eventLoopUtilization', eventLoopUtilization));
+  undo.push(...virtualDateTimeFormat(clock));
+  return undo;
+}
+
+/** The os.uptime of a run: the host was up HOST_UPTIME_S seconds when the run started. */
+export function virtualOsUptime(clock: Clock, startTime: number): () => number {
+  return () => HOST_UPTIME_S + Math.floor((clock.now - startTime) / 1000);
+}
+
+/** format() and formatToParts() without a date format the virtual now, on every formatter. */
+function virtualDateTimeFormat(clock: Clock): Array<() => void> {
+  const proto = Intl.DateTimeFormat.prototype;
+  const formatGetter = Object.getOwnPropertyDescriptor(proto, 'format')?.get;
+  const formatToParts = proto.formatToParts;
+  if (formatGetter === undefined) return [];
+  return [
+    patchAccessor(proto, 'format', function (this: Intl.DateTimeFormat) {
+      const format = formatGetter.call(this) as (date?: Date | number) => string;
+      return (date?: Date | number) => format(date === undefined ? clock.now : date);
+    }),
+    patchProperty(proto, 'formatToParts', function (this: Intl.DateTimeFormat, date?: Date | number) {
+      return formatToParts.call(this, date === undefined ? clock.now : date);
+    }),
+  ];
+}
+
+function patchAccessor(target: object, key: string, get: () => unknown): () => void {
+  const original = Object.getOwnPropertyDescriptor(target, key);
+  Object.defineProperty(target, key, { get, configurable: true, enumerable: original?.enumerable ?? false });
+  return () => {
+    if (original === undefined) delete (target as Record<string, unknown>)[key];
+    else Object.defineProperty(target, key, original);
+  };
+}
