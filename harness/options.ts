@@ -3,6 +3,7 @@
 // qualified form and never asks "was this set?".
 import type { RequestHandler } from 'msw';
 import type { Effect, HistoryOp } from './check/history.ts';
+import type { FaultCoverage } from './faults/injector.ts';
 import { type FaultPlan, type FaultPlanInput, parseFaultPlan } from './faults/plan.ts';
 import type { ActorSummary, BlockedActor } from './sim/actors.ts';
 import { invalidOptions } from './sim/errors.ts';
@@ -115,7 +116,10 @@ export interface RunResult<T = unknown> {
   readonly cycle?: DeadlockCycle;
   /** Things the harness noticed that are not faults of the agent: unhandled requests, real network calls. */
   readonly problems: readonly Problem[];
-  /** LLM spend: calls, tokens and dollars, per actor and per model, retries included. */
+  /**
+   * LLM spend per actor and per model: `attempts` (every request that reached a provider, refused
+   * ones included) and billed `calls`, tokens and dollars (retries that reached a model included).
+   */
   readonly spend: SpendSummary;
   /** Every store operation, Jepsen style (invoke, then ok / fail / info). */
   readonly history: readonly HistoryOp[];
@@ -127,6 +131,8 @@ export interface RunResult<T = unknown> {
   readonly heal?: HealResult;
   /** The fault plan the run used, with defaults filled in. */
   readonly faults: FaultPlan;
+  /** The yield points the run visited and, per rule, the calls it matched, selected and changed. */
+  readonly coverage: FaultCoverage;
   /** The strategy and the choices it made: replay them with `{ kind: 'replay', choices }`. */
   readonly schedule: { readonly strategy: StrategyOptions; readonly choices: readonly string[] };
   readonly stats: { readonly steps: number; readonly traceEvents: number };

@@ -134,6 +134,7 @@ export async function simulate<T>(agent: Agent<T>, options: SimulateOptions = {}
     stores: stores.snapshots(),
     ...(heal === undefined ? {} : { heal }),
     faults: q.faults,
+    coverage: injector.coverage(),
     schedule: { strategy: q.schedule, choices: kernel.choices },
     stats: { steps, traceEvents: trace.length },
   };
@@ -154,8 +155,8 @@ function watchSpend(kernel: Kernel, ledger: Ledger): void {
         ? `LLM spend reached $${totals.usd.toFixed(4)}, over limits.budget.usd ($${budget.usd})`
         : budget.tokens !== undefined && totals.inputTokens + totals.outputTokens > budget.tokens
           ? `LLM tokens reached ${totals.inputTokens + totals.outputTokens}, over limits.budget.tokens (${budget.tokens})`
-          : budget.llmCalls !== undefined && totals.calls > budget.llmCalls
-            ? `LLM calls reached ${totals.calls}, over limits.budget.llmCalls (${budget.llmCalls})`
+          : budget.llmCalls !== undefined && totals.attempts > budget.llmCalls
+            ? `LLM requests reached ${totals.attempts} (${totals.calls} billed, the rest refused or lost), over limits.budget.llmCalls (${budget.llmCalls})`
             : undefined;
     if (over === undefined) return;
     kernel.exceed(`${over}, on a call by ${entry.actor}. Spend by actor:\n${spendTree(kernel.actors, ledger.summary())}`);

@@ -11,12 +11,13 @@ export type ContentBlock =
   | { readonly type: 'text'; readonly text: string }
   | { readonly type: 'tool_use'; readonly id: string; readonly name: string; readonly input: unknown };
 
-export type StopReason = 'end_turn' | 'tool_use' | 'max_tokens';
+export type StopReason = 'end_turn' | 'tool_use' | 'max_tokens' | 'stop_sequence';
 
 const STOP_REASONS: Readonly<Record<ProducedReply['stopReason'], StopReason>> = {
   stop: 'end_turn',
   tool_calls: 'tool_use',
   length: 'max_tokens',
+  stop_sequence: 'stop_sequence',
 };
 
 export function stopReasonOf(reply: ProducedReply): StopReason {
@@ -53,7 +54,7 @@ export function messageBody(outcome: ReplyOutcome): Record<string, unknown> {
     model: outcome.model,
     content: contentBlocks(outcome.reply),
     stop_reason: stopReasonOf(outcome.reply),
-    stop_sequence: null,
+    stop_sequence: outcome.reply.stopSequence ?? null,
     usage: wireUsage(outcome.usage),
   };
 }

@@ -3,13 +3,37 @@
 // its deltas and a `content_block_stop`, then `message_delta` (stop reason and the cumulative
 // output tokens) and `message_stop`; one `ping` follows the first block's start. Every event is
 // named on its `event:` line, and the SDK dispatches on that name.
+import type { InStreamError } from '../../harness/faults/hooks.ts';
+import type { ToolCall } from '../../harness/world/llm/conversation.ts';
 import { type SseEvent, textChunks } from '../sse.ts';
+import { anthropicErrorType } from './errorResponse.ts';
 import { type ContentBlock, contentBlocks, type ReplyOutcome, stopReasonOf, wireUsage } from './messageBody.ts';
 
 const PING: SseEvent = { event: 'ping', data: { type: 'ping' } };
 
+/** A named event; a delta is content (in the uniform unit) only when it carries text, so the empty first `partial_json` is framing. */
 function named(data: { readonly type: string } & Record<string, unknown>): SseEvent {
-  return { event: data.type, data, content: data.type === 'content_block_delta' };
+  const delta = data.delta as { text?: unknown; partial_json?: unknown } | undefined;
+  const piece = data.type === 'content_block_delta' ? (delta?.text ?? delta?.partial_json) : undefined;
+  return { event: data.type, data, content: typeof piece === 'string' && piece !== '' };
+}
+
+/**
+ * The error event the API sends inside a 200 stream: `event: error` with
+ * `{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}`
+ * (docs.anthropic.com/en/docs/build-with-claude/streaming, "Error events"); the SDK's Stream throws
+ * it as an APIError whose `error.type` is the one sent.
+ */
+export function errorEvents(error: InStreamError): SseEvent[] {
+  const type = anthropicErrorType(error.type === 'overloaded' ? 'overloaded' : error.type === 'server' ? 'server' : 'rate_limit');
+  const message =
+    error.message ??
+    (error.type === 'overloaded'
+      ? 'Overloaded'
+      : error.type === 'server'
+        ? 'Internal server error'
+        : 'Number of request tokens has exceeded your per-minute rate limit');
+  return [{ event: 'error', data: { type: 'error', error: { type, message } } }];
 }
 
 export function messageEvents(outcome: ReplyOutcome): SseEvent[] {
@@ -33,15 +57,19 @@ export function messageEvents(outcome: ReplyOutcome): SseEvent[] {
   ];
   if (blocks.length === 0) events.push(PING);
   blocks.forEach((block, index) => {
-    const { start, rest } = blockEvents(block, index);
+    const call = block.type === 'tool_use' ? reply.toolCalls.find((c) => c.id === block.id) : undefined;
+    const { start, rest } = blockEvents(block, index, call);
     events.push(start, ...(index === 0 ? [PING] : []), ...rest);
   });
   events.push(
-    named({
-      type: 'message_delta',
-      delta: { stop_reason: stopReasonOf(reply), stop_sequence: null },
-      usage: { input_tokens: usage.inputTokens, output_tokens: usage.outputTokens },
-    }),
+    {
+      ...named({
+        type: 'message_delta',
+        delta: { stop_reason: stopReasonOf(reply), stop_sequence: reply.stopSequence ?? null },
+        usage: { input_tokens: usage.inputTokens, output_tokens: usage.outputTokens },
+      }),
+      end: true,
+    },
     named({ type: 'message_stop' }),
   );
   return events;
@@ -52,7 +80,7 @@ export function messageEvents(outcome: ReplyOutcome): SseEvent[] {
  * arguments as `partial_json` fragments of the raw text (an empty fragment first, as the API
  * does), so a malformed call reaches the client as broken JSON that its parser must cope with.
  */
-function blockEvents(block: ContentBlock, index: number): { start: SseEvent; rest: SseEvent[] } {
+function blockEvents(block: ContentBlock, index: number, call: ToolCall | undefined): { start: SseEvent; rest: SseEvent[] } {
   const start =
     block.type === 'text'
       ? named({ type: 'content_block_start', index, content_block: { type: 'text', text: '' } })
@@ -60,16 +88,11 @@ function blockEvents(block: ContentBlock, index: number): { start: SseEvent; res
   const deltas =
     block.type === 'text'
       ? textChunks(block.text).map((text) => ({ type: 'text_delta', text }))
-      : ['', ...textChunks(rawInput(block.input))].map((partial_json) => ({ type: 'input_json_delta', partial_json }));
+      : ['', ...textChunks(call?.rawArguments ?? JSON.stringify(block.input))].map((partial_json) => ({ type: 'input_json_delta', partial_json }));
   return {
     start,
     rest: [...deltas.map((delta) => named({ type: 'content_block_delta', index, delta })), named({ type: 'content_block_stop', index })],
   };
-}
-
-/** The text a tool input streams as: a broken call's raw string as it is, anything else as JSON. */
-function rawInput(input: unknown): string {
-  return typeof input === 'string' ? input : JSON.stringify(input);
 }
 
 /**

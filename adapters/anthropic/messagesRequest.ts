@@ -3,7 +3,7 @@
 // malformed request gets the 400 `invalid_request_error` it would get in production, worded the
 // same way (`max_tokens: Field required`). Everything else is read leniently: a block type the
 // simulated models cannot use is skipped rather than rejected.
-import type { Conversation, Message, ToolSpec } from '../../harness/world/llm/conversation.ts';
+import type { Conversation, Message, ToolChoice, ToolSpec } from '../../harness/world/llm/conversation.ts';
 import { toolCallOf } from './toolInput.ts';
 
 export interface MessagesRequest {
@@ -37,6 +37,11 @@ export function parseMessagesRequest(body: unknown): ParsedRequest {
     if (blocks === undefined) return { problem: `messages.${i}.content: Input should be a valid string or a list of content blocks` };
     neutral.push(...(message.role === 'user' ? userMessages(blocks) : [assistantMessage(blocks)]));
   }
+  const stop = body.stop_sequences;
+  if (stop !== undefined && !(Array.isArray(stop) && stop.every((s) => typeof s === 'string')))
+    return { problem: 'stop_sequences: Input should be a valid list of strings' };
+  const toolChoice = toolChoiceOf(body.tool_choice);
+  if (toolChoice === null) return { problem: "tool_choice: Input tag should be 'auto', 'any', 'tool' or 'none' (a 'tool' choice needs a name)" };
   return {
     request: {
       conversation: {
@@ -46,10 +51,30 @@ export function parseMessagesRequest(body: unknown): ParsedRequest {
         messages: neutral,
         tools: toolsOf(body.tools),
         maxTokens,
+        ...(stop === undefined ? {} : { stop: stop as string[] }),
+        ...(toolChoice === undefined ? {} : { toolChoice }),
       },
       stream: body.stream === true,
     },
   };
+}
+
+/** `tool_choice` (`{ type: 'auto' | 'any' | 'tool' | 'none', name? }`) in the neutral form; null when malformed. */
+function toolChoiceOf(choice: unknown): ToolChoice | undefined | null {
+  if (choice === undefined) return undefined;
+  if (!isObject(choice)) return null;
+  switch (choice.type) {
+    case 'auto':
+      return 'auto';
+    case 'none':
+      return 'none';
+    case 'any':
+      return 'required';
+    case 'tool':
+      return typeof choice.name === 'string' ? { name: choice.name } : null;
+    default:
+      return null;
+  }
 }
 
 /** Content as a list of blocks: a string is one text block. Undefined when it is neither. */

@@ -1,12 +1,16 @@
 // Chat Completions (`POST /chat/completions`) on the simulated LLM: the request's messages and tools
 // become a Conversation; the reply becomes a `chat.completion` object, or, with `stream: true`, a
 // stream of `chat.completion.chunk` events ending in `data: [DONE]`, as the official client reads them.
-import type { Conversation, Message, ToolSpec } from '../../harness/world/llm/conversation.ts';
+
+import type { InStreamError } from '../../harness/faults/hooks.ts';
+import { openaiRateLimitMessage } from '../../harness/faults/kinds/rateLimit.ts';
+import type { Conversation, Message, ProducedReply, ToolSpec } from '../../harness/world/llm/conversation.ts';
 import type { LlmService } from '../../harness/world/llm/llmService.ts';
 import { route } from '../../harness/world/route.ts';
 import { type SseEvent, textChunks } from '../sse.ts';
 import { objectOf, parseArguments, textOf } from './content.ts';
-import { type RequestProblem, requestProblem } from './errors.ts';
+import { isRequestProblem, type RequestProblem, requestProblem } from './errors.ts';
+import { readFormat, readStop, readToolChoice } from './requestOptions.ts';
 import { invalidType, missing, type ReplyOutcome, serveWith, type WireApi, type WireRequest } from './serve.ts';
 import { findPairingProblem } from './toolPairing.ts';
 
@@ -25,10 +29,11 @@ export const chatCompletions: WireApi<ChatRequest> = {
   parse: parseChatRequest,
   body: (reply) => ({
     ...envelope(reply, 'chat.completion'),
-    choices: [{ index: 0, message: assistantMessage(reply), logprobs: null, finish_reason: reply.reply.stopReason }],
+    choices: reply.choices.map((choice, index) => ({ index, message: assistantMessage(choice), logprobs: null, finish_reason: finishReason(choice) })),
     usage: usageOf(reply),
   }),
   events: chunksOf,
+  errorEvents: (error, _events, _at, reply) => [{ data: { error: streamErrorBody(error, reply.model) } }],
   offSchema: (reply) => {
     // What a drifted API or a misbehaving gateway sends: the right envelope, the answer under
     // another name, no `choices`.
@@ -41,8 +46,44 @@ function envelope(reply: ReplyOutcome, object: string) {
   return { id: `chatcmpl-${reply.id}`, object, created: reply.created, model: reply.model, service_tier: 'default' };
 }
 
-function assistantMessage({ reply }: ReplyOutcome) {
-  const toolCalls = reply.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.rawArguments } }));
+/** The finish reason: a stop sequence is reported as `stop`, as the real API does. */
+function finishReason(reply: ProducedReply): string {
+  return reply.stopReason === 'stop_sequence' ? 'stop' : reply.stopReason;
+}
+
+/**
+ * The error object a Chat Completions stream ends with when the provider fails after the 200: a
+ * last `data:` line with no `choices` and no `[DONE]` (openai-node core/streaming.js throws an
+ * APIError on `data.error`). Overload uses the code OpenAI streams report it with
+ * (`server_is_overloaded`, anomalyco/opencode#25730).
+ */
+function streamErrorBody(error: InStreamError, model: string) {
+  switch (error.type) {
+    case 'overloaded':
+      return {
+        message: error.message ?? 'Our servers are currently overloaded. Please try again later.',
+        type: 'service_unavailable_error',
+        param: null,
+        code: 'server_is_overloaded',
+      };
+    case 'server':
+      return {
+        message: error.message ?? 'The server had an error while processing your request. Sorry about that!',
+        type: 'server_error',
+        param: null,
+        code: null,
+      };
+    case 'rate-limit':
+      return { message: error.message ?? openaiRateLimitMessage(model, 'tokens', 1000), type: 'tokens', param: null, code: 'rate_limit_exceeded' };
+  }
+}
+
+function assistantMessage(reply: ProducedReply) {
+  const toolCalls = reply.toolCalls.map((c) => ({
+    id: c.id,
+    type: 'function',
+    function: { name: c.name, arguments: c.argumentsNull === true ? null : c.rawArguments },
+  }));
   return {
     role: 'assistant',
     // The real API sends null content, not '', when the model only called tools.
@@ -64,28 +105,35 @@ function usageOf({ usage }: ReplyOutcome) {
 }
 
 /**
- * The stream: a first chunk with the role, the text in pieces, then each tool call — its id, type
- * and name in its first delta, its arguments in fragments after — then the finish reason, the
- * usage chunk (empty `choices`) when asked for, and `[DONE]`.
+ * The stream: per choice, a first chunk with the role, the text in pieces, then each tool call —
+ * its id, type and name in its first delta, its arguments in fragments after — then the finish
+ * reason; then the usage chunk (empty `choices`) when asked for, and `[DONE]`. The first finish
+ * chunk opens the closing events.
  */
 function chunksOf(reply: ReplyOutcome, request: ChatRequest): SseEvent[] {
   const base = envelope(reply, 'chat.completion.chunk');
   // With include_usage, every chunk carries `usage: null` until the last one, as the real API sends.
   const usage = request.includeUsage ? { usage: null } : {};
-  const chunk = (delta: Record<string, unknown>, finish: string | null = null, content = false): SseEvent => ({
-    data: { ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...usage },
-    content,
+  const events: SseEvent[] = [];
+  const finishes: SseEvent[] = [];
+  reply.choices.forEach((choice, index) => {
+    const chunk = (delta: Record<string, unknown>, finish: string | null = null, content = false): SseEvent => ({
+      data: { ...base, choices: [{ index, delta, logprobs: null, finish_reason: finish }], ...usage },
+      content,
+    });
+    events.push(chunk({ role: 'assistant', content: '', refusal: null }));
+    for (const piece of textChunks(choice.text)) events.push(chunk({ content: piece }, null, true));
+    choice.toolCalls.forEach((call, i) => {
+      const header = { index: i, id: call.id, type: 'function', function: { name: call.name, arguments: call.argumentsNull === true ? null : '' } };
+      events.push(chunk({ tool_calls: [header] }));
+      for (const piece of textChunks(call.rawArguments)) events.push(chunk({ tool_calls: [{ index: i, function: { arguments: piece } }] }, null, true));
+    });
+    finishes.push(chunk({}, finishReason(choice)));
   });
-  const events: SseEvent[] = [chunk({ role: 'assistant', content: '', refusal: null })];
-  for (const piece of textChunks(reply.reply.text)) events.push(chunk({ content: piece }, null, true));
-  reply.reply.toolCalls.forEach((call, index) => {
-    events.push(chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }));
-    for (const piece of textChunks(call.rawArguments)) events.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }, null, true));
-  });
-  events.push(chunk({}, reply.reply.stopReason));
-  if (request.includeUsage) events.push({ data: { ...base, choices: [], usage: usageOf(reply) } });
-  events.push({ data: '[DONE]' });
-  return events;
+  const closing: SseEvent[] = [...finishes];
+  if (request.includeUsage) closing.push({ data: { ...base, choices: [], usage: usageOf(reply) } });
+  closing.push({ data: '[DONE]' });
+  return [...events, { ...(closing[0] as SseEvent), end: true }, ...closing.slice(1)];
 }
 
 function parseChatRequest(body: Record<string, unknown>): ChatRequest | RequestProblem {
@@ -125,6 +173,15 @@ function parseChatRequest(body: Record<string, unknown>): ChatRequest | RequestP
   const tools = readTools(body.tools);
   if ('problem' in tools) return tools;
   const maxTokens = body.max_completion_tokens ?? body.max_tokens;
+  const stop = readStop(body.stop);
+  if (isRequestProblem(stop)) return stop;
+  const toolChoice = readToolChoice(body.tool_choice);
+  if (isRequestProblem(toolChoice)) return toolChoice;
+  const n = body.n ?? 1;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 128) {
+    return requestProblem(`Invalid 'n': expected an integer between 1 and 128, but got ${JSON.stringify(n)} instead.`, 'n', 'invalid_value');
+  }
+  const responseFormat = readFormat(body.response_format);
   const conversation: Conversation = {
     api: 'openai.chat',
     model,
@@ -132,8 +189,11 @@ function parseChatRequest(body: Record<string, unknown>): ChatRequest | RequestP
     messages: history,
     tools: tools.specs,
     maxTokens: typeof maxTokens === 'number' ? maxTokens : undefined,
+    ...(stop === undefined ? {} : { stop }),
+    ...(toolChoice === undefined ? {} : { toolChoice }),
+    ...(responseFormat === undefined ? {} : { responseFormat }),
   };
-  return { conversation, stream: body.stream === true, includeUsage: objectOf(body.stream_options)?.include_usage === true };
+  return { conversation, stream: body.stream === true, n, includeUsage: objectOf(body.stream_options)?.include_usage === true };
 }
 
 /** One wire message as a neutral Message; system and developer messages are gathered apart. */

@@ -2,6 +2,8 @@
 // (RateLimitError, InternalServerError, NotFoundError, BadRequestError) and reads `error.type`,
 // `error.code` and `error.param` from the body, and its retry logic reads the retry-after headers,
 // so every fault the simulated service reports is rendered here exactly as the real API sends it.
+
+import { openaiRateLimitMessage } from '../../harness/faults/kinds/rateLimit.ts';
 import { FaultlineError } from '../../harness/sim/errors.ts';
 import { redactUrl } from '../../harness/sim/redact.ts';
 import { json } from '../../harness/world/httpFaults.ts';
@@ -20,6 +22,8 @@ export interface OpenAiErrorBody {
 /** A request the real API would refuse with a 400, found while parsing it. */
 export interface RequestProblem {
   readonly problem: { readonly message: string; readonly param: string | null; readonly code: string | null };
+  /** The model the request named, when it named one (a refused request still counts as an attempt). */
+  readonly model?: string;
 }
 
 export function requestProblem(message: string, param: string | null = null, code: string | null = null): RequestProblem {
@@ -39,12 +43,19 @@ export function invalidRequest({ problem }: RequestProblem, headers: Record<stri
   return errorResponse(400, { message: problem.message, type: 'invalid_request_error', param: problem.param, code: problem.code }, headers);
 }
 
-/** The service's error outcome (429, 5xx, unknown model) in OpenAI's shape, with its headers. */
-export function outcomeError(outcome: ErrorOutcome, headers: Record<string, string>): Response {
+/**
+ * The service's error outcome (429, 5xx, unknown model) in OpenAI's shape, with its headers. A
+ * 429's `type` names the limit that was hit (`requests` or `tokens`) and its message says when to
+ * try again, as the real API's does (harness/faults/kinds/rateLimit.ts has the source).
+ */
+export function outcomeError(outcome: ErrorOutcome, model: string, headers: Record<string, string>): Response {
   const all = { ...outcome.headers, ...headers };
   switch (outcome.type) {
-    case 'rate_limit':
-      return errorResponse(outcome.status, { message: outcome.message, type: 'rate_limit_error', param: null, code: 'rate_limit_exceeded' }, all);
+    case 'rate_limit': {
+      const limit = outcome.rateLimit?.limit ?? 'requests';
+      const message = openaiRateLimitMessage(model, limit, outcome.rateLimit?.retryAfterMs ?? 1000);
+      return errorResponse(outcome.status, { message, type: limit, param: null, code: 'rate_limit_exceeded' }, all);
+    }
     case 'not_found':
       return errorResponse(outcome.status, { message: outcome.message, type: 'invalid_request_error', param: null, code: 'model_not_found' }, all);
     case 'server':

@@ -2,6 +2,8 @@
 // whose `output` holds a `message` item (one `output_text` part) and a `function_call` item per tool
 // call, or, with `stream: true`, the named events the official client's ResponseStream accumulates
 // (`response.created` … `response.completed`), each with its `sequence_number`.
+import type { InStreamError } from '../../harness/faults/hooks.ts';
+import { openaiRateLimitMessage } from '../../harness/faults/kinds/rateLimit.ts';
 import type { Message } from '../../harness/world/llm/conversation.ts';
 import type { LlmService } from '../../harness/world/llm/llmService.ts';
 import { route } from '../../harness/world/route.ts';
@@ -40,6 +42,7 @@ export function responsesApi(service: LlmService, history: ResponseHistory): Wir
     parse: (body) => parseResponsesRequest(body, history),
     body: (reply, request) => responseObject(reply, request, itemsOf(reply), 'final'),
     events: (reply, request) => responseEvents(reply, request, itemsOf(reply)),
+    errorEvents: (error, events, _at, reply, request) => failureEvents(error, events, reply, request),
     offSchema: (reply, request) => {
       // The right envelope with the answer under another name and no `output`: what a drifted API
       // or a misbehaving gateway sends. The client's own `output_text` helper trips over it.
@@ -93,8 +96,8 @@ function responseObject(reply: ReplyOutcome, request: ResponsesRequest, output: 
     output: final ? output : [],
     parallel_tool_calls: true,
     reasoning: { effort: null, summary: null },
-    text: { format: { type: 'text' }, verbosity: 'medium' },
-    tool_choice: 'auto',
+    text: { format: request.format ?? { type: 'text' }, verbosity: 'medium' },
+    tool_choice: request.toolChoice ?? 'auto',
     truncation: 'disabled',
     usage: final ? usageOf(reply) : null,
     user: null,
@@ -124,7 +127,41 @@ function responseEvents(reply: ReplyOutcome, request: ResponsesRequest, items: r
   items.forEach((item, index) => (item.type === 'message' ? messageEvents(emit, item, index) : functionCallEvents(emit, item, index)));
   const final = responseObject(reply, request, items, 'final');
   emit(final.status === 'incomplete' ? 'response.incomplete' : 'response.completed', { response: final });
+  const last = events.length - 1;
+  events[last] = { ...(events[last] as SseEvent), end: true };
   return events;
+}
+
+/**
+ * A failure inside the stream, numbered after the events already sent: an `error` event as the API
+ * sends one mid-stream (`{"type":"error","sequence_number":n,"error":{"type","code","message","param"}}`,
+ * anomalyco/opencode#25730, which openai-node's Stream throws as an APIError), or a terminal
+ * `response.failed` whose response has status "failed" and an `error` (openai-node
+ * ResponseFailedEvent; Soju06/codex-lb#1313 for `server_is_overloaded`).
+ */
+function failureEvents(error: InStreamError, sent: readonly SseEvent[], reply: ReplyOutcome, request: ResponsesRequest): SseEvent[] {
+  const sequence = sent.filter((e) => e.end !== true && !(e.event === 'response.completed' || e.event === 'response.incomplete')).length;
+  const detail =
+    error.type === 'overloaded'
+      ? {
+          type: 'service_unavailable_error',
+          code: 'server_is_overloaded',
+          message: error.message ?? 'Our servers are currently overloaded. Please try again later.',
+        }
+      : error.type === 'server'
+        ? {
+            type: 'server_error',
+            code: 'server_error',
+            message:
+              error.message ??
+              'An error occurred while processing your request. You can retry your request, or contact us through our help center at help.openai.com if the error persists.',
+          }
+        : { type: 'tokens', code: 'rate_limit_exceeded', message: error.message ?? openaiRateLimitMessage(reply.model, 'tokens', 1000) };
+  if (error.form === 'response.failed') {
+    const failed = { ...responseObject(reply, request, [], 'start'), status: 'failed', error: { code: detail.code, message: detail.message } };
+    return [{ event: 'response.failed', data: { type: 'response.failed', sequence_number: sequence, response: failed } }];
+  }
+  return [{ event: 'error', data: { type: 'error', sequence_number: sequence, error: { ...detail, param: null } } }];
 }
 
 function messageEvents(emit: Emit, item: MessageItem, output_index: number): void {

@@ -3,11 +3,16 @@
 // function `tools`, and `previous_response_id`, which continues a stored response's conversation.
 import type { Conversation, Message, ToolCall, ToolSpec } from '../../harness/world/llm/conversation.ts';
 import { objectOf, parseArguments, textOf } from './content.ts';
-import { type RequestProblem, requestProblem } from './errors.ts';
+import { isRequestProblem, type RequestProblem, requestProblem } from './errors.ts';
+import { readFormat, readToolChoice } from './requestOptions.ts';
 import { invalidType, missing, type WireRequest } from './serve.ts';
 import { findPairingProblem } from './toolPairing.ts';
 
 export interface ResponsesRequest extends WireRequest {
+  /** `text.format` as sent, echoed back in the response's `text`. */
+  readonly format?: Readonly<Record<string, unknown>>;
+  /** `tool_choice` as sent, echoed back. */
+  readonly toolChoice?: unknown;
   /** Request fields the response object echoes back, as the real API does. */
   readonly echo: {
     readonly instructions: string | null;
@@ -48,6 +53,9 @@ export function parseResponsesRequest(body: Record<string, unknown>, history: Re
   const tools = readTools(body.tools);
   if ('problem' in tools) return tools;
   const maxTokens = typeof body.max_output_tokens === 'number' ? body.max_output_tokens : null;
+  const toolChoice = readToolChoice(body.tool_choice);
+  if (isRequestProblem(toolChoice)) return toolChoice;
+  const format = readFormat(objectOf(body.text)?.format);
   const conversation: Conversation = {
     api: 'openai.responses',
     model,
@@ -56,6 +64,8 @@ export function parseResponsesRequest(body: Record<string, unknown>, history: Re
     messages,
     tools: tools.specs,
     maxTokens: maxTokens ?? undefined,
+    ...(toolChoice === undefined ? {} : { toolChoice }),
+    ...(format === undefined ? {} : { responseFormat: format }),
   };
   const echo = {
     instructions: typeof instructions === 'string' ? instructions : null,
@@ -67,7 +77,13 @@ export function parseResponsesRequest(body: Record<string, unknown>, history: Re
     top_p: typeof body.top_p === 'number' ? body.top_p : 1,
     metadata: objectOf(body.metadata) ?? {},
   };
-  return { conversation, stream: body.stream === true, echo };
+  return {
+    conversation,
+    stream: body.stream === true,
+    echo,
+    ...(format === undefined ? {} : { format }),
+    ...(body.tool_choice === undefined || body.tool_choice === null ? {} : { toolChoice: body.tool_choice }),
+  };
 }
 
 /** Input items as messages; system and developer messages are gathered apart. */

@@ -1,13 +1,17 @@
 // The path every OpenAI request takes, whichever API it speaks: parse the wire request into a
 // Conversation, ask the simulated service, and render its outcome — an answer (JSON or SSE), a
-// provider-shaped error, or a dropped connection — applying the wire-level damage the fault plan
-// asked for (an off-schema body, a truncated body, a stalled or cut stream).
+// provider-shaped error, or a dropped connection — letting the body faults the outcome carries
+// change the body through the uniform hooks (adapters/wireBody.ts).
 
-import { connectionError, json, truncatedBody } from '../../harness/world/httpFaults.ts';
+import { applyBodyFaults } from '../../harness/faults/applyKinds.ts';
+import type { InStreamError } from '../../harness/faults/hooks.ts';
+import { openaiRateLimitHeaders } from '../../harness/faults/kinds/rateLimit.ts';
+import { connectionError } from '../../harness/world/httpFaults.ts';
 import type { ApiName, Conversation } from '../../harness/world/llm/conversation.ts';
 import type { LlmOutcome, LlmService } from '../../harness/world/llm/llmService.ts';
 import type { RouteResolver } from '../../harness/world/route.ts';
-import { type SseEvent, sseResponse, streamPlanFor } from '../sse.ts';
+import type { SseEvent } from '../sse.ts';
+import { WireBody } from '../wireBody.ts';
 import { invalidRequest, isRequestProblem, outcomeError, outsideRun, type RequestProblem, requestProblem } from './errors.ts';
 
 export type ReplyOutcome = Extract<LlmOutcome, { kind: 'reply' }>;
@@ -16,6 +20,8 @@ export type ReplyOutcome = Extract<LlmOutcome, { kind: 'reply' }>;
 export interface WireRequest {
   readonly conversation: Conversation;
   readonly stream: boolean;
+  /** How many answers to produce (Chat Completions `n`; 1 elsewhere). */
+  readonly n?: number;
 }
 
 /** One OpenAI API: how its requests read and its answers look. */
@@ -28,6 +34,8 @@ export interface WireApi<R extends WireRequest> {
   events(reply: ReplyOutcome, request: R): SseEvent[];
   /** A 200 body that does not match the API's schema (an `off-schema` fault), whole or streamed. */
   offSchema(reply: ReplyOutcome, request: R): { readonly body: unknown; readonly events: SseEvent[] };
+  /** The API's own in-stream error event(s), sent at content boundary `at` of `events` (a `stream-error` fault). */
+  errorEvents(error: InStreamError, events: readonly SseEvent[], at: number, reply: ReplyOutcome, request: R): SseEvent[];
   /** Called with every answer the model produced, however it is then rendered or damaged. */
   onReply?(reply: ReplyOutcome, request: R): void;
 }
@@ -37,9 +45,12 @@ export function serveWith<R extends WireRequest>(service: LlmService, wire: Wire
   return async ({ request, call }) => {
     if (call === undefined) throw outsideRun(request);
     // Every response carries a request id, as the real API's do; the client exposes it as `_request_id`.
-    const headers = { 'x-request-id': `req_${service.newId()}` };
+    const headers: Record<string, string> = { 'x-request-id': `req_${service.newId()}` };
     const parsed = await readRequest(request, wire);
-    if (isRequestProblem(parsed)) return invalidRequest(parsed, headers);
+    if (isRequestProblem(parsed)) {
+      service.refused(call.actor, modelOf(parsed), call.span);
+      return invalidRequest(parsed, headers);
+    }
     const outcome = await service.respond({
       api: wire.api,
       conversation: parsed.conversation,
@@ -47,17 +58,32 @@ export function serveWith<R extends WireRequest>(service: LlmService, wire: Wire
       actor: call.actor,
       parentSpan: call.span,
       signal: call.signal,
+      ...(parsed.n === undefined ? {} : { n: parsed.n }),
     });
     if (outcome.kind === 'connection') throw connectionError(outcome.mode, new URL(request.url).host);
-    if (outcome.kind === 'error') return outcomeError(outcome, headers);
+    Object.assign(headers, openaiRateLimitHeaders(service.quota(outcome.kind === 'error' ? outcome.rateLimit : undefined)));
+    if (outcome.kind === 'error') return outcomeError(outcome, parsed.conversation.model, headers);
     wire.onReply?.(outcome, parsed);
-    if (parsed.stream) {
-      const events = outcome.wire.offSchema ? wire.offSchema(outcome, parsed).events : wire.events(outcome, parsed);
-      return sseResponse(service.kernel, call.actor, events, streamPlanFor(outcome.stream, outcome.wire.truncate, events), headers, call.signal);
-    }
-    const response = json(200, outcome.wire.offSchema ? wire.offSchema(outcome, parsed).body : wire.body(outcome, parsed), headers);
-    return outcome.wire.truncate === undefined ? response : truncatedBody(response, outcome.wire.truncate);
+    const events = parsed.stream ? wire.events(outcome, parsed) : [];
+    const body = new WireBody(
+      wire.api,
+      parsed.stream,
+      events,
+      parsed.stream ? undefined : wire.body(outcome, parsed),
+      {
+        offSchema: () => wire.offSchema(outcome, parsed),
+        errorEvents: (error, rendered, at) => wire.errorEvents(error, rendered, at, outcome, parsed),
+      },
+      outcome.chunkDelayMs,
+    );
+    applyBodyFaults(outcome.bodyFaults, body);
+    return body.response(service.kernel, call.actor, headers, call.signal);
   };
+}
+
+/** The model a refused request named, for the attempt it still counts as. */
+function modelOf(problem: RequestProblem): string {
+  return problem.model ?? 'unknown';
 }
 
 async function readRequest<R extends WireRequest>(request: Request, wire: WireApi<R>): Promise<R | RequestProblem> {
@@ -74,7 +100,9 @@ async function readRequest<R extends WireRequest>(request: Request, wire: WireAp
       'invalid_type',
     );
   }
-  return wire.parse(body as Record<string, unknown>);
+  const parsed = wire.parse(body as Record<string, unknown>);
+  const model = (body as { model?: unknown }).model;
+  return isRequestProblem(parsed) && typeof model === 'string' ? { ...parsed, model } : parsed;
 }
 
 /** A `missing_required_parameter` problem, worded as the real API words it. */

@@ -45,6 +45,11 @@ export interface Effect {
   readonly idempotencyKey?: string;
   readonly value?: unknown;
   readonly t: number;
+  /**
+   * False when this application changed nothing in the store (a redelivered delete of a key already
+   * gone, the same value written again): it is not an effect, whatever ran.
+   */
+  readonly changed?: false;
 }
 
 /** A checker's answer: valid, or not with each violation explained in a sentence with its ops. */

@@ -4,8 +4,10 @@
 //
 // Two effects are duplicates when they are in the same store and either carry the same idempotency
 // key, or carry none and were caused by the same op on the same entity (a duplicate delivery; one op
-// may legitimately touch several entities). Reads and queries change nothing and are ignored. The
-// optional history only names the process behind each op and supplies the `ops` indices.
+// may legitimately touch several entities). Judgement is by effect, not by count: an application
+// that changed nothing (a redelivered delete of a key already gone, the same value written again)
+// is recorded with `changed: false` and is not an effect. Reads and queries change nothing and are
+// ignored. The optional history only names the process behind each op and supplies the `ops` indices.
 
 import type { Effect, HistoryOp, Verdict, Violation } from './history.ts';
 import { at, formatValue, listing } from './wording.ts';
@@ -18,7 +20,7 @@ export function checkIdempotent(effects: readonly Effect[], history: readonly Hi
   for (const h of history) if (h.type === 'invoke') invokes.set(h.op, h);
   const groups = new Map<string, Effect[]>();
   for (const effect of effects) {
-    if (READ_ONLY.has(effect.f)) continue;
+    if (READ_ONLY.has(effect.f) || effect.changed === false) continue;
     const id =
       effect.idempotencyKey === undefined
         ? `op\u0000${effect.store}\u0000${effect.op}\u0000${effect.key}`

@@ -4,15 +4,9 @@
 import { z } from 'zod';
 import { FaultlineError } from '../sim/errors.ts';
 import { explainIssues, pathText } from '../sim/zodIssues.ts';
-
-const ms = z.number().int().min(0);
-
-const latencyModel = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('fixed'), ms }).strict(),
-  z.object({ kind: z.literal('uniform'), minMs: ms, maxMs: ms }).strict(),
-  z.object({ kind: z.literal('lognormal'), medianMs: ms, sigma: z.number().min(0), maxMs: ms.optional() }).strict(),
-  z.object({ kind: z.literal('pareto'), minMs: ms, alpha: z.number().positive(), maxMs: ms.optional() }).strict(),
-]);
+import { type FaultKindSpec, LAYERS, type Layer, layerOf } from './faultKind.ts';
+import { faultKind, faultKinds } from './kinds/index.ts';
+import { ms } from './paramSchemas.ts';
 
 /** Which calls a rule selects. Every condition given must hold; none given selects every call. */
 export const whenSchema = z
@@ -33,140 +27,33 @@ export const whenSchema = z
   })
   .strict();
 
-const rule = <K extends string, P extends z.ZodType>(kind: K, params: P) =>
-  z
+function ruleSchema<K extends string, P extends z.ZodType>(spec: FaultKindSpec<K, P>) {
+  return z
     .object({
-      /** A name for reports and for shrinking output; defaults to `<index>:<kind>@<target>`. */
+      /** A name for reports and for shrinking output; defaults to `<kind>@<target>`. */
       id: z.string().min(1).optional(),
       /** The yield point(s) this rule targets, by glob: `llm:*`, `tool:search`, `http:api.openai.com`, `mcp:crm`. */
       target: z.string().min(1),
-      kind: z.literal(kind),
+      kind: z.literal(spec.kind),
       when: whenSchema.optional(),
-      params,
+      params: spec.params,
+      /**
+       * A rule whose target may legitimately match nothing in a check (a fallback model that is
+       * only called when the primary fails, say). Without it, a check fails when the rule's target
+       * matched no yield point in any run: a typo would otherwise pass silently.
+       */
+      optional: z.boolean().optional(),
     })
     .strict();
+}
 
-const none = z.object({}).strict().default({});
+type RuleSchemaOf<S> = S extends FaultKindSpec<infer K, infer P> ? ReturnType<typeof ruleSchema<K, P>> : never;
+type RuleSchemas<T extends readonly unknown[]> = { -readonly [I in keyof T]: RuleSchemaOf<T[I]> };
 
-export const faultRuleSchema = z.discriminatedUnion('kind', [
-  rule('latency', z.object({ latency: latencyModel }).strict()),
-  rule(
-    'outage',
-    z
-      .object({ mode: z.enum(['refused', 'reset']).default('refused') })
-      .strict()
-      .default({ mode: 'refused' }),
-  ),
-  rule(
-    'rate-limit',
-    z
-      .object({
-        retryAfterMs: z
-          .number()
-          .int()
-          .min(0)
-          .max(
-            60_000,
-            'at most 60000: clients such as openai-node 4.x ignore a retry-after of 60 s or more and use their own backoff, so a longer one would not test what it seems to',
-          )
-          .default(1_000),
-        header: z.enum(['retry-after', 'retry-after-ms', 'both', 'none']).default('both'),
-      })
-      .strict()
-      .default({ retryAfterMs: 1_000, header: 'both' }),
-  ),
-  rule(
-    'server-error',
-    z
-      .object({
-        status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504), z.literal(529)]).default(503),
-        message: z.string().optional(),
-      })
-      .strict()
-      .default({ status: 503 }),
-  ),
-  rule('hang', none),
-  rule(
-    'truncate',
-    z
-      .object({ keepFraction: z.number().min(0).max(1).default(0.5) })
-      .strict()
-      .default({ keepFraction: 0.5 }),
-  ),
-  rule('stream-stall', z.object({ afterChunks: z.number().int().min(0).default(2), stallMs: ms }).strict()),
-  rule(
-    'stream-cut',
-    z
-      .object({ afterChunks: z.number().int().min(0).default(2), mode: z.enum(['close', 'error']).default('close') })
-      .strict()
-      .default({ afterChunks: 2, mode: 'close' }),
-  ),
-  rule(
-    'malformed',
-    z
-      .object({ mode: z.enum(['truncated-json', 'not-json', 'wrong-type']).default('truncated-json') })
-      .strict()
-      .default({ mode: 'truncated-json' }),
-  ),
-  rule('empty', none),
-  rule('off-schema', none),
-  rule(
-    'corrupt',
-    z
-      .object({ fact: z.enum(['number', 'date', 'name', 'boolean', 'any']).default('any') })
-      .strict()
-      .default({ fact: 'any' }),
-  ),
-  rule(
-    'schema-drift',
-    z
-      .object({ tool: z.string().min(1).optional(), field: z.string().min(1).optional(), to: z.string().min(1).optional() })
-      .strict()
-      .default({}),
-  ),
-  rule(
-    'description-changed',
-    z
-      .object({ tool: z.string().min(1).optional(), to: z.string().min(1).optional() })
-      .strict()
-      .default({}),
-  ),
-  rule('version-skew', z.object({ to: z.string().min(1) }).strict()),
-  rule('disconnect', none),
-  rule(
-    'tool-removed',
-    z
-      .object({ tool: z.string().min(1).optional() })
-      .strict()
-      .default({}),
-  ),
-  rule('tool-renamed', z.object({ tool: z.string().min(1).optional(), to: z.string().min(1) }).strict()),
-  rule('list-changed', none),
-  rule(
-    'error',
-    z
-      .object({ message: z.string().default('simulated failure') })
-      .strict()
-      .default({ message: 'simulated failure' }),
-  ),
-  rule(
-    'partial-write',
-    z
-      .object({ keepFraction: z.number().min(0).max(1).default(0.5) })
-      .strict()
-      .default({ keepFraction: 0.5 }),
-  ),
-  rule('crash', none),
-  rule('lost-ack', none),
-  rule('duplicate', none),
-  rule(
-    'stale-read',
-    z
-      .object({ lagMs: ms.default(1_000) })
-      .strict()
-      .default({ lagMs: 1_000 }),
-  ),
-]);
+export const faultRuleSchema = z.discriminatedUnion(
+  'kind',
+  faultKinds.map((spec) => ruleSchema(spec as FaultKindSpec<string, z.ZodType>)) as unknown as RuleSchemas<typeof faultKinds>,
+);
 
 export const faultPlanSchema = z.array(faultRuleSchema);
 
@@ -182,27 +69,22 @@ export type FaultPlan = readonly FaultRule[];
 export type ParamsOf<K extends FaultKind> = Extract<FaultRule, { kind: K }>['params'];
 
 /** The layers a target names, by its prefix, and the fault kinds each layer knows how to inject. */
-export const kindsByLayer: Readonly<Record<string, readonly FaultKind[]>> = {
-  http: ['latency', 'outage', 'rate-limit', 'server-error', 'hang', 'truncate', 'empty'],
-  llm: [
-    'latency',
-    'outage',
-    'rate-limit',
-    'server-error',
-    'hang',
-    'truncate',
-    'stream-stall',
-    'stream-cut',
-    'malformed',
-    'empty',
-    'off-schema',
-    'corrupt',
-    'version-skew',
-  ],
-  tool: ['latency', 'error', 'hang', 'corrupt', 'empty', 'truncate', 'schema-drift', 'description-changed', 'tool-removed', 'tool-renamed'],
-  mcp: ['latency', 'error', 'hang', 'corrupt', 'disconnect', 'tool-removed', 'tool-renamed', 'list-changed', 'schema-drift', 'description-changed'],
-  store: ['latency', 'error', 'hang', 'partial-write', 'crash', 'lost-ack', 'duplicate', 'stale-read'],
-};
+export const kindsByLayer: Readonly<Record<Layer, readonly FaultKind[]>> = Object.fromEntries(
+  LAYERS.map((layer) => [layer, faultKinds.filter((k) => k.layers[layer] !== undefined).map((k) => k.kind)]),
+) as Record<Layer, FaultKind[]>;
+
+/** Why rule `r` can never act where it is placed, or undefined when it can. */
+export function refusal(r: FaultRule): string | undefined {
+  const spec = faultKind(r.kind) as FaultKindSpec<string, z.ZodType>;
+  const { layer, unknown } = layerOf(r.target);
+  if (unknown !== undefined) return undefined;
+  if (r.when?.probability === 0) return 'when.probability 0 never selects a call';
+  if (layer !== undefined && spec.layers[layer] === undefined) {
+    const where = Object.keys(spec.layers).map((l) => `${l}:`);
+    return `"${r.kind}" cannot happen at "${r.target}"; at ${layer}: targets the kinds are ${kindsByLayer[layer].join(', ')} (${r.kind} acts at ${where.join(', ')})`;
+  }
+  return spec.refuse?.(r.params, { layer, target: r.target });
+}
 
 /**
  * Validates a fault plan and fills in defaults. A bad plan is rejected with every problem at once,
@@ -215,17 +97,14 @@ export function parseFaultPlan(input: unknown, source = 'faults'): FaultPlan {
     : explainIssues(parsed.error.issues, faultPlanSchema, input).map((p) => `${pathText(source, p.path)}: ${p.message}`);
   if (parsed.success) {
     parsed.data.forEach((r, i) => {
-      const layer = /^([a-z]+):/.exec(r.target)?.[1];
-      const kinds = layer === undefined ? undefined : kindsByLayer[layer];
-      if (layer !== undefined && kinds === undefined) {
+      const { unknown } = layerOf(r.target);
+      if (unknown !== undefined) {
         problems.push(
-          `${source}[${i}].target: unknown layer "${layer}:" in "${r.target}"; expected one of ${Object.keys(kindsByLayer)
-            .map((l) => `"${l}:…"`)
-            .join(', ')} (or a glob such as "*")`,
+          `${source}[${i}].target: unknown layer "${unknown}:" in "${r.target}"; expected one of ${LAYERS.map((l) => `"${l}:…"`).join(', ')} (or a glob such as "*")`,
         );
-      } else if (kinds !== undefined && !kinds.includes(r.kind)) {
-        problems.push(`${source}[${i}].kind: "${r.kind}" cannot happen at "${r.target}"; at ${layer}: targets the kinds are ${kinds.join(', ')}`);
       }
+      const why = refusal(r);
+      if (why !== undefined) problems.push(`${source}[${i}]${why.startsWith('"') ? '.kind' : ''}: ${why}`);
       if (r.when?.afterMs !== undefined && r.when.beforeMs !== undefined && r.when.afterMs >= r.when.beforeMs) {
         problems.push(`${source}[${i}].when: afterMs (${r.when.afterMs}) must be less than beforeMs (${r.when.beforeMs})`);
       }

@@ -140,6 +140,7 @@ export function scenarioJsonSchema(): Json {
     // bad parameter is reported at the parameter and not also as "must be a string".
     (discriminated.definitions as Record<string, Json>).Property = {
       if: { type: 'string' },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable.
       then: byName,
       else: { ...byObject, minProperties: 1, maxProperties: 1 },
     };
@@ -177,6 +178,7 @@ function discriminate(node: unknown, definitions: Record<string, Json>): unknown
     type: 'object',
     required: ['kind'],
     properties: { kind: { enum: kinds } },
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable.
     allOf: members.map((m, i) => ({ if: { properties: { kind: { const: kinds[i] } } }, then: m })),
   };
 }

@@ -18,7 +18,7 @@ import { type DeadlockCycle, findCycle } from './waitGraph.ts';
 
 /** Something the harness noticed that is not the agent's doing: a missing handler, a real network call. */
 export interface Problem {
-  readonly kind: 'unhandled-request' | 'real-network' | 'handler-threw' | 'unknown-model' | 'unoffered-tool';
+  readonly kind: 'unhandled-request' | 'real-network' | 'handler-threw' | 'unknown-model' | 'unoffered-tool' | 'tool-choice-ignored';
   readonly message: string;
   readonly actor: string | undefined;
   readonly t: number;

@@ -7,7 +7,11 @@ export interface Budget {
   readonly usd?: number;
   /** LLM tokens, input and output. */
   readonly tokens?: number;
-  /** LLM calls that reached a model (retries included). */
+  /**
+   * LLM requests that reached a provider: every attempt, refused ones (429, 5xx, 400) included, as
+   * a provider counts them. Billed calls are `spend.calls`; a retry storm of 429s bills nothing
+   * and still crosses this bound.
+   */
   readonly llmCalls?: number;
   /** Actors alive or dead in the run, main included. */
   readonly actors?: number;

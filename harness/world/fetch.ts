@@ -2,7 +2,9 @@
 // request handlers (`getResponse`), with both halves of the exchange scheduled in virtual time.
 // Official SDKs take it as their `fetch` option: `new OpenAI({ fetch: world.fetch })`.
 import { getResponse, type RequestHandler } from 'msw';
-import { type FaultInjector, firstOf } from '../faults/injector.ts';
+import { applyBodyFaults, isBodyKind } from '../faults/applyKinds.ts';
+import { type FaultInjector, firstOf, type Hit } from '../faults/injector.ts';
+import { retryAfterHeaders } from '../faults/kinds/rateLimit.ts';
 import { type FaultKind, kindsByLayer } from '../faults/plan.ts';
 import type { Actor } from '../sim/actors.ts';
 import { digestBytes } from '../sim/digest.ts';
@@ -10,7 +12,7 @@ import { FaultlineError, isFaultlineError } from '../sim/errors.ts';
 import type { Kernel, ServeContext } from '../sim/kernel.ts';
 import { type LatencyModel, sampleLatency } from '../sim/latency.ts';
 import { redactUrl } from '../sim/redact.ts';
-import { connectionError, emptyBody, isNetworkError, json, retryAfterHeaders, truncatedBody } from './httpFaults.ts';
+import { connectionError, HttpBody, isNetworkError, json } from './httpFaults.ts';
 import { observeBody } from './observedBody.ts';
 import { type RouteInfo, routeOf } from './route.ts';
 
@@ -152,26 +154,27 @@ export function createWorldFetch(kernel: Kernel, actor: Actor, config: FetchConf
         if (body === undefined && request.body !== null) await recordRequestBody(kernel, actor, call.span, request);
         const hits = config.injector.decide(target, actor.name, kindsByLayer.http as FaultKind[], call.span);
         for (const hit of hits) {
-          if (hit.kind === 'latency') await kernel.delay(actor, sampleLatency(hit.params.latency, latency));
+          if (hit.kind !== 'latency') continue;
+          const ms = sampleLatency(hit.params.latency, latency);
+          if (ms > 0) hit.effect({ ms });
+          await kernel.delay(actor, ms);
         }
-        const outage = firstOf(hits, 'outage');
-        if (outage !== undefined) throw connectionError(outage.params.mode, url.host);
-        if (firstOf(hits, 'hang') !== undefined) return new Promise<Response>(() => undefined);
-        const limited = firstOf(hits, 'rate-limit');
-        if (limited !== undefined) {
-          return json(429, errorBody(url, 'rate_limit_error', 'Rate limit exceeded'), retryAfterHeaders(limited.params.retryAfterMs, limited.params.header));
-        }
-        const failed = firstOf(hits, 'server-error');
-        if (failed !== undefined) {
-          return json(
-            failed.params.status,
-            errorBody(url, failed.params.status === 529 ? 'overloaded_error' : 'api_error', failed.params.message ?? 'Internal server error'),
-          );
-        }
+        const early = earlyAnswer(hits, url, kernel);
+        if (early !== undefined) return early;
         let response = await serveFromHandlers(kernel, actor, config.handlers, request, url, call);
-        if (firstOf(hits, 'empty') !== undefined) response = emptyBody(response);
-        const truncate = firstOf(hits, 'truncate');
-        if (truncate !== undefined) response = await truncatedBody(response, truncate.params.keepFraction);
+        const lost = firstOf(hits, 'lost-ack');
+        if (lost !== undefined) {
+          // The handler ran (its side effects happened); the reply is lost on the way back, or late.
+          lost.effect({ mode: lost.params.mode, ...(lost.params.mode === 'late' ? { lateMs: lost.params.lateMs } : {}) });
+          if (lost.params.mode === 'reset') throw connectionError('reset', url.host);
+          await kernel.delay(actor, lost.params.lateMs);
+        }
+        const bodyHits = hits.filter(isBodyKind);
+        if (bodyHits.length > 0) {
+          const body = new HttpBody(response);
+          applyBodyFaults(bodyHits, body);
+          response = await body.finish(kernel, actor, call.signal);
+        }
         Object.defineProperty(response, 'url', { value: request.url });
         return observeBody(response, (read) => {
           if (!kernel.ended)
@@ -204,4 +207,30 @@ function requestBodyDigest(body: RequestInit['body']): string | undefined {
 async function recordRequestBody(kernel: Kernel, actor: Actor, span: number, request: Request): Promise<void> {
   const bytes = new Uint8Array(await request.clone().arrayBuffer());
   kernel.trace.record({ type: 'mark', name: 'observed', actor: actor.name, span, data: { request: digestBytes(bytes), bytes: bytes.byteLength } });
+}
+
+/** The answer of a fault that answers before any handler runs (outage, hang, 429, 5xx), recording its effect. */
+function earlyAnswer(hits: readonly Hit[], url: URL, kernel: Kernel): Promise<Response> | Response | undefined {
+  const outage = firstOf(hits, 'outage');
+  if (outage !== undefined) {
+    outage.effect({ mode: outage.params.mode });
+    throw connectionError(outage.params.mode, url.host);
+  }
+  const hang = firstOf(hits, 'hang');
+  if (hang !== undefined) {
+    hang.effect();
+    return new Promise<Response>(() => undefined);
+  }
+  const limited = firstOf(hits, 'rate-limit');
+  if (limited !== undefined) {
+    limited.effect({ status: 429, retryAfterMs: limited.params.retryAfterMs });
+    return json(429, errorBody(url, 'rate_limit_error', 'Rate limit exceeded'), retryAfterHeaders(limited.params, kernel.startTime + kernel.now()));
+  }
+  const failed = firstOf(hits, 'server-error');
+  if (failed !== undefined) {
+    failed.effect({ status: failed.params.status });
+    const type = failed.params.status === 529 ? 'overloaded_error' : 'api_error';
+    return json(failed.params.status, errorBody(url, type, failed.params.message ?? 'Internal server error'));
+  }
+  return undefined;
 }

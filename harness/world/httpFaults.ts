@@ -1,6 +1,11 @@
 // HTTP-level faults as they look to a client: a refused or reset connection (fetch rejects with a
-// TypeError whose cause carries the socket error code, as undici does), a body cut off mid-way
-// (reading it fails with `TypeError: terminated`), an empty body, or an error status.
+// TypeError whose cause carries the socket error code, as undici does), and the body hooks
+// (harness/faults/hooks.ts) over any handler's response: a body held back after the head, cut off
+// mid-way (reading it fails with `TypeError: terminated`), emptied, or kept open after its end.
+import type { BodyHooks } from '../faults/hooks.ts';
+import type { Actor } from '../sim/actors.ts';
+import type { Kernel } from '../sim/kernel.ts';
+import { virtualStream } from './virtualStream.ts';
 
 const NETWORK = Symbol.for('faultline.networkError');
 
@@ -22,24 +27,6 @@ export function isNetworkError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { [NETWORK]?: boolean })[NETWORK] === true;
 }
 
-/** The same response, whose body ends with an error after `keepFraction` of its bytes. */
-export async function truncatedBody(response: Response, keepFraction: number): Promise<Response> {
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  const keep = Math.floor(bytes.length * keepFraction);
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      if (keep > 0) controller.enqueue(bytes.slice(0, keep));
-      controller.error(new TypeError('terminated', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) }));
-    },
-  });
-  return new Response(body, { status: response.status, statusText: response.statusText, headers: withoutLength(response.headers) });
-}
-
-/** The same status and headers, with no body at all. */
-export function emptyBody(response: Response): Response {
-  return new Response(null, { status: response.status, statusText: response.statusText, headers: withoutLength(response.headers) });
-}
-
 function withoutLength(headers: Headers): Headers {
   const copy = new Headers(headers);
   copy.delete('content-length');
@@ -51,10 +38,116 @@ export function json(status: number, body: unknown, headers: Record<string, stri
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 }
 
-/** The headers a rate-limited response carries, as the openai and anthropic SDKs read them. */
-export function retryAfterHeaders(retryAfterMs: number, header: 'retry-after' | 'retry-after-ms' | 'both' | 'none'): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (header === 'retry-after' || header === 'both') out['retry-after'] = String(Math.ceil(retryAfterMs / 1000));
-  if (header === 'retry-after-ms' || header === 'both') out['retry-after-ms'] = String(retryAfterMs);
-  return out;
+/**
+ * The body hooks over a response from any handler. Plain HTTP has no content-chunk unit, so the
+ * stream kinds are refused at `http:` targets when a plan is validated; what remains acts on bytes.
+ */
+export class HttpBody implements BodyHooks {
+  readonly api = 'http';
+  readonly contentChunks = 0;
+  readonly streamed: boolean;
+  private headStall: { ms: number | undefined; applied: () => void } | undefined;
+  private hold: { ms: number | undefined; applied: () => void } | undefined;
+  private cut: { keepFraction: number; applied: () => void } | undefined;
+  private emptied: (() => void) | undefined;
+
+  constructor(private readonly response: Response) {
+    this.streamed = (response.headers.get('content-type') ?? '').includes('text/event-stream');
+  }
+
+  stallAt(): void {}
+  cutAt(): void {}
+  failAt(): boolean {
+    return false;
+  }
+  offSchema(): boolean {
+    return false;
+  }
+  stallBody(ms: number | undefined, applied: () => void): void {
+    this.headStall ??= { ms, applied };
+  }
+  holdOpen(ms: number | undefined, applied: () => void): void {
+    this.hold ??= { ms, applied };
+  }
+  truncate(keepFraction: number, applied: () => void): void {
+    this.cut ??= { keepFraction, applied };
+  }
+  empty(applied: () => void): void {
+    this.emptied ??= applied;
+  }
+
+  /** The response with every planned change; a change that would alter nothing is not applied (and not marked). */
+  async finish(kernel: Kernel, actor: Actor, signal: AbortSignal | undefined): Promise<Response> {
+    const { response } = this;
+    if (this.emptied === undefined && this.cut === undefined && this.headStall === undefined && this.hold === undefined) return response;
+    const init = { status: response.status, statusText: response.statusText, headers: withoutLength(response.headers) };
+    if (this.emptied !== undefined) {
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      if (bytes.length === 0) return new Response(null, init);
+      this.emptied();
+      return new Response(null, init);
+    }
+    if (this.cut !== undefined) {
+      const text = await response.text();
+      const plan = { chunkDelayMs: 0, stalls: [], cutBytes: this.cut, ...(this.headStall === undefined ? {} : { headStall: this.headStall }) };
+      return new Response(virtualStream(kernel, actor, [{ text }], plan, signal), init);
+    }
+    return new Response(paced(kernel, actor, response.body, this.headStall, this.hold, signal), init);
+  }
+}
+
+/** `body`, held back after the head and/or kept open after its last byte, in virtual time. */
+function paced(
+  kernel: Kernel,
+  actor: Actor,
+  body: ReadableStream<Uint8Array> | null,
+  headStall: { ms: number | undefined; applied: () => void } | undefined,
+  hold: { ms: number | undefined; applied: () => void } | undefined,
+  signal: AbortSignal | undefined,
+): ReadableStream<Uint8Array> {
+  const reader = body?.getReader();
+  let started = false;
+  let done = false;
+  const wait = async (ms: number | undefined) => (ms === undefined ? new Promise<void>(() => undefined) : kernel.delay(actor, ms));
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      signal?.addEventListener(
+        'abort',
+        () => {
+          if (done) return;
+          done = true;
+          controller.error(signal.reason);
+        },
+        { once: true },
+      );
+    },
+    async pull(controller) {
+      if (done) return;
+      if (!started) {
+        started = true;
+        if (headStall !== undefined) {
+          headStall.applied();
+          await wait(headStall.ms);
+          if (done) return;
+        }
+      }
+      const next = reader === undefined ? { done: true as const, value: undefined } : await reader.read();
+      if (done) return;
+      if (!next.done) {
+        controller.enqueue(next.value);
+        return;
+      }
+      if (hold !== undefined) {
+        hold.applied();
+        await wait(hold.ms);
+        if (done) return;
+      }
+      done = true;
+      controller.close();
+    },
+    cancel(reason) {
+      done = true;
+      return reader?.cancel(reason);
+    },
+  });
 }

@@ -8,6 +8,7 @@ import { type FaultInjector, firstOf, type Hit } from '../faults/injector.ts';
 import { type FaultKind, kindsByLayer } from '../faults/plan.ts';
 import { changedDescription } from '../faults/toolDrift.ts';
 import type { Actor } from '../sim/actors.ts';
+import { canonicalJson } from '../sim/canonicalJson.ts';
 import { digest } from '../sim/digest.ts';
 import { FaultlineError } from '../sim/errors.ts';
 import type { Kernel } from '../sim/kernel.ts';
@@ -43,7 +44,7 @@ export function defineTool<I extends z.ZodType, O>(tool: Tool<I, O>): Tool<I, O>
 export class ToolError extends Error {
   constructor(
     readonly tool: string,
-    readonly reason: 'failed' | 'not-found' | 'invalid-input',
+    readonly reason: 'failed' | 'not-found' | 'invalid-input' | 'lost-reply',
     message: string,
   ) {
     super(message);
@@ -78,10 +79,11 @@ export class ToolBox {
   list(): ToolSpec[] {
     const out: ToolSpec[] = [];
     for (const tool of this.byName.values()) {
+      this.injector.visit(`tool:${tool.name}`);
       for (const state of this.injector.activeNow(`tool:${tool.name}`, STATE_KINDS)) {
         if (this.listed.has(state.id)) continue;
         this.listed.add(state.id);
-        this.kernel.trace.record({ type: 'mark', name: 'fault', data: { rule: state.id, kind: state.kind, target: `tool:${tool.name}`, seenBy: 'list' } });
+        this.stateEffect(tool, state, { seenBy: 'list' });
       }
       const view = this.view(tool.name);
       if (view === undefined) continue;
@@ -98,10 +100,15 @@ export class ToolBox {
       { requestMs: 0, responseMs: 0 },
       async (call) => {
         const hits = this.injector.decide(target, actor.name, CALL_KINDS, call.span);
-        for (const state of this.injector.activeNow(target, STATE_KINDS)) {
-          this.kernel.trace.record({ type: 'mark', name: 'fault', actor: actor.name, span: call.span, data: { rule: state.id, kind: state.kind, target } });
+        const defined = this.byName.get(this.originalName(name) ?? name);
+        for (const state of this.injector.activeNow(target, STATE_KINDS, actor.name, call.span))
+          if (defined !== undefined) this.stateEffect(defined, state, {});
+        for (const hit of hits) {
+          if (hit.kind !== 'latency') continue;
+          const ms = sampleLatency(hit.params.latency, this.faultStream);
+          if (ms > 0) hit.effect({ ms });
+          await this.kernel.delay(actor, ms);
         }
-        for (const hit of hits) if (hit.kind === 'latency') await this.kernel.delay(actor, sampleLatency(hit.params.latency, this.faultStream));
         const original = this.originalName(name);
         const view = original === undefined ? undefined : this.view(original);
         if (original === undefined || view === undefined || view.name !== name) {
@@ -109,9 +116,16 @@ export class ToolBox {
           throw new ToolError(name, 'not-found', `Tool "${name}" not found; the tools on offer are ${offered.map((t) => `"${t}"`).join(', ') || 'none'}`);
         }
         const tool = this.byName.get(original) as Tool;
-        if (firstOf(hits, 'hang') !== undefined) return new Promise(() => undefined);
+        const hang = firstOf(hits, 'hang');
+        if (hang !== undefined) {
+          hang.effect();
+          return new Promise(() => undefined);
+        }
         const failure = firstOf(hits, 'error');
-        if (failure !== undefined) throw new ToolError(name, 'failed', `Tool "${name}" failed: ${failure.params.message}`);
+        if (failure !== undefined) {
+          failure.effect({ message: failure.params.message });
+          throw new ToolError(name, 'failed', `Tool "${name}" failed: ${failure.params.message}`);
+        }
         const parsed = view.schema.safeParse(args);
         if (!parsed.success) {
           throw new ToolError(
@@ -121,6 +135,13 @@ export class ToolBox {
           );
         }
         const result = await tool.handler(view.toOriginal(parsed.data), { actor: actor.name, now: this.kernel.now() });
+        const lost = firstOf(hits, 'lost-ack');
+        if (lost !== undefined) {
+          // The handler ran (whatever it did is done); its answer is lost on the way back, or late.
+          lost.effect({ mode: lost.params.mode, ...(lost.params.mode === 'late' ? { lateMs: lost.params.lateMs } : {}) });
+          if (lost.params.mode === 'reset') throw new ToolError(name, 'lost-reply', `Tool "${name}" ran, but its reply was lost (the connection reset)`);
+          await this.kernel.delay(actor, lost.params.lateMs);
+        }
         return this.damage(result, hits, call.span, actor, name);
       },
     );
@@ -151,16 +172,44 @@ export class ToolBox {
     return undefined;
   }
 
+  /** Records that a state fault (removal, rename, drift, new description) changed what the agent saw of `tool`. */
+  private stateEffect(tool: Tool, state: Hit, data: Record<string, string>): void {
+    if (state.kind === 'schema-drift') {
+      const drift = drifted(tool, state.params);
+      if (drift.schema === tool.input) {
+        state.noEffect(`tool "${tool.name}" has no input field "${state.params.field ?? '(first)'}" to rename`);
+        return;
+      }
+    }
+    state.effect(data);
+  }
+
   private damage(result: unknown, hits: readonly Hit[], span: number, actor: Actor, name: string): unknown {
-    if (firstOf(hits, 'empty') !== undefined)
-      return Array.isArray(result) ? [] : typeof result === 'string' ? '' : result === null || typeof result !== 'object' ? null : {};
+    const emptied = firstOf(hits, 'empty');
+    if (emptied !== undefined) {
+      const empty = Array.isArray(result) ? [] : typeof result === 'string' ? '' : result === null || typeof result !== 'object' ? null : {};
+      if (canonicalJson(empty) === canonicalJson(result ?? null)) emptied.noEffect('the result was already empty');
+      else {
+        emptied.effect();
+        return empty;
+      }
+    }
     let out = result;
     const truncate = firstOf(hits, 'truncate');
-    if (truncate !== undefined) out = partial(out, truncate.params.keepFraction);
+    if (truncate !== undefined) {
+      const cut = partial(out, truncate.params.keepFraction);
+      if (canonicalJson(cut ?? null) === canonicalJson(out ?? null)) truncate.noEffect('the result has nothing to cut at that fraction');
+      else {
+        truncate.effect({ keepFraction: truncate.params.keepFraction });
+        out = cut;
+      }
+    }
     const corruption = firstOf(hits, 'corrupt');
     if (corruption !== undefined) {
       const changed = corrupt(out, corruption.params.fact, this.faultStream, () => seededFaker(this.faultStream));
+      if (changed === undefined) corruption.noEffect(`the result has no ${corruption.params.fact === 'any' ? '' : `${corruption.params.fact} `}fact to change`);
       if (changed !== undefined) {
+        corruption.effect({ path: changed.taint.path });
         this.kernel.trace.record({
           type: 'mark',
           name: 'taint',

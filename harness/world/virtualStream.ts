@@ -1,44 +1,69 @@
-// A response body streamed in virtual time: chunks arrive one after another with a delay between
-// them, and a plan can stall the stream (a long pause) or cut it (an early end, or an error as when
-// the connection drops). Streaming adapters (SSE) build their bodies with it.
+// A response body delivered in virtual time: its pieces arrive one after another, content chunks
+// paced by the model's speed, and a body plan can hold the body back after the head, pause it at a
+// content boundary, end it there (quietly, with a dropped connection, or with other events), cut a
+// whole body after some of its bytes, or keep the connection open after the last byte. Each change
+// calls its `applied` callback at the virtual moment it reaches the client, which is when a fault
+// records its effect (harness/faults/hooks.ts defines the boundaries).
 import type { Actor } from '../sim/actors.ts';
 import type { Kernel } from '../sim/kernel.ts';
 
-export interface StreamPlan {
-  /** Virtual milliseconds between consecutive content chunks (framing chunks take no time). */
-  readonly chunkDelayMs: number;
-  /** Pause for `stallMs` before content chunk number `afterChunks` (from 0). */
-  readonly stall?: { readonly afterChunks: number; readonly stallMs: number };
-  /** End the stream before content chunk number `afterChunks`: quietly (`close`) or with a network error (`error`). */
-  readonly cut?: { readonly afterChunks: number; readonly mode: 'close' | 'error' };
+/** One piece of a body: an SSE event's text, or a whole JSON body. */
+export interface BodyPiece {
+  readonly text: string;
+  /** A content chunk (generated text or tool arguments, in the uniform unit): paced, and counted for boundaries. */
+  readonly content?: boolean;
+  /** The first of the closing events (finish reason, usage, `[DONE]`, `message_delta`, `response.completed`…). */
+  readonly end?: boolean;
 }
 
-/**
- * One piece of a streamed body. Content chunks carry generated tokens and are paced by the model's
- * speed; framing chunks (a stream's opening and closing events) travel with their neighbours. Only
- * content chunks count for stalls and cuts, so a plan means the same thing on every wire format.
- */
-export interface StreamChunk {
-  readonly text: string;
-  readonly content: boolean;
+interface Applied {
+  readonly applied: () => void;
+}
+
+/** How a body unfolds. Every field but `chunkDelayMs` is a fault's doing. */
+export interface BodyPlan {
+  /** Virtual milliseconds between consecutive content chunks (framing travels with its neighbours). */
+  readonly chunkDelayMs: number;
+  /** Hold the body back after the head: `ms`, or forever when undefined. */
+  headStall?: Applied & { readonly ms: number | undefined };
+  /** Pauses at content boundaries, in the order they were planned. */
+  readonly stalls: Array<Applied & { readonly at: number; readonly ms: number }>;
+  /** Ends at a content boundary: quietly, as a dropped connection, or with `pieces` and then quietly. */
+  stop?: Applied & { readonly at: number; readonly mode: 'close' | 'error' | 'pieces'; readonly pieces?: readonly BodyPiece[] };
+  /** For a whole body: deliver this share of its bytes, then fail as a dropped connection. */
+  cutBytes?: Applied & { readonly keepFraction: number };
+  /** Keep the connection open after the last byte: `ms`, or forever when undefined. */
+  hold?: Applied & { readonly ms: number | undefined };
+}
+
+export function emptyPlan(chunkDelayMs: number): BodyPlan {
+  return { chunkDelayMs, stalls: [] };
+}
+
+/** undici's error for a connection that dropped mid-body. */
+export function terminated(): TypeError {
+  return new TypeError('terminated', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
 }
 
 const encoder = new TextEncoder();
 
 /**
- * The body of a streamed response. `signal` is the request's abort signal: aborting it fails the
- * body with the signal's reason, as undici does, even while a chunk is still on its way.
+ * The body. `signal` is the request's abort signal: aborting it fails the body with the signal's
+ * reason, as undici does, even while the body is held back or a chunk is on its way.
  */
-export function virtualStream(
-  kernel: Kernel,
-  actor: Actor,
-  chunks: readonly StreamChunk[],
-  plan: StreamPlan,
-  signal?: AbortSignal,
-): ReadableStream<Uint8Array> {
+export function virtualStream(kernel: Kernel, actor: Actor, pieces: readonly BodyPiece[], plan: BodyPlan, signal?: AbortSignal): ReadableStream<Uint8Array> {
+  const contentChunks = pieces.filter((p) => p.content === true).length;
   let next = 0;
   let content = 0;
+  let started = false;
+  let endReached = false;
+  let held = false;
   let cancelled = false;
+  const forever = () => new Promise<void>(() => undefined);
+  const wait = async (ms: number | undefined) => {
+    if (ms === undefined) await forever();
+    else if (ms > 0) await kernel.delay(actor, ms);
+  };
   return new ReadableStream<Uint8Array>({
     start(controller) {
       signal?.addEventListener(
@@ -57,30 +82,69 @@ export function virtualStream(
     },
     async pull(controller) {
       if (cancelled) return;
-      const chunk = chunks[next];
-      if (chunk === undefined) {
+      if (!started) {
+        started = true;
+        if (plan.headStall !== undefined) {
+          plan.headStall.applied();
+          await wait(plan.headStall.ms);
+          if (cancelled) return;
+        }
+      }
+      const piece = pieces[next];
+      let boundary: number | undefined;
+      if (piece?.content === true) boundary = content;
+      else if (!endReached && (piece === undefined || piece.end === true) && content === contentChunks) {
+        endReached = true;
+        boundary = contentChunks;
+      }
+      let delay = 0;
+      if (boundary !== undefined) {
+        const stop = plan.stop;
+        if (stop !== undefined && stop.at === boundary) {
+          stop.applied();
+          kernel.trace.record({ type: 'mark', name: 'stream.cut', actor: actor.name, data: { afterChunks: boundary, mode: stop.mode } });
+          if (stop.mode === 'error') controller.error(terminated());
+          else {
+            for (const p of stop.pieces ?? []) controller.enqueue(encoder.encode(p.text));
+            controller.close();
+          }
+          cancelled = true;
+          return;
+        }
+        for (const stall of plan.stalls) {
+          if (stall.at !== boundary) continue;
+          stall.applied();
+          kernel.trace.record({ type: 'mark', name: 'stream.stall', actor: actor.name, data: { afterChunks: boundary, stallMs: stall.ms } });
+          delay += stall.ms;
+        }
+      }
+      if (piece?.content === true) {
+        if (content > 0) delay += plan.chunkDelayMs;
+        content++;
+      }
+      if (piece !== undefined) next++;
+      if (delay > 0) await kernel.delay(actor, delay);
+      if (cancelled) return;
+      if (piece === undefined) {
+        if (plan.hold !== undefined && !held) {
+          held = true;
+          plan.hold.applied();
+          await wait(plan.hold.ms);
+          if (cancelled) return;
+        }
         controller.close();
         return;
       }
-      let wait = 0;
-      if (chunk.content) {
-        if (plan.cut !== undefined && content === plan.cut.afterChunks) {
-          kernel.trace.record({ type: 'mark', name: 'stream.cut', actor: actor.name, data: { afterChunks: content, mode: plan.cut.mode } });
-          if (plan.cut.mode === 'close') controller.close();
-          else controller.error(new TypeError('terminated', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) }));
-          return;
-        }
-        wait = content === 0 ? 0 : plan.chunkDelayMs;
-        if (plan.stall !== undefined && content === plan.stall.afterChunks) {
-          kernel.trace.record({ type: 'mark', name: 'stream.stall', actor: actor.name, data: { afterChunks: content, stallMs: plan.stall.stallMs } });
-          wait += plan.stall.stallMs;
-        }
-        content++;
+      if (plan.cutBytes !== undefined && pieces.length === 1) {
+        const bytes = encoder.encode(piece.text);
+        const keep = Math.floor(bytes.length * plan.cutBytes.keepFraction);
+        plan.cutBytes.applied();
+        if (keep > 0) controller.enqueue(bytes.slice(0, keep));
+        controller.error(terminated());
+        cancelled = true;
+        return;
       }
-      next++;
-      if (wait > 0) await kernel.delay(actor, wait);
-      if (cancelled) return;
-      controller.enqueue(encoder.encode(chunk.text));
+      controller.enqueue(encoder.encode(piece.text));
     },
   });
 }

@@ -305,24 +305,30 @@ describe('damaged answers', () => {
     expect(marks(r, 'stream.cut')).toHaveLength(1);
   });
 
-  it('hands malformed tool input to a non-streaming agent as the unparsed string', async () => {
-    const seen: Conversation[] = [];
-    const t = valueOfRun(
-      await runWeather('create', { seen, faults: [{ target: 'llm:*', kind: 'malformed', when: { calls: [0] }, params: { mode: 'truncated-json' } }] }),
-    );
-    expect(t.inputs).toEqual(['{"city":']);
-    // The agent reported the tool's rejection as an is_error tool_result, and the model saw it.
-    expect(seen[1]?.messages.at(-1)).toMatchObject({ role: 'tool', isError: true, content: expect.stringMatching(/rejected its input/) });
-    expect(seen[1]?.messages[1]?.toolCalls?.[0]).toMatchObject({ rawArguments: '{"city":', arguments: undefined });
-    expect(t.text).toMatch(/^Sorry, the weather tool failed/);
+  it("keeps a whole response's tool input an object under malformed, as the API parses it server-side", async () => {
+    const input = async (mode: string) => {
+      const r = await runRaw(
+        async (world) => (await world.fetch(URL, { method: 'POST', body: JSON.stringify(request) })).json(),
+        [{ target: 'llm:*', kind: 'malformed', params: { mode } } as FaultPlanInput[number]],
+      );
+      const body = r.value as { content: Array<{ type: string; input?: unknown }>; stop_reason: string };
+      return { input: body.content.find((b) => b.type === 'tool_use')?.input, stop: body.stop_reason, marked: marks(r, 'fault').length };
+    };
+    // A cut keeps the fields that were complete ({} here) and ends with max_tokens, as a real cut does.
+    expect(await input('truncated-json')).toEqual({ input: {}, stop: 'max_tokens', marked: 1 });
+    expect(await input('wrong-type')).toEqual({ input: { city: ['Paris'] }, stop: 'tool_use', marked: 1 });
+    expect(await input('empty-arguments')).toEqual({ input: {}, stop: 'tool_use', marked: 1 });
+    // No whole Messages response carries unparsed or null input: the rule changes nothing and leaves no mark.
+    expect(await input('not-json')).toEqual({ input: { city: 'Paris' }, stop: 'tool_use', marked: 0 });
+    expect(await input('null-arguments')).toEqual({ input: { city: 'Paris' }, stop: 'tool_use', marked: 0 });
   });
 
   it('streams malformed tool input as broken partial_json: repaired, rejected or fatal depending on the consumer', async () => {
     const malformed = (mode: 'truncated-json' | 'not-json'): FaultPlanInput => [{ target: 'llm:*', kind: 'malformed', when: { calls: [0] }, params: { mode } }];
-    // The SDK's partial-JSON parser completes a truncated object, so the tool gets `{}` and rejects it.
-    const repaired = valueOfRun(await runWeather('stream', { faults: malformed('truncated-json') }));
-    expect(repaired.inputs).toEqual([{}]);
-    expect(repaired.text).toMatch(/^Sorry, the weather tool failed/);
+    // The SDK's partial-JSON parser completes a truncated object, and the cut ends with max_tokens,
+    // so an agent that checks the stop reason stops instead of running the tool.
+    const cut = valueOfRun(await runWeather('stream', { faults: malformed('truncated-json') }));
+    expect(cut).toMatchObject({ inputs: [], stopReasons: ['max_tokens'] });
     // Text that is not JSON at all makes the SDK's stream fail when the block ends.
     const broken = await runWeather('stream', { faults: malformed('not-json') });
     expect(broken.error).toBeInstanceOf(Anthropic.AnthropicError);

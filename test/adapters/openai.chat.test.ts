@@ -187,19 +187,30 @@ describe('provider errors and retries', () => {
             param: error.param,
             retryAfterMs: error.headers?.get('retry-after-ms'),
             retryAfter: error.headers?.get('retry-after'),
+            remaining: error.headers?.get('x-ratelimit-remaining-requests'),
+            reset: error.headers?.get('x-ratelimit-reset-requests'),
+            limit: error.headers?.get('x-ratelimit-limit-requests'),
+            message: error.message,
             requestId: error.requestID,
           };
         }
       },
       { faults: [{ target: 'llm:*', kind: 'rate-limit', params: { retryAfterMs: 2000 } }] },
     );
+    // OpenAI names the limit in `type` and says when to try again; x-ratelimit-* carry the quota.
     expect(r.value).toEqual({
       status: 429,
-      type: 'rate_limit_error',
+      type: 'requests',
       code: 'rate_limit_exceeded',
       param: null,
       retryAfterMs: '2000',
       retryAfter: '2',
+      remaining: '0',
+      reset: '2s',
+      limit: '5000',
+      message: expect.stringMatching(
+        /^429 Rate limit reached for gpt-4o-mini in organization org-faultline on requests per min \(RPM\): Limit 5000, Used 5000, Requested 1\. Please try again in 2s\./,
+      ),
       requestId: expect.stringMatching(/^req_/),
     });
   });

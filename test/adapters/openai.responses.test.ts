@@ -266,7 +266,7 @@ describe('provider errors and retries', () => {
   it('429 without retries: a RateLimitError with the OpenAI error body', async () => {
     const r = await run(weatherAgent('stream', { maxRetries: 0 }), { faults: [{ target: 'llm:*', kind: 'rate-limit', params: { retryAfterMs: 1500 } }] });
     expect(r.error).toBeInstanceOf(OpenAI.RateLimitError);
-    expect(r.error).toMatchObject({ status: 429, type: 'rate_limit_error', code: 'rate_limit_exceeded', param: null });
+    expect(r.error).toMatchObject({ status: 429, type: 'requests', code: 'rate_limit_exceeded', param: null });
   });
 
   it('5xx: the client retries with its own backoff and succeeds', async () => {

@@ -12,7 +12,7 @@ describe('parseFaultPlan', () => {
         { target: 'http:svc.test', kind: 'outage' },
       ]),
     ).toEqual([
-      { target: 'llm:*', kind: 'rate-limit', params: { retryAfterMs: 1000, header: 'both' } },
+      { target: 'llm:*', kind: 'rate-limit', params: { retryAfterMs: 1000, header: 'both', limit: 'requests' } },
       { target: 'http:svc.test', kind: 'outage', params: { mode: 'refused' } },
     ]);
   });
@@ -21,7 +21,7 @@ describe('parseFaultPlan', () => {
     let message = '';
     try {
       parseFaultPlan([
-        { target: 'llm:*', kind: 'rate-limit', params: { retryAfterMs: 120_000 } },
+        { target: 'llm:*', kind: 'rate-limit', params: { retryAfterMs: 100_000_000 } },
         { target: 'llm:*', kind: 'explode' },
         { target: 'tool:search', kind: 'latency', when: { probability: 2, often: true }, params: { latency: { kind: 'fixed', ms: 5 } } },
       ]);
@@ -30,9 +30,7 @@ describe('parseFaultPlan', () => {
       message = (error as Error).message;
     }
     expect(message).toContain('Invalid fault plan (4 problems)');
-    expect(message).toContain(
-      'faults[0].params.retryAfterMs: at most 60000: clients such as openai-node 4.x ignore a retry-after of 60 s or more and use their own backoff, so a longer one would not test what it seems to (got 120000)',
-    );
+    expect(message).toContain('faults[0].params.retryAfterMs: at most 86400000 (a day) (got 100000000)');
     expect(message).toMatch(/faults\[1\]\.kind: unknown kind \(got "explode"\); expected one of latency, .*, stale-read/);
     expect(message).toContain('faults[2].when.probability');
     expect(message).toContain('faults[2].when.often: unknown field "often"; expected one of calls, probability, afterMs, beforeMs, actor, times');

@@ -151,6 +151,6 @@ describe('readReport rejects a bad file and says why', () => {
     );
     expect(error.message).toContain('verdicts[0].spans: the trace has no span 999');
     expect(error.message).toContain('verdicts[1].ops: history has no op 500');
-    expect(error.message).toMatch(/faults\[0\]\.kind: expected one of .*"error"/);
+    expect(error.message).toMatch(/faults\[0\]\.kind: unknown kind \(got "meteor"\); expected one of .*\berror\b/);
   });
 });

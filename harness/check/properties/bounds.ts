@@ -1,4 +1,4 @@
-// Properties about staying within bounds: LLM spend (dollars, tokens, calls, retries included) and
+// Properties about staying within bounds: LLM spend (dollars, tokens, requests, retries included) and
 // work (actors spawned, how deep they nest, how deep queues grow).
 import type { RunResult } from '../../options.ts';
 import { marks, type Property, property } from './property.ts';
@@ -11,6 +11,7 @@ export function overBudget(r: RunResult): string {
 export interface SpendBounds {
   readonly usd?: number;
   readonly tokens?: number;
+  /** LLM requests that reached a provider, refused ones included (`spend.attempts`): a 429 storm counts. */
   readonly llmCalls?: number;
 }
 
@@ -27,8 +28,10 @@ export function boundedSpend(bounds: SpendBounds): Property {
     if (bounds.usd !== undefined && s.usd > bounds.usd)
       return { message: `The run spent $${s.usd.toFixed(4)} on ${s.calls} LLM calls, over the bound of $${bounds.usd}.` };
     if (bounds.tokens !== undefined && tokens > bounds.tokens) return { message: `The run used ${tokens} tokens, over the bound of ${bounds.tokens}.` };
-    if (bounds.llmCalls !== undefined && s.calls > bounds.llmCalls)
-      return { message: `The run made ${s.calls} LLM calls (retries included), over the bound of ${bounds.llmCalls}.` };
+    if (bounds.llmCalls !== undefined && s.attempts > bounds.llmCalls)
+      return {
+        message: `The run sent ${s.attempts} LLM requests (${s.calls} billed, ${s.attempts - s.calls} refused or lost; retries included), over the bound of ${bounds.llmCalls}.`,
+      };
     return undefined;
   });
 }

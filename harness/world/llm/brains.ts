@@ -41,7 +41,7 @@ export function rules(decide: (conversation: Conversation, context: BrainContext
   return decide;
 }
 
-const toolCallSchema = z.object({ name: z.string(), arguments: z.unknown() }).strict();
+const toolCallSchema = z.object({ name: z.string(), arguments: z.unknown(), rawArguments: z.string().optional() }).strict();
 const replySchema = z.object({ text: z.string().optional(), toolCalls: z.array(toolCallSchema).optional() }).strict();
 const messageSchema = z
   .object({

@@ -12,6 +12,8 @@ export interface ToolCall {
   readonly arguments: unknown;
   /** The arguments exactly as they travelled on the wire. */
   readonly rawArguments: string;
+  /** The wire carried `"arguments": null` (OpenAI-compatible providers do; `rawArguments` is then ''). */
+  readonly argumentsNull?: true;
 }
 
 export interface Message {
@@ -45,19 +47,36 @@ export interface Conversation {
   readonly messages: readonly Message[];
   readonly tools: readonly ToolSpec[];
   readonly maxTokens: number | undefined;
+  /** Stop sequences (`stop`, `stop_sequences`): the answer ends before the first one it would contain. */
+  readonly stop?: readonly string[];
+  /**
+   * `tool_choice`: `auto` (default), `none` (answer in text), `required` (call some tool), or the
+   * name of the one tool to call. A brain should honour it; the simulated provider enforces it.
+   */
+  readonly toolChoice?: ToolChoice;
+  /** `response_format` (Chat Completions) or `text.format` (Responses), as the request sent it. */
+  readonly responseFormat?: Readonly<Record<string, unknown>>;
 }
+
+export type ToolChoice = 'auto' | 'none' | 'required' | { readonly name: string };
 
 /** What a brain answers: text and/or tool calls. */
 export interface Reply {
   readonly text?: string;
-  readonly toolCalls?: ReadonlyArray<{ readonly name: string; readonly arguments: unknown }>;
+  /**
+   * Tool calls. `rawArguments` sends the arguments text exactly as given (a zero-argument call
+   * with `""`, as many providers send it); otherwise `arguments` is sent as JSON.
+   */
+  readonly toolCalls?: ReadonlyArray<{ readonly name: string; readonly arguments?: unknown; readonly rawArguments?: string }>;
 }
 
 /** A reply after the simulated model produced it: tool calls have ids and wire-ready arguments. */
 export interface ProducedReply {
   readonly text: string;
   readonly toolCalls: readonly ToolCall[];
-  readonly stopReason: 'stop' | 'tool_calls' | 'length';
+  readonly stopReason: 'stop' | 'tool_calls' | 'length' | 'stop_sequence';
+  /** The stop sequence that ended the answer, when `stopReason` is `stop_sequence`. */
+  readonly stopSequence?: string;
 }
 
 /** The text of the last user message, or '' — a common thing for a rule brain to look at. */

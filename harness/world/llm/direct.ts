@@ -1,6 +1,7 @@
 // world.llm: the simulated LLM without HTTP, for agent code that talks to a model through its own
 // abstraction, and as the baseline the HTTP adapters are measured against. Faults behave as on the
 // wire: an error outcome throws an LlmError with the provider status, a connection fault a TypeError.
+import { noBody } from '../../faults/applyKinds.ts';
 import type { Actor } from '../../sim/actors.ts';
 import type { Kernel } from '../../sim/kernel.ts';
 import { connectionError } from '../httpFaults.ts';
@@ -57,6 +58,7 @@ export function directLlm(kernel: Kernel, service: LlmService, actor: Actor): Di
           const outcome = await service.respond({ api: 'direct', conversation, stream: false, actor, parentSpan: call.span, signal: call.signal });
           if (outcome.kind === 'connection') throw connectionError(outcome.mode, 'llm');
           if (outcome.kind === 'error') throw new LlmError(outcome.status, outcome.type, outcome.message, outcome.headers);
+          noBody(outcome.bodyFaults, 'world.llm has no wire body');
           return { model: outcome.model, text: outcome.reply.text, toolCalls: outcome.reply.toolCalls, usage: outcome.usage };
         },
       );

@@ -1,10 +1,13 @@
 // The simulated LLM service behind every wire adapter. An adapter parses its wire format into a
-// Conversation and asks `respond`; the service applies the fault plan at the `llm:<model>` yield
-// point, resolves the model (alias, version skew), asks the brain, counts tokens, bills the call
-// and waits the generation time in virtual time. The adapter renders the outcome in its wire format.
+// Conversation and asks `respond`; the service records the attempt, applies the fault plan at the
+// `llm:<model>` yield point, resolves the model (alias, version skew), asks the brain, applies the
+// request's own limits (stop sequences, max tokens, tool_choice), lets reply faults change the
+// answer, bills the call and waits the generation time in virtual time. The adapter renders the
+// outcome in its wire format, and lets the body faults it carries change the body.
 
-import { corrupt, seededFaker } from '../../faults/corrupt.ts';
+import { applyReplyFaults, isBodyKind, isReplyKind } from '../../faults/applyKinds.ts';
 import { type FaultInjector, firstOf, type Hit } from '../../faults/injector.ts';
+import { type QuotaState, SIMULATED_QUOTA } from '../../faults/kinds/rateLimit.ts';
 import { type FaultKind, kindsByLayer } from '../../faults/plan.ts';
 import type { Actor } from '../../sim/actors.ts';
 import { digest } from '../../sim/digest.ts';
@@ -12,13 +15,16 @@ import { FaultlineError } from '../../sim/errors.ts';
 import type { Kernel } from '../../sim/kernel.ts';
 import { type LatencyModel, sampleLatency } from '../../sim/latency.ts';
 import type { RandomStream } from '../../sim/rng.ts';
-import { retryAfterHeaders } from '../httpFaults.ts';
-import type { StreamPlan } from '../virtualStream.ts';
 import type { Brain } from './brains.ts';
 import type { ApiName, Conversation, ProducedReply, Reply, ToolCall } from './conversation.ts';
+import { type ErrorOutcome, earlyFault } from './earlyFaults.ts';
 import type { Ledger } from './ledger.ts';
 import { dollars, type PriceTable, priceOf } from './pricing.ts';
-import { completionTokens, encoding, promptTokens } from './tokens.ts';
+import { ReplyEditor } from './replyEditor.ts';
+import { applyRequestLimits, checkToolChoice } from './requestLimits.ts';
+import { completionTokens, promptTokens } from './tokens.ts';
+
+export type { ErrorOutcome, ErrorType } from './earlyFaults.ts';
 
 export interface ModelConfig {
   readonly brain: Brain;
@@ -43,6 +49,8 @@ export interface LlmCall {
   /** The span of the call that carries this request (the fetch), parent of the llm span. */
   readonly parentSpan: number;
   readonly signal?: AbortSignal | undefined;
+  /** `n` (Chat Completions): how many answers to produce (default 1). */
+  readonly n?: number;
 }
 
 export type LlmOutcome =
@@ -54,17 +62,18 @@ export type LlmOutcome =
       readonly created: number;
       /** The model version that answered. */
       readonly model: string;
+      /** The answer (the first of `choices`). */
       readonly reply: ProducedReply;
+      /** Every answer, when the request asked for `n` > 1 (Chat Completions). */
+      readonly choices: readonly ProducedReply[];
       readonly usage: { readonly inputTokens: number; readonly outputTokens: number };
-      /** How a streamed body unfolds (delays, stalls, cuts). */
-      readonly stream: StreamPlan;
-      /** Wire-level damage for the adapter to apply to the body it renders. */
-      readonly wire: { readonly offSchema: boolean; readonly truncate: number | undefined };
+      /** Virtual milliseconds between content chunks of a streamed body. */
+      readonly chunkDelayMs: number;
+      /** Faults that change the body the adapter renders (harness/faults/applyKinds.ts). */
+      readonly bodyFaults: readonly Hit[];
     }
-  | { readonly kind: 'error'; readonly status: number; readonly type: ErrorType; readonly message: string; readonly headers: Readonly<Record<string, string>> }
+  | ErrorOutcome
   | { readonly kind: 'connection'; readonly mode: 'refused' | 'reset' };
-
-export type ErrorType = 'rate_limit' | 'server' | 'overloaded' | 'not_found';
 
 const LLM_KINDS = kindsByLayer.llm as FaultKind[];
 
@@ -89,15 +98,43 @@ export class LlmService {
     return this.kernel.rng.stream('llm:timing');
   }
 
-  private get corruptStream(): RandomStream {
-    return this.kernel.rng.stream('llm:corrupt');
-  }
-
   /** A deterministic id: 24 base-36 characters from the run's `llm:ids` stream. */
   newId(): string {
     let id = '';
     for (let i = 0; i < 24; i++) id += this.ids.int(0, 35).toString(36);
     return id;
+  }
+
+  /**
+   * What the provider's rate-limit headers report now: the simulated quota less this minute's
+   * attempts and tokens (virtual time), or exhausted for the limit a 429 says was hit.
+   */
+  quota(hit?: { readonly limit: 'requests' | 'tokens'; readonly retryAfterMs: number }): QuotaState {
+    const now = this.kernel.now();
+    const start = Math.floor(now / 60_000) * 60_000;
+    const resetMs = start + 60_000 - now;
+    let requests = 0;
+    for (let i = this.ledger.attempts.length - 1; i >= 0 && (this.ledger.attempts[i]?.t ?? -1) >= start; i--) requests++;
+    let tokens = 0;
+    for (let i = this.ledger.entries.length - 1; i >= 0; i--) {
+      const e = this.ledger.entries[i];
+      if (e === undefined || e.t < start) break;
+      tokens += e.inputTokens + e.outputTokens;
+    }
+    const state = {
+      remainingRequests: Math.max(0, SIMULATED_QUOTA.requests - requests),
+      remainingTokens: Math.max(0, SIMULATED_QUOTA.tokens - tokens),
+      resetRequestsMs: resetMs,
+      resetTokensMs: resetMs,
+    };
+    if (hit?.limit === 'requests') return { ...state, remainingRequests: 0, resetRequestsMs: hit.retryAfterMs };
+    if (hit?.limit === 'tokens') return { ...state, remainingTokens: 0, resetTokensMs: hit.retryAfterMs };
+    return state;
+  }
+
+  /** A request the provider refused before any model ran (a 400), which still counts as an attempt. */
+  refused(actor: Actor, model: string, parentSpan: number): void {
+    this.ledger.attempt({ t: this.kernel.now(), actor: actor.name, model, span: parentSpan });
   }
 
   async respond(call: LlmCall): Promise<LlmOutcome> {
@@ -112,60 +149,48 @@ export class LlmService {
       data: { api: call.api, model: conversation.model, stream: call.stream, messages: conversation.messages.length, prompt: promptDigest(conversation) },
     });
     const hits = this.injector.decide(target, actor.name, LLM_KINDS, span);
-    for (const hit of hits) if (hit.kind === 'latency') await kernel.delay(actor, sampleLatency(hit.params.latency, this.timingStream));
+    // A refused connection never reached the provider; everything else did, and counts.
+    if (firstOf(hits, 'outage')?.params.mode !== 'refused') this.ledger.attempt({ t: kernel.now(), actor: actor.name, model: conversation.model, span });
+    for (const hit of hits) {
+      if (hit.kind !== 'latency') continue;
+      const ms = sampleLatency(hit.params.latency, this.timingStream);
+      if (ms > 0) hit.effect({ ms });
+      await kernel.delay(actor, ms);
+    }
 
-    const early = this.earlyFault(hits, span);
+    const early = earlyFault(hits, { kernel, span, model: conversation.model });
     if (early !== undefined) return early;
-    if (firstOf(hits, 'hang') !== undefined) {
+    const hang = firstOf(hits, 'hang');
+    if (hang !== undefined) {
+      hang.effect();
       call.signal?.addEventListener('abort', () => kernel.trace.close(span, 'aborted'), { once: true });
       return new Promise<LlmOutcome>(() => undefined);
     }
 
     const config = this.models[conversation.model];
-    if (config === undefined) {
-      kernel.trace.close(span, 'error', { error: 'model_not_found' });
-      kernel.problem(
-        'unknown-model',
-        `The agent asked for model "${conversation.model}", which the world does not simulate (it has ${
-          Object.keys(this.models)
-            .map((m) => `"${m}"`)
-            .join(', ') || 'none'
-        })`,
-        actor,
-      );
-      return {
-        kind: 'error',
-        status: 404,
-        type: 'not_found',
-        message: `The model \`${conversation.model}\` does not exist or you do not have access to it.`,
-        headers: {},
-      };
-    }
-    const skew = firstOf(hits, 'version-skew');
-    const version = skew?.params.to ?? config.version ?? conversation.model;
-    const brain = skew === undefined ? config.brain : config.versions?.[skew.params.to];
-    if (brain === undefined) {
-      throw new FaultlineError('INVALID_FAULT_PLAN', {
-        what: `Fault ${skew?.id} moves "${conversation.model}" to version "${skew?.params.to}", which the model does not declare`,
-        where: kernel.where(actor),
-        todo: `Declare it in llm.models["${conversation.model}"].versions`,
+    if (config === undefined) return this.unknownModel(conversation, actor, span);
+    const { version, brain } = this.resolve(conversation, config, hits, actor);
+    const choices: ProducedReply[] = [];
+    for (let i = 0; i < Math.max(1, call.n ?? 1); i++) {
+      const index = this.calls.get(version) ?? 0;
+      this.calls.set(version, index + 1);
+      const answer = await brain(conversation, {
+        model: version,
+        call: index,
+        random: kernel.rng.stream(`llm:brain:${version}`),
+        actor: actor.name,
+        now: kernel.now(),
       });
+      let reply = this.produce(typeof answer === 'string' ? { text: answer } : answer, call.api);
+      this.checkOffered(reply, conversation, actor);
+      checkToolChoice(reply, conversation, (message) => kernel.problem('tool-choice-ignored', message, actor));
+      reply = applyRequestLimits(reply, conversation);
+      choices.push(i === 0 ? this.damage(reply, hits, call, span) : reply);
     }
-    const index = this.calls.get(version) ?? 0;
-    this.calls.set(version, index + 1);
-    const answer = await brain(conversation, {
-      model: version,
-      call: index,
-      random: kernel.rng.stream(`llm:brain:${version}`),
-      actor: actor.name,
-      now: kernel.now(),
-    });
-    let reply = this.produce(typeof answer === 'string' ? { text: answer } : answer, call.api);
-    this.checkOffered(reply, conversation, actor);
-    reply = capTokens(this.damage(reply, hits, span, actor), conversation.maxTokens);
+    const reply = choices[0] as ProducedReply;
 
     // Billed as produced: a stream cut short later on the wire was still generated in full.
-    const usage = { inputTokens: promptTokens(conversation), outputTokens: completionTokens(reply) };
+    const usage = { inputTokens: promptTokens(conversation), outputTokens: choices.reduce((sum, c) => sum + completionTokens(c), 0) };
     const price = priceOf(version, this.prices) ?? priceOf(conversation.model, this.prices);
     const usd = price === undefined ? 0 : dollars(price, usage.inputTokens, usage.outputTokens);
     this.ledger.record({ t: kernel.now(), actor: actor.name, model: version, span, ...usage, usd });
@@ -180,51 +205,59 @@ export class LlmService {
       toolCalls: reply.toolCalls.map((c) => c.name),
       reply: digest([reply.text, reply.toolCalls.map((c) => [c.name, c.rawArguments])]),
     });
-    const stall = firstOf(hits, 'stream-stall');
-    const cut = firstOf(hits, 'stream-cut');
+    const lost = firstOf(hits, 'lost-ack');
+    if (lost !== undefined) {
+      // The model answered and the call was billed; the reply is lost on the way back, or late.
+      lost.effect({ mode: lost.params.mode, ...(lost.params.mode === 'late' ? { lateMs: lost.params.lateMs } : {}) });
+      if (lost.params.mode === 'reset') return { kind: 'connection', mode: 'reset' };
+      await kernel.delay(actor, lost.params.lateMs);
+    }
     return {
       kind: 'reply',
       id: this.newId(),
       created: Math.floor((kernel.startTime + kernel.now()) / 1000),
       model: version,
       reply,
+      choices,
       usage,
-      stream: {
-        chunkDelayMs: Math.max(1, Math.round(this.timing.perTokenMs * 4)),
-        ...(stall === undefined ? {} : { stall: stall.params }),
-        ...(cut === undefined ? {} : { cut: cut.params }),
-      },
-      wire: { offSchema: firstOf(hits, 'off-schema') !== undefined, truncate: firstOf(hits, 'truncate')?.params.keepFraction },
+      chunkDelayMs: Math.max(1, Math.round(this.timing.perTokenMs * 4)),
+      bodyFaults: hits.filter(isBodyKind),
     };
   }
 
-  /** Faults that answer before the model runs: refused or reset connections, 429s, 5xx. */
-  private earlyFault(hits: readonly Hit[], span: number): LlmOutcome | undefined {
-    const outage = firstOf(hits, 'outage');
-    if (outage !== undefined) {
-      this.kernel.trace.close(span, 'fault', { fault: outage.id });
-      return { kind: 'connection', mode: outage.params.mode };
+  /** The version that answers and its brain, after any version-skew fault. */
+  private resolve(conversation: Conversation, config: ModelConfig, hits: readonly Hit[], actor: Actor): { version: string; brain: Brain } {
+    const normal = config.version ?? conversation.model;
+    const skew = firstOf(hits, 'version-skew');
+    if (skew === undefined) return { version: normal, brain: config.brain };
+    const brain = config.versions?.[skew.params.to];
+    if (brain === undefined) {
+      throw new FaultlineError('INVALID_FAULT_PLAN', {
+        what: `Fault ${skew.id} moves "${conversation.model}" to version "${skew.params.to}", which the model does not declare`,
+        where: this.kernel.where(actor),
+        todo: `Declare it in llm.models["${conversation.model}"].versions`,
+      });
     }
-    const limited = firstOf(hits, 'rate-limit');
-    if (limited !== undefined) {
-      this.kernel.trace.close(span, 'fault', { fault: limited.id, status: 429 });
-      const headers = retryAfterHeaders(limited.params.retryAfterMs, limited.params.header);
-      return { kind: 'error', status: 429, type: 'rate_limit', message: 'Rate limit reached for requests. Please try again later.', headers };
-    }
-    const failed = firstOf(hits, 'server-error');
-    if (failed !== undefined) {
-      const { status } = failed.params;
-      this.kernel.trace.close(span, 'fault', { fault: failed.id, status });
-      const type: ErrorType = status === 529 ? 'overloaded' : 'server';
-      return {
-        kind: 'error',
-        status,
-        type,
-        message: failed.params.message ?? (status === 529 ? 'Overloaded' : 'The server had an error while processing your request.'),
-        headers: {},
-      };
-    }
-    return undefined;
+    if (skew.params.to === normal) skew.noEffect(`"${conversation.model}" already answers as ${normal}`);
+    else skew.effect({ to: skew.params.to });
+    return { version: skew.params.to, brain };
+  }
+
+  private unknownModel(conversation: Conversation, actor: Actor, span: number): LlmOutcome {
+    this.kernel.trace.close(span, 'error', { error: 'model_not_found' });
+    const offered = Object.keys(this.models).map((m) => `"${m}"`);
+    this.kernel.problem(
+      'unknown-model',
+      `The agent asked for model "${conversation.model}", which the world does not simulate (it has ${offered.join(', ') || 'none'})`,
+      actor,
+    );
+    return {
+      kind: 'error',
+      status: 404,
+      type: 'not_found',
+      message: `The model \`${conversation.model}\` does not exist or you do not have access to it.`,
+      headers: {},
+    };
   }
 
   /** A brain that calls a tool the request did not offer is a scenario bug worth saying out loud. */
@@ -243,89 +276,39 @@ export class LlmService {
   /** Gives tool calls ids and wire-ready arguments. */
   private produce(reply: Reply, api: ApiName): ProducedReply {
     const prefix = api === 'anthropic.messages' ? 'toolu_' : 'call_';
-    const toolCalls: ToolCall[] = (reply.toolCalls ?? []).map((c) => ({
-      id: `${prefix}${this.newId()}`,
-      name: c.name,
-      arguments: c.arguments,
-      rawArguments: JSON.stringify(c.arguments ?? {}),
-    }));
+    const toolCalls: ToolCall[] = (reply.toolCalls ?? []).map((c) => {
+      const rawArguments = c.rawArguments ?? JSON.stringify(c.arguments ?? {});
+      return {
+        id: `${prefix}${this.newId()}`,
+        name: c.name,
+        arguments: c.rawArguments === undefined ? (c.arguments ?? {}) : parseOrUndefined(c.rawArguments),
+        rawArguments,
+      };
+    });
     return { text: reply.text ?? '', toolCalls, stopReason: toolCalls.length > 0 ? 'tool_calls' : 'stop' };
   }
 
-  /** Faults that change what the model said: empty answers, malformed tool arguments, corrupted facts. */
-  private damage(reply: ProducedReply, hits: readonly Hit[], span: number, actor: Actor): ProducedReply {
-    if (firstOf(hits, 'empty') !== undefined) return { text: '', toolCalls: [], stopReason: 'stop' };
-    let out = reply;
-    const malformed = firstOf(hits, 'malformed');
-    if (malformed !== undefined) out = malformArguments(out, malformed.params.mode);
-    const corruption = firstOf(hits, 'corrupt');
-    if (corruption !== undefined) {
-      const faker = () => seededFaker(this.corruptStream);
-      const want = corruption.params.fact;
-      const call = out.toolCalls.find((c) => c.arguments !== undefined && corrupt(c.arguments, want, this.corruptStream, faker) !== undefined);
-      const changed = call !== undefined ? corrupt(call.arguments, want, this.corruptStream, faker) : corrupt(out.text, want, this.corruptStream, faker);
-      if (changed !== undefined) {
-        this.kernel.trace.record({
-          type: 'mark',
-          name: 'taint',
-          actor: actor.name,
-          span,
-          data: { rule: corruption.id, target: `llm`, where: call === undefined ? 'text' : `tool:${call.name}`, ...changed.taint },
-        });
-        out =
-          call === undefined
-            ? { ...out, text: changed.value as string }
-            : {
-                ...out,
-                toolCalls: out.toolCalls.map((c) => (c === call ? { ...c, arguments: changed.value, rawArguments: JSON.stringify(changed.value) } : c)),
-              };
-      }
-    }
-    return out;
+  /** Reply faults (empty, malformed, corrupt) change what the model said, each through its kind's hook. */
+  private damage(reply: ProducedReply, hits: readonly Hit[], call: LlmCall, span: number): ProducedReply {
+    const replyHits = hits.filter(isReplyKind);
+    if (replyHits.length === 0) return reply;
+    const editor = new ReplyEditor(reply, call.api, call.stream, {
+      kernel: this.kernel,
+      actor: call.actor.name,
+      span,
+      stream: () => this.kernel.rng.stream('llm:corrupt'),
+    });
+    applyReplyFaults(replyHits, editor);
+    return editor.reply;
   }
 }
 
-/**
- * Enforces the request's max_tokens as providers do: the answer stops where the budget runs out
- * (stop reason `length`), and tool calls that no longer fit are dropped.
- */
-function capTokens(reply: ProducedReply, maxTokens: number | undefined): ProducedReply {
-  if (maxTokens === undefined || completionTokens(reply) <= maxTokens) return reply;
-  const textTokens = encoding().encode(reply.text);
-  if (textTokens.length >= maxTokens) return { text: encoding().decode(textTokens.slice(0, maxTokens)), toolCalls: [], stopReason: 'length' };
-  const kept: ToolCall[] = [];
-  let used = textTokens.length;
-  for (const call of reply.toolCalls) {
-    const cost = completionTokens({ text: '', toolCalls: [call], stopReason: 'tool_calls' });
-    if (used + cost > maxTokens) break;
-    kept.push(call);
-    used += cost;
+function parseOrUndefined(raw: string): unknown {
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return undefined;
   }
-  return { text: reply.text, toolCalls: kept, stopReason: 'length' };
-}
-
-/** Breaks the first tool call's arguments (or a JSON text answer) the way models really do. */
-function malformArguments(reply: ProducedReply, mode: 'truncated-json' | 'not-json' | 'wrong-type'): ProducedReply {
-  const breakJson = (raw: string): string =>
-    mode === 'truncated-json'
-      ? raw.slice(0, Math.max(1, Math.floor(raw.length / 2)))
-      : mode === 'not-json'
-        ? raw.replace(/"/g, '').replace(/:/g, ' =')
-        : JSON.stringify([raw]);
-  const first = reply.toolCalls[0];
-  if (first !== undefined) {
-    const raw = breakJson(first.rawArguments);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      parsed = undefined;
-    }
-    return { ...reply, toolCalls: [{ ...first, rawArguments: raw, arguments: parsed }, ...reply.toolCalls.slice(1)] };
-  }
-  const text = reply.text.trim();
-  if (text.startsWith('{') || text.startsWith('[')) return { ...reply, text: breakJson(text) };
-  return reply;
 }
 
 /** What the model was asked, as a digest for the trace: the system prompt, the messages and the tools offered. */

@@ -120,13 +120,19 @@ export class McpConnection implements Transport {
     this.inFlight.set(request.id, flight);
     if (fate.disconnect !== undefined) {
       // The connection breaks while the request is on its way: the server never sees it.
-      flight.fault = { kind: 'disconnect', rule: fate.disconnect.id };
-      this.transmit('up', fate.extraMs, () => this.drop('fault'));
+      const hit = fate.disconnect;
+      flight.fault = { kind: 'disconnect', rule: hit.id };
+      this.transmit('up', fate.extraMs, () => {
+        hit.effect();
+        this.drop('fault');
+      });
     } else if (fate.hang !== undefined) {
       // The request is lost on the way, so nothing answers it: only the client's own request
       // timeout (a virtual timer) or its abort signal ends the wait.
+      fate.hang.effect();
       flight.fault = { kind: 'hang', rule: fate.hang.id };
     } else if (fate.error !== undefined) {
+      fate.error.effect({ message: fate.error.params.message });
       flight.fault = { kind: 'error', rule: fate.error.id };
       const answer = toolFailure(request.id, fate.error.params.message);
       this.transmit('up', fate.extraMs, () => this.fromServer(answer));
@@ -146,7 +152,17 @@ export class McpConnection implements Transport {
       const id = message.id;
       const flight = id === undefined ? undefined : this.inFlight.get(id);
       const answer = flight === undefined ? message : this.damage(message, flight);
-      this.transmit('down', 0, () => {
+      const lost = flight?.fate.lostAck;
+      if (lost !== undefined && flight !== undefined) {
+        // The server ran the request; its reply is lost with the connection, or arrives late.
+        lost.effect({ mode: lost.params.mode, ...(lost.params.mode === 'late' ? { lateMs: lost.params.lateMs } : {}) });
+        flight.fault = { kind: 'lost-ack', rule: lost.id };
+        if (lost.params.mode === 'reset') {
+          this.drop('fault');
+          return;
+        }
+      }
+      this.transmit('down', lost?.params.mode === 'late' ? lost.params.lateMs : 0, () => {
         if (id !== undefined) this.answered(id, answer);
         this.onmessage?.(answer);
       });
@@ -164,7 +180,11 @@ export class McpConnection implements Transport {
     if (hit === undefined || !isJSONRPCResultResponse(response)) return response;
     const stream = this.config.faultStream;
     const changed = corruptToolResult(response.result, hit.params.fact, stream, () => seededFaker(stream));
-    if (changed === undefined) return response;
+    if (changed === undefined) {
+      hit.noEffect(`the result has no ${hit.params.fact === 'any' ? '' : `${hit.params.fact} `}fact to change`);
+      return response;
+    }
+    hit.effect({ path: changed.taint.path });
     flight.fault = { kind: 'corrupt', rule: hit.id };
     const where = `${this.target}/${flight.tool ?? ''}`;
     this.mark('taint', { rule: hit.id, target: this.target, where, ...changed.taint }, flight.span);

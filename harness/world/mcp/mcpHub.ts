@@ -171,16 +171,18 @@ export class McpHub {
   private fire(site: Site, id: string, rule: FaultRule, actor: Actor): void {
     if (this.kernel.ended) return;
     const live = [...site.live];
-    const data = { rule: id, kind: rule.kind, target: site.target, connections: live.length };
+    const hit = this.injector.timed(id, site.target, actor.name);
+    const data = { connections: live.length };
     if (rule.kind === 'disconnect') {
-      this.kernel.trace.record({ type: 'mark', name: 'fault', actor: actor.name, data });
+      if (live.length === 0) hit?.noEffect('no connection was open when it fired');
+      else hit?.effect(data);
       for (const [connection] of live) connection.disconnect();
       return;
     }
     const change = rule as ServerFaultRule;
     const deployments = live.map(([, deployment]) => deployment);
     const changed = deployments.length > 0 ? applyServerFault(change, deployments[0] as Deployment) : {};
-    this.kernel.trace.record({ type: 'mark', name: 'fault', actor: actor.name, data: { ...data, ...changed } });
+    hit?.effect({ ...data, ...(changed as Record<string, string>) });
     for (const deployment of deployments.slice(1)) applyServerFault(change, deployment);
     if (change.kind !== 'list-changed') site.changes.push(change);
   }

@@ -12,7 +12,7 @@ import type { RandomStream } from '../../sim/rng.ts';
  * `error` rule with `calls: [0]` hits the first tools/call while a `latency` rule with `calls: [0]`
  * hits the `initialize` request (a slow handshake).
  */
-const TOOL_CALL_KINDS: readonly FaultKind[] = ['latency', 'error', 'hang', 'corrupt', 'disconnect'];
+const TOOL_CALL_KINDS: readonly FaultKind[] = ['latency', 'error', 'hang', 'corrupt', 'disconnect', 'lost-ack'];
 
 /** Kinds that can hit any other request (initialize, tools/list, ping…): only the transport's. */
 const REQUEST_KINDS: readonly FaultKind[] = ['latency', 'hang', 'disconnect'];
@@ -34,6 +34,8 @@ export interface RequestFate {
   readonly hang: HitOf<'hang'> | undefined;
   readonly error: HitOf<'error'> | undefined;
   readonly corrupt: HitOf<'corrupt'> | undefined;
+  /** The server runs the request; its reply is then lost (the connection resets) or late. */
+  readonly lostAck: HitOf<'lost-ack'> | undefined;
 }
 
 export interface FateQuery {
@@ -46,18 +48,27 @@ export interface FateQuery {
   readonly stream: RandomStream;
 }
 
-/** Asks the injector which rules hit this request (each hit becomes a `fault` mark) and sums them up. */
+/**
+ * Asks the injector which rules select this request and sums them up. A latency that adds time is
+ * recorded at once; the other hits record their effect when the connection applies them.
+ */
 export function decideFate(query: FateQuery): RequestFate {
   const kinds = query.method === 'tools/call' ? TOOL_CALL_KINDS : REQUEST_KINDS;
   const hits = query.injector.decide(query.target, query.actor, kinds, query.span);
   let extraMs = 0;
-  for (const hit of hits) if (hit.kind === 'latency') extraMs += sampleLatency(hit.params.latency, query.stream);
+  for (const hit of hits) {
+    if (hit.kind !== 'latency') continue;
+    const ms = sampleLatency(hit.params.latency, query.stream);
+    if (ms > 0) hit.effect({ ms });
+    extraMs += ms;
+  }
   return {
     extraMs,
     disconnect: firstOf(hits, 'disconnect'),
     hang: firstOf(hits, 'hang'),
     error: firstOf(hits, 'error'),
     corrupt: firstOf(hits, 'corrupt'),
+    lostAck: firstOf(hits, 'lost-ack'),
   };
 }
 

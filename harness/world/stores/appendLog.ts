@@ -21,6 +21,11 @@ export interface LogEntry {
 export class AppendLog extends StoreBase<never> {
   private readonly entries: LogEntry[] = [];
 
+  /** Every append changes a log, so its length is what an application can change. */
+  protected override fingerprint(): string {
+    return String(this.entries.length);
+  }
+
   append(actor: Actor, topic: string, value: unknown, options: AppendOptions = {}): Promise<number> {
     return this.writeOp(actor, 'append', topic, value, options, () => {
       const offset = this.entries.length;

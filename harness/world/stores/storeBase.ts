@@ -1,6 +1,7 @@
 // What all simulated stores share: a name, a versioned state, idempotency keys remembered across
 // retries, effect records, and the op runner that makes every call a faultable yield point.
 import type { Actor } from '../../sim/actors.ts';
+import { canonicalJson } from '../../sim/canonicalJson.ts';
 import type { RandomStream } from '../../sim/rng.ts';
 import { type Applied, type ApplyContext, runStoreOp, type StoreContext } from './storeOp.ts';
 import { type Snapshot, VersionedMap } from './versionedMap.ts';
@@ -17,6 +18,8 @@ export abstract class StoreBase<V> {
   readonly state = new VersionedMap<V>();
   private readonly stream: RandomStream;
   private readonly applied = new Map<string, unknown>();
+  /** History ops applied at least once, to tell a redelivery from a first application. */
+  private readonly appliedOps = new Set<number>();
 
   constructor(
     protected readonly ctx: StoreContext,
@@ -29,6 +32,14 @@ export abstract class StoreBase<V> {
   /** The final state, for convergence checks. */
   snapshot(): Snapshot {
     return this.state.snapshot();
+  }
+
+  /**
+   * What the store holds, by value (versions aside): two applications of an operation are judged
+   * by whether the second changed it, not by how often it ran (a second delete of a key does not).
+   */
+  protected fingerprint(): string {
+    return canonicalJson(this.state.keys().map((key) => [key, this.state.read(key)?.value ?? null]));
   }
 
   protected get now(): number {
@@ -63,8 +74,13 @@ export abstract class StoreBase<V> {
         write: true,
         idempotencyKey,
         apply: (context) => {
-          if (idempotencyKey !== undefined && this.applied.has(idempotencyKey)) return this.applied.get(idempotencyKey) as Applied<T>;
+          if (idempotencyKey !== undefined && this.applied.has(idempotencyKey)) return { ...(this.applied.get(idempotencyKey) as Applied<T>), unchanged: true };
+          // A repeated application (a duplicate delivery) is judged by its effect on the store.
+          const repeat = this.appliedOps.has(context.op);
+          const before = repeat ? this.fingerprint() : '';
           const applied = apply(context);
+          const unchanged = repeat && this.fingerprint() === before;
+          this.appliedOps.add(context.op);
           this.ctx.history.effect({
             store: this.name,
             key,
@@ -73,9 +89,10 @@ export abstract class StoreBase<V> {
             value,
             t: this.now,
             ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+            ...(unchanged ? { changed: false } : {}),
           });
           if (idempotencyKey !== undefined) this.applied.set(idempotencyKey, applied);
-          return applied;
+          return unchanged ? { ...applied, unchanged: true } : applied;
         },
       },
       this.stream,

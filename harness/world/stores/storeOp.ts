@@ -4,9 +4,10 @@
 // delivery, a stale read from a lagging replica) and where the Jepsen-style history is recorded.
 
 import type { HistoryRecorder } from '../../check/history.ts';
-import { type FaultInjector, firstOf } from '../../faults/injector.ts';
+import { type FaultInjector, firstOf, type Hit } from '../../faults/injector.ts';
 import type { FaultKind } from '../../faults/plan.ts';
 import type { Actor } from '../../sim/actors.ts';
+import { canonicalJson } from '../../sim/canonicalJson.ts';
 import { digest } from '../../sim/digest.ts';
 import type { Kernel } from '../../sim/kernel.ts';
 import { type LatencyModel, sampleLatency } from '../../sim/latency.ts';
@@ -53,6 +54,8 @@ export interface Applied<T> {
   readonly version?: number;
   /** The value to record on the completion (default: the result). */
   readonly recorded?: unknown;
+  /** Set on a repeated application that changed nothing in the store. */
+  readonly unchanged?: boolean;
 }
 
 export interface OpSpec<T> {
@@ -68,6 +71,7 @@ export interface OpSpec<T> {
 
 const READ_KINDS: FaultKind[] = ['latency', 'error', 'hang', 'stale-read'];
 const WRITE_KINDS: FaultKind[] = ['latency', 'error', 'hang', 'partial-write', 'crash', 'lost-ack', 'duplicate'];
+// A lost acknowledgement needs a write to have applied; reads keep the kinds above.
 
 export function runStoreOp<T>(ctx: StoreContext, spec: OpSpec<T>, stream: RandomStream): Promise<T> {
   const { kernel, history } = ctx;
@@ -87,19 +91,46 @@ export function runStoreOp<T>(ctx: StoreContext, spec: OpSpec<T>, stream: Random
     { requestMs: sampleLatency(ctx.latency, stream), responseMs: sampleLatency(ctx.latency, stream) },
     async (serving) => {
       const hits = ctx.injector.decide(target, actor.name, spec.write ? WRITE_KINDS : READ_KINDS, serving.span);
-      for (const hit of hits) if (hit.kind === 'latency') await kernel.delay(actor, sampleLatency(hit.params.latency, stream));
-      if (firstOf(hits, 'hang') !== undefined) return new Promise<Applied<T>>(() => undefined);
+      for (const hit of hits) {
+        if (hit.kind !== 'latency') continue;
+        const ms = sampleLatency(hit.params.latency, stream);
+        if (ms > 0) hit.effect({ ms });
+        await kernel.delay(actor, ms);
+      }
+      const hang = firstOf(hits, 'hang');
+      if (hang !== undefined) {
+        hang.effect();
+        return new Promise<Applied<T>>(() => undefined);
+      }
       const failed = firstOf(hits, 'error');
-      if (failed !== undefined) throw new StoreError(store, 'failed', `${store}.${f}(${key}) failed: ${failed.params.message}`);
+      if (failed !== undefined) {
+        failed.effect({ message: failed.params.message });
+        throw new StoreError(store, 'failed', `${store}.${f}(${key}) failed: ${failed.params.message}`);
+      }
       const partial = firstOf(hits, 'partial-write');
-      const applied = await spec.apply({ lagMs: firstOf(hits, 'stale-read')?.params.lagMs ?? 0, keepFraction: partial?.params.keepFraction, op });
-      if (partial !== undefined) throw new StoreError(store, 'partial-write', `${store}.${f}(${key}) was interrupted after part of the write was applied`);
-      if (firstOf(hits, 'duplicate') !== undefined) await spec.apply({ lagMs: 0, keepFraction: undefined, op });
-      if (firstOf(hits, 'crash') !== undefined) {
+      const applied = await applyMaybeStale(spec, hits, op);
+      if (partial !== undefined) {
+        partial.effect({ keepFraction: partial.params.keepFraction });
+        throw new StoreError(store, 'partial-write', `${store}.${f}(${key}) was interrupted after part of the write was applied`);
+      }
+      const duplicate = firstOf(hits, 'duplicate');
+      if (duplicate !== undefined) {
+        const again = await spec.apply({ lagMs: 0, keepFraction: undefined, op });
+        if (again.unchanged === true) duplicate.noEffect(`applying ${f} a second time changed nothing in the store`);
+        else duplicate.effect();
+      }
+      const crash = firstOf(hits, 'crash');
+      if (crash !== undefined) {
+        crash.effect();
         kernel.crash(actor, `crashed right after ${store}.${f}(${key}) was applied`);
         return new Promise<Applied<T>>(() => undefined);
       }
-      if (firstOf(hits, 'lost-ack') !== undefined) throw new StoreError(store, 'lost-ack', `${store}.${f}(${key}) timed out waiting for the acknowledgement`);
+      const lost = firstOf(hits, 'lost-ack');
+      if (lost !== undefined) {
+        lost.effect({ mode: lost.params.mode, ...(lost.params.mode === 'late' ? { lateMs: lost.params.lateMs } : {}) });
+        if (lost.params.mode === 'reset') throw new StoreError(store, 'lost-ack', `${store}.${f}(${key}) timed out waiting for the acknowledgement`);
+        await kernel.delay(actor, lost.params.lateMs);
+      }
       return applied;
     },
   );
@@ -120,4 +151,19 @@ export function runStoreOp<T>(ctx: StoreContext, spec: OpSpec<T>, stream: Random
       throw error;
     },
   );
+}
+
+/** A read served by a lagging replica when a stale-read rule hit; marked only when it differs from the current state. */
+async function applyMaybeStale<T>(spec: OpSpec<T>, hits: readonly Hit[], op: number): Promise<Applied<T>> {
+  const partial = firstOf(hits, 'partial-write');
+  const stale = firstOf(hits, 'stale-read');
+  if (stale === undefined || spec.write) return spec.apply({ lagMs: 0, keepFraction: partial?.params.keepFraction, op });
+  const current = await spec.apply({ lagMs: 0, keepFraction: undefined, op });
+  const lagged = await spec.apply({ lagMs: stale.params.lagMs, keepFraction: undefined, op });
+  if (canonicalJson(lagged.recorded ?? lagged.result ?? null) === canonicalJson(current.recorded ?? current.result ?? null)) {
+    stale.noEffect(`the state ${stale.params.lagMs} ms ago was the same as now`);
+    return current;
+  }
+  stale.effect({ lagMs: stale.params.lagMs });
+  return lagged;
 }

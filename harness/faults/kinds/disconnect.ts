@@ -1,0 +1,12 @@
+// disconnect: the connection to an MCP server drops.
+import { defineFaultKind } from '../faultKind.ts';
+import { none } from '../paramSchemas.ts';
+
+export const disconnect = defineFaultKind({
+  kind: 'disconnect',
+  summary: 'The MCP connection drops: the client sees onclose and its requests in flight fail.',
+  params: none,
+  layers: {
+    mcp: 'per request: the connection breaks while the request is on its way; with only a time window (when.afterMs, no calls): every connection drops at afterMs and connections attempted inside the window drop too',
+  },
+});

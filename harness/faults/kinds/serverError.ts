@@ -1,0 +1,23 @@
+// server-error: the provider or service answers with a 5xx before doing any work.
+import { z } from 'zod';
+import { defineFaultKind } from '../faultKind.ts';
+import { withDefaults } from '../paramSchemas.ts';
+
+export const serverError = defineFaultKind({
+  kind: 'server-error',
+  summary: 'An HTTP 5xx in the service’s own error shape, which SDKs retry (`maxRetries`, 2 by default).',
+  params: withDefaults({
+    status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504), z.literal(529)]).default(503),
+    message: z.string().optional(),
+  }),
+  layers: {
+    http: "the status with a JSON error body: Anthropic's `{ type: 'error', error }` for api.anthropic.com, `{ error: { message, type } }` elsewhere",
+    llm: 'the status with the provider’s error body; 529 is `overloaded_error` on Anthropic and a plain `server_error` on OpenAI, which has no 529',
+  },
+  apis: {
+    'openai.chat': '`{ error: { message, type: "server_error", param: null, code: null } }`',
+    'openai.responses': 'as Chat Completions',
+    'anthropic.messages': '`{ type: "error", error: { type: "api_error" | "overloaded_error", message }, request_id }`',
+    direct: 'world.llm throws LlmError with the status',
+  },
+});
