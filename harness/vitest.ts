@@ -9,10 +9,9 @@
 //   FAULTLINE_SHARD=i/n              run the i-th of n slices of every chaos test's runs, so that n
 //                                    CI machines share one large suite (vitest --shard splits files;
 //                                    this splits the runs inside each file)
-import path from 'node:path';
 import { expect, test } from 'vitest';
 import { type CheckOptions, type CheckReport, checkScenario } from './check/checkScenario.ts';
-import { shellQuote } from './check/shellQuote.ts';
+import { replayEnv, vitestCommand, vitestTestName } from './check/replayCommand.ts';
 
 export { shardFromEnv } from './check/checkScenario.ts';
 
@@ -25,20 +24,6 @@ export interface ChaosTestOptions<I, O> extends CheckOptions<I, O> {
   readonly timeout?: number;
 }
 
-/** vitest's -t takes a pattern; the test's name, escaped, matches exactly that test. */
-function namePattern(name: string): string {
-  return `^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
-}
-
-/** The name vitest's -t matches: the test's and its describe blocks' names, joined by spaces. */
-function testPath(task: { name: string; suite?: unknown }): string {
-  const names: string[] = [task.name];
-  for (let s = task.suite as { name: string; suite?: unknown; filepath?: string } | undefined; s !== undefined; s = s.suite as typeof s) {
-    if (s.filepath === undefined && s.name !== '') names.unshift(s.name);
-  }
-  return names.join(' ');
-}
-
 /**
  * Registers a vitest test that runs `checkScenario(scenario, options)` and fails with the
  * failure report (the failed property, the minimal fault plan, a trace excerpt, the replay command).
@@ -47,13 +32,10 @@ export function chaosTest<I, O>(name: string, scenario: Scenario<I, O>, options:
   test(
     name,
     async ({ task }) => {
-      const file = path.relative(process.cwd(), task.file.filepath);
-      const fullName = testPath(task);
+      const command = vitestCommand(task.file.filepath, vitestTestName(task));
       const report = await checkScenario(scenario, {
         ...options,
-        replayCommand: (seed, at, { determinism }) =>
-          `${determinism ? 'FAULTLINE_CHECK_DETERMINISM=1 ' : ''}FAULTLINE_SEED=${seed} FAULTLINE_PATH=${shellQuote(at)} ` +
-          `npx vitest run ${shellQuote(file)} -t ${shellQuote(namePattern(fullName))}`,
+        replayCommand: (seed, at, settings) => replayEnv(seed, at, settings) + command,
       });
       if (!report.ok) throw new ChaosFailure(report);
     },

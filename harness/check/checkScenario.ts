@@ -11,6 +11,7 @@ import { simulate } from '../simulate.ts';
 import { type RunCase, runCaseArbitrary } from './arbitraries.ts';
 import { executionDivergence } from './divergence.ts';
 import { formatFailure } from './failureReport.ts';
+import { defaultReplayCommand } from './replayCommand.ts';
 import type { PropertyVerdict } from './properties/property.ts';
 import type { Scenario } from './scenario.ts';
 import { workloadContext } from './workload.ts';
@@ -177,7 +178,7 @@ export async function checkScenario<I, O>(scenario: Scenario<I, O>, options: Che
   const shrunk = details.counterexample[0];
   const counterexample = await minimiseSchedule(scenario, agent, shrunk, determinism);
   const failurePath = details.counterexamplePath ?? undefined;
-  const replay = failurePath === undefined ? undefined : options.replayCommand?.(seed, failurePath, { determinism });
+  const replay = failurePath === undefined ? undefined : (options.replayCommand ?? defaultReplayCommand)(seed, failurePath, { determinism });
   const report = {
     scenario: scenario.name,
     agent: options.agentLabel,
