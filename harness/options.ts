@@ -1,6 +1,7 @@
 // The options of simulate(), their defaults, and their validation. Following fast-check's habit,
 // the public options are validated and filled in once here; everything after works with the
 // qualified form and never asks "was this set?".
+
 import type { RequestHandler } from 'msw';
 import type { Effect, HistoryOp } from './check/history.ts';
 import type { FaultCoverage } from './faults/injector.ts';
@@ -21,7 +22,7 @@ import type { GenerationTiming, ModelConfig } from './world/llm/llmService.ts';
 import { defaultPrices, type PriceTable, priceOf } from './world/llm/pricing.ts';
 import type { McpServerFactory } from './world/mcp/mcpHub.ts';
 import type { Snapshot } from './world/stores/versionedMap.ts';
-import type { Tool } from './world/tools.ts';
+import type { Tool, ToolCallRecord } from './world/tools.ts';
 import type { World } from './world/world.ts';
 
 export type Agent<T> = (world: World) => Promise<T> | T;
@@ -125,6 +126,8 @@ export interface RunResult<T = unknown> {
   readonly history: readonly HistoryOp[];
   /** What the stores actually applied (ground truth only a simulator has). */
   readonly effects: readonly Effect[];
+  /** Every tool call (`world.tools.call`) with its arguments and how it answered, in call order. */
+  readonly toolCalls: readonly ToolCallRecord[];
   /** The final state of every store, by name: entity key → version (and value). */
   readonly stores: Readonly<Record<string, Snapshot>>;
   /** How the heal phase went, when there was one. */

@@ -68,6 +68,7 @@ export async function simulate<T>(agent: Agent<T>, options: SimulateOptions = {}
   let heal: HealResult | undefined;
   let message = '';
   let uninstallGlobalNetwork: (() => void) | undefined;
+  const tools = new ToolBox(kernel, injector, q.tools);
   const unseeded = new Set<string>();
   globals.onUnseeded = (source) => {
     if (unseeded.has(source)) return;
@@ -85,7 +86,7 @@ export async function simulate<T>(agent: Agent<T>, options: SimulateOptions = {}
       kernel,
       injector,
       llm,
-      tools: new ToolBox(kernel, injector, q.tools),
+      tools,
       mcp: new McpHub(kernel, injector, q.mcp),
       coordination: new Coordination(kernel),
       stores,
@@ -131,6 +132,7 @@ export async function simulate<T>(agent: Agent<T>, options: SimulateOptions = {}
     spend: ledger.summary(),
     history: history.ops,
     effects: history.effects,
+    toolCalls: tools.calls,
     stores: stores.snapshots(),
     ...(heal === undefined ? {} : { heal }),
     faults: q.faults,

@@ -44,7 +44,7 @@ export const propertyRegistry = {
   eventuallyConverges: entry(consistency, (p) => eventuallyConverges(stripUndefined(p))),
   noLostUpdates: entry(none, () => noLostUpdates()),
   linearizable: entry(z.object({ maxStatesPerPartition: z.number().int().positive().optional() }).strict(), (p) => linearizable(stripUndefined(p))),
-  noSilentCorruption: entry(none, () => noSilentCorruption()),
+  noSilentCorruption: entry(z.object({ sinks: z.array(z.string().min(1)).min(1).optional() }).strict(), (p) => noSilentCorruption(stripUndefined(p))),
   noMixedVersions: entry(none, () => noMixedVersions()),
   traceComplete: entry(none, () => traceComplete()),
 } as const;

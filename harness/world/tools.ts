@@ -57,8 +57,30 @@ const STATE_KINDS: FaultKind[] = ['schema-drift', 'description-changed', 'tool-r
 const CALL_KINDS = (kindsByLayer.tool as FaultKind[]).filter((k) => !STATE_KINDS.includes(k));
 
 /** The tools of one run, as the world serves them. */
+/**
+ * One call of a tool as the agent made it and saw it answered: the content the trace only digests,
+ * kept for reports (tool spans with their arguments and results) and for properties that follow a
+ * value into a tool call (noSilentCorruption).
+ */
+export interface ToolCallRecord {
+  /** The call's span in the trace (set once the call reached the tool). */
+  span?: number;
+  /** Virtual time of the call, in ms. */
+  readonly t: number;
+  readonly actor: string;
+  /** The name the agent called (a renamed tool's new name). */
+  readonly tool: string;
+  readonly args: unknown;
+  /** `pending` for a call that never answered (a hang, or the run ended first). */
+  outcome: 'ok' | 'error' | 'pending';
+  result?: unknown;
+  error?: string;
+}
+
 export class ToolBox {
   private readonly byName: ReadonlyMap<string, Tool>;
+  /** Every call made in this run, in order. */
+  readonly calls: ToolCallRecord[] = [];
 
   constructor(
     private readonly kernel: Kernel,
@@ -95,10 +117,12 @@ export class ToolBox {
   /** Calls tool `name` as `actor`: a yield point with the tool's faults. */
   call(actor: Actor, name: string, args: unknown): Promise<unknown> {
     const target = `tool:${this.originalName(name) ?? name}`;
+    const record: ToolCallRecord = { t: this.kernel.now(), actor: actor.name, tool: name, args, outcome: 'pending' };
+    this.calls.push(record);
     return this.kernel.call<unknown>(
       { actor, kind: 'tool', target, what: `tool ${name}`, data: { tool: name, args: digest(args) }, summarize: (result) => ({ result: digest(result) }) },
       { requestMs: 0, responseMs: 0 },
-      async (call) => {
+      recorded(record, async (call) => {
         const hits = this.injector.decide(target, actor.name, CALL_KINDS, call.span);
         const defined = this.byName.get(this.originalName(name) ?? name);
         for (const state of this.injector.activeNow(target, STATE_KINDS, actor.name, call.span))
@@ -143,7 +167,7 @@ export class ToolBox {
           await this.kernel.delay(actor, lost.params.lateMs);
         }
         return this.damage(result, hits, call.span, actor, name);
-      },
+      }),
     );
   }
 
@@ -259,4 +283,30 @@ function drifted(tool: Tool, params: { field?: string | undefined; to?: string |
 export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema) as Record<string, unknown>;
   return rest;
+}
+
+/** Wraps a tool call's body so that `record` learns its span and how it answered. */
+function recorded<C extends { readonly span: number }>(record: ToolCallRecord, body: (call: C) => Promise<unknown>): (call: C) => Promise<unknown> {
+  return async (call) => {
+    record.span = call.span;
+    try {
+      const result = await body(call);
+      record.outcome = 'ok';
+      record.result = result;
+      return result;
+    } catch (error) {
+      record.outcome = 'error';
+      record.error = errorText(error);
+      throw error;
+    }
+  };
+}
+
+/** An error's message for the record, whatever was thrown (even a value whose toString throws). */
+function errorText(error: unknown): string {
+  try {
+    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  } catch {
+    return 'a thrown value that cannot be shown';
+  }
 }

@@ -40,7 +40,7 @@ describe('05-context-corruption', () => {
     expect(taints(spread)).toHaveLength(1);
     expect(failed(spread)).toEqual([
       expect.stringMatching(
-        /^noSilentCorruption: A wrong \w+ from fault corrupt@tool:billing_account \(.* became .*, in tool:billing_account at t=\d+ms\) reached (the output|store "\w+") unflagged\.$/,
+        /^noSilentCorruption: A wrong \w+ from fault corrupt@tool:billing_account \(.* became .*, in tool:billing_account at t=\d+ms\) reached (the output|store "\w+"( \(.*\))?|tool call .+)( at t=\d+ms)? unflagged\.$/,
       ),
     ]);
     // Every read of billing is corrupted here, so the fact stays unverified even after a re-read.
