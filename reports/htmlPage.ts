@@ -91,7 +91,13 @@ export function passBadge(passed: boolean, passText = 'PASSED', failText = 'FAIL
   return html`<span class="badge ${passed ? 'pass' : 'fail'}">${passed ? passText : failText}</span>`;
 }
 
-/** A badge for a run's outcome, red unless the run ended ok. */
+/**
+ * A badge for how a run ended: red when it did not end normally (deadlock, timeout, …); neutral when
+ * it did, because a run that ended ok can still have failed a property, and a green pill beside a
+ * red FAILED reads as a contradiction.
+ */
 export function outcomeBadge(outcome: string): SafeHtml {
-  return html`<span class="badge ${outcome === 'ok' ? 'pass' : 'fail'}" data-outcome="${outcome}">${outcome}</span>`;
+  return outcome === 'ok'
+    ? html`<span class="badge info" data-outcome="ok">ended ok</span>`
+    : html`<span class="badge fail" data-outcome="${outcome}">${outcome}</span>`;
 }

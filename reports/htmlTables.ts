@@ -39,10 +39,18 @@ export function historyHtml(report: Report): SafeHtml {
 export function spansTableHtml(report: Report, violatingSpans: ReadonlySet<number>): SafeHtml {
   const spans = spansOf(traceOf(report));
   const { shown, note } = cut(spans);
-  const rows = shown.map(
-    (s) =>
-      html`<tr id="span-${s.span}" class="${violatingSpans.has(s.span) ? 'violating' : ''}"><td class="num">${s.span}</td><td class="num">${s.parent ?? ''}</td><td>${s.actor}</td><td>${s.kind}</td><td class="mono">${s.target}</td><td class="num">${formatMs(s.start)}</td><td class="num">${s.end === undefined ? '' : formatMs(s.end - s.start)}</td><td>${s.outcome}</td><td class="mono wrap">${Object.keys(s.data).length === 0 ? '' : brief(s.data)}</td></tr>`,
-  );
+  const calls = new Map((report.toolCalls ?? []).flatMap((c) => (c.span === undefined ? [] : [[c.span, c] as const])));
+  const rows = shown.map((s) => {
+    const call = calls.get(s.span);
+    // A tool span shows what the agent sent and got back; the trace itself holds only digests.
+    const data =
+      call === undefined
+        ? Object.keys(s.data).length === 0
+          ? ''
+          : brief(s.data)
+        : html`<div class="tool-args">args ${brief(call.args)}</div>${call.outcome === 'ok' ? html`<div class="tool-result">→ ${brief(call.result)}</div>` : call.outcome === 'error' ? html`<div class="tool-error">✗ ${brief(call.error)}</div>` : ''}`;
+    return html`<tr id="span-${s.span}" class="${violatingSpans.has(s.span) ? 'violating' : ''}"><td class="num">${s.span}</td><td class="num">${s.parent ?? ''}</td><td>${s.actor}</td><td>${s.kind}</td><td class="mono">${s.target}</td><td class="num">${formatMs(s.start)}</td><td class="num">${s.end === undefined ? '' : formatMs(s.end - s.start)}</td><td>${s.outcome}</td><td class="mono wrap">${data}</td></tr>`;
+  });
   return html`<section id="spans"><details open><summary>Spans (${spans.length})</summary>${note}<table><thead><tr><th class="num">#</th><th class="num">parent</th><th>actor</th><th>kind</th><th>target</th><th class="num">start</th><th class="num">duration</th><th>outcome</th><th>data</th></tr></thead><tbody>${joinHtml(rows)}</tbody></table></details></section>`;
 }
 

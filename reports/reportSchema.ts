@@ -106,7 +106,17 @@ export const reportSchema = z
       })
       .describe('The scenario that ran.'),
     agent: z.string().optional().describe('The agent that ran: a name, or `path/to/agents.ts#export`.'),
-    seed: z.string().describe("The run's seed; with `faults` and `schedule` it determines the run."),
+    seed: z
+      .string()
+      .describe(
+        "The seed to quote: the check's seed when the run is a case a check found (with `path` it names the case, and replay commands use it), else the run's own seed.",
+      ),
+    runSeed: z
+      .string()
+      .optional()
+      .describe('The seed the run itself was simulated with, when it differs from `seed`; with `faults` and `schedule` it determines the run.'),
+    path: z.string().optional().describe("The case's fast-check path within the check (printed as FAULTLINE_PATH / --path)."),
+    expected: z.enum(['pass', 'fail']).optional().describe('What the agent was expected to do (sample agents): an index shows whether the expectation held.'),
     passed: z.boolean().describe('True when every property held; with no properties, when the run ended ok.'),
     outcome: outcome.describe('How the run ended: ok, threw, crashed, deadlock, livelock, timeout (virtual-time limit) or budget.'),
     message: z.string().describe('One or two sentences on how the run ended, with the virtual time and what to do.'),
@@ -228,6 +238,21 @@ export const reportSchema = z
         }),
       )
       .describe('What the stores actually applied, which a client may not know.'),
+    toolCalls: z
+      .array(
+        z.object({
+          span: z.number().int().optional().describe("The call's span in the trace."),
+          t: ms('When the agent made the call'),
+          actor: z.string().describe('Who made it.'),
+          tool: z.string().describe('The tool name the agent called.'),
+          args: json.optional().describe('The arguments (redacted).'),
+          outcome: z.enum(['ok', 'error', 'pending']).describe('How it answered; pending when it never did.'),
+          result: json.optional().describe('What it returned (redacted).'),
+          error: z.string().optional().describe('What it threw (redacted).'),
+        }),
+      )
+      .optional()
+      .describe('Every tool call with its arguments and how it answered.'),
     stores: z
       .record(
         z.string(),

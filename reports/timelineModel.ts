@@ -232,13 +232,19 @@ export function ticks(total: number, count = 8): number[] {
   return out;
 }
 
-/** `850ms`, `12.5s`, `3m 20s`: virtual time as people read it. */
+/** `850ms`, `12.5s`, `3m 20s`, `2h 5m`: virtual time as people read it, rounded before it is split. */
 export function formatMs(ms: number): string {
-  if (ms < 1_000) return `${Number(ms.toFixed(3))}ms`;
-  if (ms < 60_000) return `${Number((ms / 1_000).toFixed(3))}s`;
-  const minutes = Math.floor(ms / 60_000);
-  const seconds = Number(((ms % 60_000) / 1_000).toFixed(1));
-  return seconds === 0 ? `${minutes}m` : `${minutes}m ${seconds}s`;
+  const millis = Number(ms.toFixed(3));
+  if (millis < 1_000) return `${millis}ms`;
+  const seconds = Number((ms / 1_000).toFixed(3));
+  if (seconds < 60) return `${seconds}s`;
+  // Round to tenths of a second first, so 599 999 ms reads "10m", never "9m 60s".
+  const tenths = Math.round(ms / 100);
+  const hours = Math.floor(tenths / 36_000);
+  const minutes = Math.floor((tenths % 36_000) / 600);
+  const rest = (tenths % 600) / 10;
+  if (hours > 0) return minutes === 0 ? `${hours}h` : `${hours}h ${minutes}m`;
+  return rest === 0 ? `${minutes}m` : `${minutes}m ${rest}s`;
 }
 
 /** A short label for a bar: the model, the tool, the store operation, the URL's host. */

@@ -35,5 +35,11 @@ export interface ReportInput {
   readonly verdicts: readonly Verdict[];
   /** The exact shell command that reproduces the run. */
   readonly replay?: string;
+  /** The check's seed when the run is a case a check found; the report quotes it (default: the run's seed). */
+  readonly seed?: number;
+  /** The case's fast-check path within the check. */
+  readonly path?: string;
+  /** What the agent was expected to do, for sample agents that are meant to fail. */
+  readonly expected?: 'pass' | 'fail';
   readonly runs?: RunsSummary;
 }

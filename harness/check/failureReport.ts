@@ -37,7 +37,7 @@ export function formatFailure(scenario: Pick<Scenario, 'name'>, report: Omit<Che
     ...JSON.stringify(c.case.plan, null, 2)
       .split('\n')
       .map((l) => `    ${l}`),
-    `  Run seed: ${c.case.runSeed}    Schedule: ${scheduleText(c.case.schedule)}`,
+    `  Seed: ${report.seed}${report.path === undefined ? '' : `, case ${report.path}`}    Schedule: ${scheduleText(c.case.schedule)}`,
     ...(c.input === undefined ? [] : [`  Input: ${canonicalJson(c.input).slice(0, 300)}`]),
     `  Outcome: ${c.result.outcome} — ${c.result.message}`,
     '',

@@ -89,7 +89,7 @@ program
     const agent = report.agent === undefined ? scenario.agent : scenario.agents?.[report.agent];
     if (agent === undefined) throw usage(`scenario ${ref} has no agent "${report.agent}"`);
     const run = await runCase(scenario, agent, {
-      runSeed: Number(report.seed),
+      runSeed: Number(report.runSeed ?? report.seed),
       plan: report.faults as unknown as FaultRuleInput[],
       schedule: report.schedule.strategy as unknown as StrategyOptions,
     });

@@ -3,6 +3,7 @@
 // scenarios. Each agent's result is a report (JSON, HTML, trace exports) of its minimal failing run
 // or of a passing run, and the set gets an index page and a JUnit file.
 import path from 'node:path';
+import { checkReportInput } from '../../reports/checkReportInput.ts';
 import type { ReportInput } from '../../reports/types.ts';
 import { writeReportSet } from '../../reports/writeReports.ts';
 import { type CheckReport, checkScenario, runCase } from '../check/checkScenario.ts';
@@ -76,7 +77,7 @@ export async function runScenarios(refs: readonly string[], options: RunOptions)
       const held = expected === 'fail' ? !report.ok : report.ok;
       outcomes.push({ scenario: scenario.name, agent: name, expected, report, held });
       show.done(summaryLine(label, expected, report, held));
-      inputs.push(await reportInput(scenario, ref, name, agent, report));
+      inputs.push(await reportInput(scenario, ref, name, agent, report, expected));
     }
   }
   const set = await writeReportSet(options.out, inputs, 'Faultline run');
@@ -87,22 +88,27 @@ function summaryLine(label: string, expected: Expectation, report: CheckReport, 
   const mark = held ? 'ok  ' : 'FAIL';
   if (report.ok) return `${mark} ${label}: ${report.runs} runs, every property held (expected to ${expected})`;
   const c = report.counterexample;
-  return (
-    `${mark} ${label}: failed ${c?.failed.map((v) => v.property).join(', ')} at run ${report.firstFailureAt}; ` +
-    `minimal plan ${JSON.stringify(c?.case.plan)} (expected to ${expected})\n       replay: ${report.replay ?? ''}`
-  );
+  const reasons = (c?.failed ?? []).map((v) => `       ${v.property}: ${v.message}`);
+  return [
+    `${mark} ${label}: failed ${c?.failed.map((v) => v.property).join(', ')} at run ${report.firstFailureAt} (expected to ${expected})`,
+    ...reasons,
+    `       minimal plan ${JSON.stringify(c?.case.plan)}`,
+    `       replay: ${report.replay ?? ''}`,
+  ].join('\n');
 }
 
-/** The run a report shows: the shrunk counterexample, or for a passing agent its happy-path run. */
+/** The run a report shows: the shrunk counterexample, or for a passing agent its fault-free run. */
 async function reportInput(
   scenario: ScenarioDefinition<never, unknown>,
   ref: string,
   name: string,
   agent: ScenarioDefinition<never, unknown>['agent'],
-  report: CheckReport,
+  check: CheckReport,
+  expected: Expectation,
 ): Promise<ReportInput> {
-  const shown = report.counterexample ?? (await runCase(scenario, agent, { runSeed: report.seed, plan: [], schedule: { kind: 'fifo' } }));
-  return {
+  const passingRun =
+    check.counterexample === undefined ? await runCase(scenario, agent, { runSeed: check.seed, plan: [], schedule: { kind: 'fifo' } }) : undefined;
+  return checkReportInput({
     scenario: {
       name: scenario.name,
       ...(scenario.failureMode === undefined ? {} : { failureMode: scenario.failureMode }),
@@ -110,14 +116,8 @@ async function reportInput(
       file: ref,
     },
     agent: name,
-    result: shown.result,
-    verdicts: shown.verdicts,
-    ...(report.replay === undefined ? {} : { replay: report.replay }),
-    runs: {
-      total: report.runs,
-      failed: report.ok ? 0 : 1,
-      ...(report.firstFailureAt === undefined ? {} : { firstFailureAt: report.firstFailureAt }),
-      shrinkSteps: report.shrinkSteps,
-    },
-  };
+    check,
+    ...(passingRun === undefined ? {} : { passingRun }),
+    expected,
+  });
 }

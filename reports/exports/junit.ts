@@ -1,7 +1,8 @@
 // JUnit XML for CI systems (GitHub, GitLab, Jenkins, Buildkite all read it): a testsuite per
 // scenario and a testcase per agent × property, so a dashboard says which property broke for
 // which agent. A failure carries the verdict's sentence and the command that replays the run.
-// A report without properties becomes one testcase judged by the run's outcome.
+// A report without properties becomes one testcase judged by the run's outcome, and a sample agent
+// that is expected to fail becomes one testcase that passes when the scenario caught it.
 // Every piece of text goes through `text` or `attribute`, which escape it for XML 1.0.
 import { escapeHtml } from '../html.ts';
 import { redactReport } from '../jsonReport.ts';
@@ -42,6 +43,18 @@ function casesOf(report: Report): Case[] {
   const classname = `faultline.${report.scenario.name}`;
   const file = report.scenario.file;
   const base = file === undefined ? { classname } : { classname, file };
+  if (report.expected === 'fail') {
+    // A sample agent meant to fail: the test is that the scenario catches it.
+    const caught = report.verdicts.filter((v) => !v.ok).map((v) => v.property);
+    const message = 'Expected the scenario to catch this agent, and every property held.';
+    return [
+      {
+        ...base,
+        name: `${prefix}is caught${caught.length === 0 ? '' : ` (${caught.join(', ')})`}`,
+        ...(report.passed ? { failure: { message, type: 'expected-failure', body: failureBody(report, message) } } : {}),
+      },
+    ];
+  }
   if (report.verdicts.length === 0) {
     const ok = report.outcome === 'ok';
     return [

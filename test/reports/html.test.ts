@@ -98,9 +98,37 @@ describe('timeline geometry', () => {
 
   it('formats virtual time, dollars and ticks for people', () => {
     expect([formatMs(850), formatMs(12_500), formatMs(200_000), formatMs(120_000)]).toEqual(['850ms', '12.5s', '3m 20s', '2m']);
+    // Rounding happens before the split: never "9m 60s" or "60s" or "1000ms".
+    expect([formatMs(599_999), formatMs(599_950), formatMs(59_999.9), formatMs(999.9996), formatMs(86_400_000), formatMs(3_723_000)]).toEqual([
+      '10m',
+      '10m',
+      '1m',
+      '1s',
+      '24h',
+      '1h 2m',
+    ]);
     expect([formatUsd(0), formatUsd(0.00002295), formatUsd(1.5), formatUsd(0.0123)]).toEqual(['$0', '$0.00002295', '$1.50', '$0.0123']);
     expect(ticks(550)).toEqual([0, 100, 200, 300, 400, 500]);
     expect(ticks(1)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+  });
+});
+
+describe('what a report page says', () => {
+  it('shows each tool span with its arguments and its result or error, escaped', () => {
+    expect(report.toolCalls?.map((c) => [c.tool, c.outcome])).toEqual([
+      ['lookup_order', 'error'],
+      ['lookup_order', 'ok'],
+    ]);
+    expect(page).toContain('<div class="tool-args">args {&quot;orderId&quot;:&quot;A-7&quot;}</div>');
+    expect(page).toContain('<div class="tool-result">→ {&quot;orderId&quot;:&quot;A-7&quot;,&quot;total&quot;:120.5}</div>');
+    expect(page).toMatch(/<div class="tool-error">✗ ToolError: Tool &quot;lookup_order&quot; failed: [^<]*&lt;img src=x/);
+  });
+
+  it('shows a run that ended normally but failed a property as neutral "ended ok" beside FAILED, never a green pill', () => {
+    const endedOk = reportHtml({ ...report, outcome: 'ok', passed: false });
+    expect(endedOk).toContain('<span class="badge fail">FAILED</span>');
+    expect(endedOk).toContain('<span class="badge info" data-outcome="ok">ended ok</span>');
+    expect(endedOk).not.toMatch(/class="badge pass"[^>]*data-outcome/);
   });
 });
 
@@ -116,6 +144,29 @@ describe('index page', () => {
     expect(index).toMatch(/data-outcome="deadlock">deadlock<\/span>/);
     expect(index).toContain(`title="${escapeHtml(report.verdicts[1]?.message ?? '')}">no-untrusted-markup-in-stores</span>`);
     expect(index).not.toContain(XSS_SCRIPT);
+  });
+
+  it('colours rows by whether the expectation held: a naive agent that failed as expected is green', () => {
+    const naive = { ...report, agent: 'naive', expected: 'fail' as const };
+    const hardened = {
+      ...report,
+      agent: 'hardened',
+      passed: true,
+      outcome: 'ok' as const,
+      expected: 'pass' as const,
+      verdicts: [{ property: 'no-deadlock', ok: true, message: 'held' }],
+    };
+    const held = indexHtml([
+      { href: 'n.html', report: naive },
+      { href: 'h.html', report: hardened },
+    ]);
+    expect(held).toContain('<span class="badge pass">2 of 2 expectations held</span>');
+    expect(held).toContain('>failed, as expected</span>');
+    expect(held).toContain('>passed, as expected</span>');
+    expect(held).not.toContain('class="violating"');
+    const broken = indexHtml([{ href: 'n.html', report: { ...naive, passed: true } }]);
+    expect(broken).toContain('<span class="badge fail">1 expectation broken</span>');
+    expect(broken).toContain('>passed, expected to fail</span>');
   });
 
   it('refuses links that are not relative paths', () => {
