@@ -11,8 +11,8 @@ import { simulate } from '../simulate.ts';
 import { type RunCase, runCaseArbitrary } from './arbitraries.ts';
 import { executionDivergence } from './divergence.ts';
 import { formatFailure } from './failureReport.ts';
-import { defaultReplayCommand } from './replayCommand.ts';
 import type { PropertyVerdict } from './properties/property.ts';
+import { defaultReplayCommand } from './replayCommand.ts';
 import type { Scenario } from './scenario.ts';
 import { workloadContext } from './workload.ts';
 
