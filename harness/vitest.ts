@@ -9,7 +9,13 @@
 //   FAULTLINE_SHARD=i/n              run the i-th of n slices of every chaos test's runs, so that n
 //                                    CI machines share one large suite (vitest --shard splits files;
 //                                    this splits the runs inside each file)
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { expect, test } from 'vitest';
+import { checkReportInput } from '../reports/checkReportInput.ts';
+import { reportsDir } from '../reports/reportsDir.ts';
+import { appendStepSummary } from '../reports/stepSummary.ts';
+import { writeReport } from '../reports/writeReports.ts';
 import { type CheckOptions, type CheckReport, checkScenario } from './check/checkScenario.ts';
 import { replayEnv, vitestCommand, vitestTestName } from './check/replayCommand.ts';
 
@@ -18,10 +24,16 @@ export { shardFromEnv } from './check/checkScenario.ts';
 import type { Property } from './check/properties/property.ts';
 import type { Scenario } from './check/scenario.ts';
 import type { Outcome, RunResult } from './options.ts';
+import type { ChaosTaskMeta } from './vitestReporter.ts';
 
 export interface ChaosTestOptions<I, O> extends CheckOptions<I, O> {
   /** The test's timeout in real milliseconds (default 300 000). */
   readonly timeout?: number;
+  /**
+   * Where a failing test writes its reports (JSON, HTML, Chrome trace, OTLP): default
+   * FAULTLINE_REPORTS_DIR, else `faultline-reports` in the working directory; `false` writes none.
+   */
+  readonly reports?: string | false;
 }
 
 /**
@@ -37,18 +49,43 @@ export function chaosTest<I, O>(name: string, scenario: Scenario<I, O>, options:
         ...options,
         replayCommand: (seed, at, settings) => replayEnv(seed, at, settings) + command,
       });
-      if (!report.ok) throw new ChaosFailure(report);
+      if (report.ok) return;
+      const dir = options.reports ?? reportsDir();
+      const written = dir === false ? undefined : await writeFailureReport(dir, scenario, report);
+      if (written !== undefined) Object.assign(task.meta, { faultlineReport: { json: written.json, html: written.html } } satisfies ChaosTaskMeta);
+      appendStepSummary(report, written === undefined ? undefined : path.relative(process.cwd(), written.html));
+      throw new ChaosFailure(report, written?.html);
     },
     options.timeout ?? 300_000,
   );
 }
 
-/** The error a failing chaos test throws: its message is the whole failure report. */
+/** The error a failing chaos test throws: its message is the whole failure report, and where its HTML report is. */
 export class ChaosFailure extends Error {
-  constructor(readonly report: CheckReport) {
-    super(report.message);
+  constructor(
+    readonly report: CheckReport,
+    /** The HTML report's path, when one was written. */
+    readonly html?: string,
+  ) {
+    super(html === undefined ? report.message : `${report.message}\n  Report:\n    ${path.relative(process.cwd(), html)}  (${pathToFileURL(html).href})`);
     this.name = 'ChaosFailure';
   }
+}
+
+/** Writes the counterexample's report files for a failing check (no scenario file: it replays with its vitest command). */
+async function writeFailureReport<I, O>(dir: string, scenario: Scenario<I, O>, report: CheckReport) {
+  return writeReport(
+    dir,
+    checkReportInput({
+      scenario: {
+        name: scenario.name,
+        ...(scenario.failureMode === undefined ? {} : { failureMode: scenario.failureMode }),
+        ...(scenario.description === undefined ? {} : { description: scenario.description }),
+      },
+      ...(report.agent === undefined ? {} : { agent: report.agent }),
+      check: report,
+    }),
+  );
 }
 
 declare module 'vitest' {

@@ -12,6 +12,7 @@ import { otlpJson } from '../../reports/exports/otlp.ts';
 import { reportHtml } from '../../reports/htmlReport.ts';
 import { readReport } from '../../reports/jsonReport.ts';
 import { isReportError } from '../../reports/reportError.ts';
+import { DEFAULT_REPORTS_DIR } from '../../reports/reportsDir.ts';
 import { writeFileAtomic } from '../../reports/writeAtomic.ts';
 import { writeReport } from '../../reports/writeReports.ts';
 import { runCase } from '../check/checkScenario.ts';
@@ -41,7 +42,7 @@ program
   .option('--seed <n>', 'fast-check seed (default: derived from the scenario name)', integer('--seed'))
   .option('--path <path>', 'replay the counterexample at this fast-check path (printed by a failure)')
   .option('--agent <name>', 'run only this sample agent')
-  .option('--out <dir>', 'where reports go', 'reports/out')
+  .option('--out <dir>', 'where reports go (default: FAULTLINE_REPORTS_DIR, else faultline-reports)', process.env.FAULTLINE_REPORTS_DIR || DEFAULT_REPORTS_DIR)
   .option('--determinism', 'run every case twice and fail on any trace difference')
   .option('--allow-outside-project', 'let scenario files import modules outside the project (they run code)')
   .option('--no-progress', 'no progress line, even on a terminal')
@@ -84,7 +85,11 @@ program
   .action(async (file: string, opts: { out?: string; allowOutsideProject?: boolean }) => {
     const report = await readReport(file);
     const ref = report.scenario.file;
-    if (ref === undefined) throw usage(`${file} does not say which scenario it came from (scenario.file)`);
+    if (ref === undefined) {
+      throw usage(
+        `${file} does not say which scenario file it came from (scenario.file)${report.replay === undefined ? '' : `; it came from a test: replay it with\n  ${report.replay}`}`,
+      );
+    }
     const { scenario } = await resolveScenario(ref, { from: 'file', allowOutsideRoot: opts.allowOutsideProject === true });
     const agent = report.agent === undefined ? scenario.agent : scenario.agents?.[report.agent];
     if (agent === undefined) throw usage(`scenario ${ref} has no agent "${report.agent}"`);

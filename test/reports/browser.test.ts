@@ -6,42 +6,21 @@
 // The browser comes from the npm registry (@sparticuz/chromium ships one inside the package), so
 // `npm ci && npm test` needs nothing else; FAULTLINE_CHROMIUM=/path/to/chromium uses a system one
 // instead, and FAULTLINE_SKIP_BROWSER=1 skips the test.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type WrittenReportSet, writeReportSet } from '../../reports/writeReports.ts';
+import { launchBrowser, skipBrowser } from './chromium.ts';
 import { deadlockInput, XSS_IMG, XSS_SCRIPT } from './fixtures.ts';
 
-/** The browser to drive: FAULTLINE_CHROMIUM if set, else the one @sparticuz/chromium unpacks. */
-async function chromiumPath(): Promise<string> {
-  const system = process.env.FAULTLINE_CHROMIUM;
-  if (system !== undefined && system !== '') {
-    if (!existsSync(system)) throw new Error(`[faultline] FAULTLINE_CHROMIUM is ${system}, and there is no file there. Unset it to use the bundled Chromium.`);
-    return system;
-  }
-  const bundled = (await import('@sparticuz/chromium')).default;
-  return bundled.executablePath();
-}
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const OUT = path.resolve('reports/out/browser');
-const skip = process.env.FAULTLINE_SKIP_BROWSER === '1';
 
-describe.skipIf(skip)('HTML report in headless chromium', () => {
+describe.skipIf(skipBrowser)('HTML report in headless chromium', () => {
   let context: BrowserContext;
   let page: Page;
-  let profile: string;
+  let close: (() => Promise<void>) | undefined;
   let written: WrittenReportSet;
   const requests: string[] = [];
   const pageErrors: string[] = [];
@@ -49,13 +28,7 @@ describe.skipIf(skip)('HTML report in headless chromium', () => {
 
   beforeAll(async () => {
     written = await writeReportSet(OUT, [await deadlockInput()], 'Faultline reports: browser test');
-    profile = mkdtempSync(path.join(tmpdir(), 'faultline-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: await chromiumPath(),
-      args: ARGS,
-      headless: true,
-      viewport: { width: 1400, height: 900 },
-    });
+    ({ context, close } = await launchBrowser());
     context.on('request', (r) => requests.push(r.url()));
     page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -67,8 +40,7 @@ describe.skipIf(skip)('HTML report in headless chromium', () => {
   });
 
   afterAll(async () => {
-    await context?.close();
-    if (profile !== undefined) rmSync(profile, { recursive: true, force: true });
+    await close?.();
   });
 
   it('renders the failing run, offline, without errors', async () => {
