@@ -256,7 +256,14 @@ export const reportSchema = z
     stores: z
       .record(
         z.string(),
-        z.record(z.string(), z.object({ version: z.number().int().describe('The latest version.'), value: json.optional().describe('Its value.') })),
+        z.record(
+          z.string(),
+          z.object({
+            version: z.number().int().describe('The latest version.'),
+            value: json.optional().describe('Its value.'),
+            entry: z.literal(true).optional().describe("A log's own entry (`<topic>#<offset>`), not an entity other stores hold."),
+          }),
+        ),
       )
       .describe('The final state of every store: store → key → { version, value }.'),
     stats: z

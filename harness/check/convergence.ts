@@ -18,6 +18,8 @@ import { formatValue, listing } from './wording.ts';
 export interface EntityState {
   readonly version: number;
   readonly value?: unknown;
+  /** A log's own entry (`<topic>#<offset>`), not an entity other stores hold. */
+  readonly entry?: true;
 }
 
 /** storeName → entityKey → the entity's final state in that store. */
@@ -62,9 +64,10 @@ function pendingVersions(pending: readonly PendingWrite[]): Map<string, number> 
   return out;
 }
 
+/** The entities the stores hold: log entries (`entry`) are a log's own records, not entities. */
 function entityKeys(snapshot: StoresSnapshot): string[] {
   const keys = new Set<string>();
-  for (const entities of Object.values(snapshot)) for (const key of Object.keys(entities)) keys.add(key);
+  for (const entities of Object.values(snapshot)) for (const [key, state] of Object.entries(entities)) if (state.entry !== true) keys.add(key);
   return [...keys];
 }
 

@@ -60,7 +60,9 @@ function entityStates(r: RunResult, options: ConsistencyOptions): { snapshot: St
   const snapshot: Record<string, Record<string, { version: number; value?: unknown }>> = {};
   for (const name of names) {
     const entries = r.stores[name] ?? {};
-    snapshot[name] = Object.fromEntries(Object.entries(entries).map(([key, e]) => [entityOf(name, key), { version: versionOf(e.value, e.version) }]));
+    // A log's own entries (`entry`) are its records, not entities the other stores must hold.
+    const entities = Object.entries(entries).filter(([, e]) => e.entry !== true);
+    snapshot[name] = Object.fromEntries(entities.map(([key, e]) => [entityOf(name, key), { version: versionOf(e.value, e.version) }]));
   }
   // An outbox entry holds one pending write, or a list of them.
   const pending = Object.values(r.stores[outbox] ?? {})

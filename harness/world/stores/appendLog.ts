@@ -47,10 +47,16 @@ export class AppendLog extends StoreBase<never> {
     return this.entries;
   }
 
-  /** The latest version recorded for each entity. */
+  /**
+   * Everything the log holds: every entry under `<topic>#<offset>` (version 1: an entry is never
+   * rewritten; marked `entry`, so convergence checks do not take it for an entity other stores
+   * must hold), and for entries that name an entity, that entity's latest recorded version under
+   * its key, as the other stores hold it.
+   */
   override snapshot(): Snapshot {
-    const out: Record<string, { version: number; value?: unknown }> = {};
+    const out: Record<string, { version: number; value?: unknown; entry?: true }> = {};
     for (const e of this.entries) {
+      out[`${e.topic}#${e.offset}`] = { version: 1, value: e.value, entry: true };
       if (e.entity === undefined) continue;
       const seen = out[e.entity.key];
       if (seen === undefined || e.entity.version >= seen.version) out[e.entity.key] = { version: e.entity.version, value: e.value };
@@ -68,6 +74,8 @@ export class AppendLog extends StoreBase<never> {
   auditClient(actor: Actor) {
     return {
       record: (value: unknown, options?: AppendOptions) => this.append(actor, 'audit', value, options),
+      /** As the event log's: an entry under a topic of the agent's choosing. */
+      append: (topic: string, value: unknown, options?: AppendOptions) => this.append(actor, topic, value, options),
       list: () => this.read(actor, undefined, 0),
     };
   }

@@ -9,8 +9,13 @@ export interface Version<T> {
   readonly deleted: boolean;
 }
 
+/**
+ * A store's final state, key → latest version and value. Keyed stores (kv, context, cache,
+ * relational, vector) list every live key; append-only stores (event log, audit) list every entry
+ * as `<topic>#<offset>` with `entry: true`, plus the entities their entries name.
+ */
 export interface Snapshot {
-  readonly [key: string]: { readonly version: number; readonly value?: unknown };
+  readonly [key: string]: { readonly version: number; readonly value?: unknown; readonly entry?: true };
 }
 
 export class VersionedMap<T> {

@@ -90,7 +90,11 @@ describe('stores', () => {
       return [(await log.read('memory')).map((e) => e.offset), (await audit.list()).length];
     });
     expect(r.value).toEqual([[0, 1], 1]);
-    expect(r.stores.events).toEqual({ 'pref:1': { version: 2, value: { fact: 'prefers slack' } } });
+    expect(r.stores.events).toEqual({
+      'memory#0': { version: 1, value: { fact: 'prefers email' }, entry: true },
+      'memory#1': { version: 1, value: { fact: 'prefers slack' }, entry: true },
+      'pref:1': { version: 2, value: { fact: 'prefers slack' } },
+    });
   });
 });
 
