@@ -37,9 +37,15 @@ interface Ran {
 }
 
 /** Runs a command in `cwd`, logs one line with its result and time, and returns its output. */
-function run(cwd: string, command: string, args: readonly string[], timeoutMs = 300_000): Ran {
+function run(cwd: string, command: string, args: readonly string[], timeoutMs = 300_000, env: NodeJS.ProcessEnv = {}): Ran {
   const started = performance.now();
-  const child: SpawnSyncReturns<string> = spawnSync(command, args, { cwd, env: userEnv(), encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
+  const child: SpawnSyncReturns<string> = spawnSync(command, args, {
+    cwd,
+    env: { ...userEnv(), ...env },
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const ms = Math.round(performance.now() - started);
   const out = `${child.stdout ?? ''}${child.stderr ?? ''}${child.error === undefined ? '' : `\n${child.error.message}`}`;
   console.log(`[consumer] ${path.basename(cwd)}$ ${command} ${args.join(' ')} → exit ${child.status} (${ms} ms, node ${process.version})`);
@@ -143,6 +149,27 @@ describe('the packed package, installed in apps outside the workspace', () => {
       expect(ran.out).toMatch(/✓ chaos\.test\.ts/);
       expect(ran.out).toMatch(/✓ matchers\.test\.ts/);
       expect(ran.out).not.toMatch(/\bfailed\b/);
+    });
+
+    it('a failing chaos test writes the report its message names, and each printed replay command reproduces its failure', () => {
+      const env = { FAULTLINE_CONSUMER_FIXTURES: '1', FAULTLINE_REPORTS_DIR: 'out/vitest' };
+      const failed = run(appA, 'npx', ['vitest', 'run', 'fixtures.test.ts'], 300_000, env);
+      expectExit(failed, 1);
+      const html = /Report:\n\s+(\S+\.html)/.exec(failed.out)?.[1];
+      expect(html, failed.out).toBeDefined();
+      expect(existsSync(path.join(appA, html as string))).toBe(true);
+      expect(existsSync(path.join(appA, 'out/vitest/index.html'))).toBe(true);
+      const commands = [...failed.out.matchAll(/Replay:\n\s+(.+)\n/g)].map((m) => m[1] as string);
+      expect(commands).toHaveLength(2);
+      expect(commands.filter((c) => c.startsWith('FAULTLINE_CHECK_DETERMINISM=1 '))).toHaveLength(1);
+      for (const command of commands) {
+        const again = run(appA, 'sh', ['-c', command], 300_000, env);
+        expectExit(again, 1);
+        const property = /failed (\w+) on run/.exec(again.out)?.[1];
+        expect(property, again.out).toBeDefined();
+        expect(failed.out).toContain(`failed ${property} on run`);
+        expect(again.out).toContain('Tests  1 failed');
+      }
     });
 
     it('tsc --noEmit with NodeNext and with bundler resolution, and with the declarations checked too', () => {

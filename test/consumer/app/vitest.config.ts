@@ -1,4 +1,4 @@
 import { defineConfig } from 'vitest/config';
 
-// setupFiles registers Faultline's matchers in every test file, as the README shows.
-export default defineConfig({ test: { include: ['*.test.ts'], setupFiles: ['faultline/vitest'] } });
+// As the README shows: matchers in every file, and an index over the session's failing chaos tests.
+export default defineConfig({ test: { include: ['*.test.ts'], setupFiles: ['faultline/vitest'], reporters: ['default', 'faultline/vitest/reporter'] } });
