@@ -20,7 +20,7 @@ async function wireArguments(reply: unknown, faults: FaultPlanInput = [], stream
       if (!stream) {
         const c = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'weather?' }], tools });
         return {
-          args: (c.choices[0]?.message.tool_calls?.[0] as { function: { arguments: string | null } }).function.arguments,
+          args: (c.choices[0]?.message.tool_calls?.[0] as { function: { arguments: string | null } } | undefined)?.function.arguments,
           finish: c.choices[0]?.finish_reason,
         };
       }
