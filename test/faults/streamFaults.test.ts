@@ -69,6 +69,25 @@ describe('one content-chunk unit on every API', () => {
     }
   });
 
+  it('cuts inside the tool call’s arguments at the same argument chunk on every API (within: arguments)', async () => {
+    const reply = { text: 'Let me check the weather for you.', toolCalls: [{ name: 'get_weather', arguments: { city: 'Paris', days: 3, units: 'metric' } }] };
+    for (const api of Object.keys(streamed)) {
+      const [url, body] = streamed[api] as [string, unknown];
+      const r = await simulate(async (world) => (await world.fetch(url, { method: 'POST', body: JSON.stringify(body) })).text(), {
+        seed: 1,
+        llm: { models: { [MODEL]: scripted([reply]) } },
+        faults: [{ target: 'llm:*', kind: 'stream-cut', params: { afterChunks: 1, within: 'arguments' } }],
+      });
+      const sse = String(r.value);
+      // The text (three chunks) arrived whole; of the arguments only their first chunk did.
+      expect(sse, api).toContain(' weather for you');
+      expect(sse, api).toContain('{\\"city\\":\\"Paris\\",');
+      expect(sse, api).not.toContain('metric');
+      const mark = faultMarks(r)[0];
+      expect(mark?.type === 'mark' ? mark.data : undefined).toMatchObject({ afterChunks: 1, within: 'arguments' });
+    }
+  });
+
   it('stalls before the closing events when placed after the last chunk, so an SDK iterator waits', async () => {
     const finishedAt = async (afterChunks: number) => {
       const r = await simulate(
