@@ -11,6 +11,8 @@ export interface SseEvent {
    * paced by the model's speed and are what stream faults count; the rest is framing.
    */
   readonly content?: boolean;
+  /** True for content events that carry tool-call arguments (the argument deltas). */
+  readonly arguments?: boolean;
   /** True for the first of the closing events (finish reason, usage, `[DONE]`, `message_delta`, `response.completed`). */
   readonly end?: boolean;
 }

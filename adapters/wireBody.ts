@@ -35,6 +35,13 @@ export class WireBody implements BodyHooks {
     return this.streamed ? this.events.filter((e) => e.content === true).length : 0;
   }
 
+  get argumentChunks(): { first: number | undefined; count: number } {
+    if (!this.streamed) return { first: undefined, count: 0 };
+    const content = this.events.filter((e) => e.content === true);
+    const first = content.findIndex((e) => e.arguments === true);
+    return { first: first < 0 ? undefined : first, count: content.filter((e) => e.arguments === true).length };
+  }
+
   stallAt(at: number, ms: number, applied: () => void): void {
     if (this.streamed) this.plan.stalls.push({ at, ms, applied });
   }

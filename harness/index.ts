@@ -3,6 +3,7 @@
 export type { RunCase } from './check/arbitraries.ts';
 export type { CheckOptions, CheckReport, Counterexample } from './check/checkScenario.ts';
 export { checkScenario, runCase, seedFromName } from './check/checkScenario.ts';
+export type { CheckCoverage, RuleSummary, UnmatchedRule } from './check/coverage.ts';
 export type { Effect, HistoryOp, Verdict, Violation } from './check/history.ts';
 export { checkConvergence, checkIdempotent, checkLinearizable, checkLostUpdates } from './check/index.ts';
 export type {
@@ -34,9 +35,13 @@ export {
 export type { Mark } from './check/properties/property.ts';
 export type { Scenario, ScheduleSpace, WorkloadContext, WorldOptions } from './check/scenario.ts';
 export type { Taint } from './faults/corrupt.ts';
+export type { EffectRecorder, FaultKindSpec, Layer, Placement } from './faults/faultKind.ts';
+export type { BodyHooks, InStreamError, ReplyHooks, ReplyToolCall } from './faults/hooks.ts';
+export type { FaultCoverage, RuleCoverage } from './faults/injector.ts';
+export { faultKind, faultKinds } from './faults/kinds/index.ts';
 export type { FaultKind, FaultPlan, FaultPlanInput, FaultRule, FaultRuleInput } from './faults/plan.ts';
 // Fault plans.
-export { faultPlanSchema, kindsByLayer, parseFaultPlan, ruleIds } from './faults/plan.ts';
+export { faultPlanSchema, kindsByLayer, parseFaultPlan, refusal, ruleIds } from './faults/plan.ts';
 export type { Agent, HealOptions, HealResult, LlmOptions, Outcome, RunResult, SimulateOptions } from './options.ts';
 export type { Expectation, ScenarioDefinition } from './scenario/defineScenario.ts';
 export { defineScenario } from './scenario/defineScenario.ts';
@@ -64,11 +69,11 @@ export type { WorldFetch } from './world/fetch.ts';
 export type { Brain, BrainContext, CassetteFile } from './world/llm/brains.ts';
 // Simulated LLMs.
 export { cassette, rules, scripted } from './world/llm/brains.ts';
-export type { ApiName, Conversation, Message, Reply, ToolCall, ToolSpec } from './world/llm/conversation.ts';
+export type { ApiName, Conversation, Message, Reply, ToolCall, ToolChoice, ToolSpec } from './world/llm/conversation.ts';
 export { lastUserText, latestToolResults } from './world/llm/conversation.ts';
 export type { DirectLlm, DirectRequest, DirectResult } from './world/llm/direct.ts';
 export { LlmError } from './world/llm/direct.ts';
-export type { SpendEntry, SpendSummary, SpendTotals } from './world/llm/ledger.ts';
+export type { AttemptEntry, SpendEntry, SpendSummary, SpendTotals } from './world/llm/ledger.ts';
 export type { GenerationTiming, ModelConfig } from './world/llm/llmService.ts';
 export type { Price, PriceTable } from './world/llm/pricing.ts';
 export { defaultPrices, priceOf } from './world/llm/pricing.ts';

@@ -32,6 +32,7 @@ export function checkReportInput(source: CheckReportSource): ReportInput {
     seed: check.seed,
     ...(check.path === undefined ? {} : { path: check.path }),
     ...(check.replay === undefined ? {} : { replay: check.replay }),
+    coverage: check.coverage,
     ...(source.expected === undefined ? {} : { expected: source.expected }),
     runs: {
       total: check.runs,

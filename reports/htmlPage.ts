@@ -34,6 +34,7 @@ table { border-collapse: collapse; width: 100%; } th, td { text-align: left; pad
 th { font-size: 12px; color: var(--muted); font-weight: 600; } td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 table.compact { width: auto; margin-top: 8px; } td.wrap { white-space: pre-wrap; word-break: break-word; }
 tr.violating td { background: #fff0f0; } tr.violating td:first-child { box-shadow: inset 3px 0 0 var(--red); }
+tr.idle-rule td { background: #fffbe6; }
 :target { outline: 2px solid #f0b429; }
 .legend { display: flex; flex-wrap: wrap; gap: 14px; margin-bottom: 8px; font-size: 12px; color: var(--muted); }
 .legend-item { display: inline-flex; align-items: center; gap: 5px; } .swatch { width: 18px; height: 10px; border-radius: 2px; display: inline-block; }

@@ -6,7 +6,7 @@
 import { spansOf } from '../harness/sim/trace.ts';
 import { html, joinHtml, jsonInScript, type SafeHtml } from './html.ts';
 import { outcomeBadge, page, passBadge } from './htmlPage.ts';
-import { historyHtml, marksTableHtml, spansTableHtml } from './htmlTables.ts';
+import { coverageHtml, historyHtml, marksTableHtml, spansTableHtml } from './htmlTables.ts';
 import { redactReport } from './jsonReport.ts';
 import type { Report } from './reportSchema.ts';
 import { formatUsd, spendChartHtml } from './spendChart.ts';
@@ -24,6 +24,7 @@ ${timelineHtml(timeline, report)}
 ${stuckHtml(report)}
 ${spendChartHtml(report, timeline.totalMs)}
 <section id="faults"><h2>Fault plan</h2>${report.faults.length === 0 ? html`<p class="muted">No faults: the run was fault-free.</p>` : html`<pre class="fault-plan">${JSON.stringify(report.faults, null, 2)}</pre>`}</section>
+${coverageHtml(report)}
 ${historyHtml(report)}
 ${outputHtml(report)}
 ${spansTableHtml(report, timeline.violatingSpans)}
@@ -40,7 +41,7 @@ ${s.description === undefined ? '' : html`<p class="muted">${s.description}</p>`
 <div class="badges">${passBadge(report.passed)}${outcomeBadge(report.outcome)}
 <span class="badge info">seed ${report.seed}</span>
 <span class="badge info">${formatMs(report.virtualTimeMs)} virtual</span>
-<span class="badge info">${formatUsd(report.spend.usd)} · ${report.spend.calls} LLM call${report.spend.calls === 1 ? '' : 's'}</span>
+<span class="badge info">${formatUsd(report.spend.usd)} · ${report.spend.calls} LLM call${report.spend.calls === 1 ? '' : 's'}${(report.spend.attempts ?? report.spend.calls) > report.spend.calls ? ` (${report.spend.attempts} requests)` : ''}</span>
 <span class="badge info">${report.faults.length} fault rule${report.faults.length === 1 ? '' : 's'}</span>
 ${s.failureMode === undefined ? '' : html`<span class="badge info">failure mode: ${s.failureMode}</span>`}
 ${report.runs === undefined ? '' : html`<span class="badge info">${runsText(report.runs)}</span>`}

@@ -64,3 +64,25 @@ export function marksTableHtml(report: Report): SafeHtml {
   );
   return html`<section id="marks"><details open><summary>Marks (${marks.length})</summary>${note}<table><thead><tr><th class="num">t</th><th>mark</th><th>actor</th><th class="num">span</th><th>data</th></tr></thead><tbody>${joinHtml(rows)}</tbody></table></details></section>`;
 }
+
+/** Fault coverage: per rule, the calls it matched, fired on and changed; rules that tested nothing stand out. */
+export function coverageHtml(report: Report): SafeHtml {
+  const coverage = report.coverage;
+  if (coverage === undefined || coverage.rules.length === 0) return html``;
+  const unmatched = new Map(coverage.unmatched.map((u) => [u.rule, u]));
+  const rows = coverage.rules.map((r) => {
+    const missing = unmatched.get(r.rule);
+    const note =
+      missing !== undefined
+        ? `matched no yield point${missing.nearest === undefined ? '' : `; did you mean ${missing.nearest}?`}`
+        : r.fired > 0 && r.changed === 0
+          ? `never changed anything${r.noEffect.length > 0 ? `: ${r.noEffect.join('; ')}` : ''}`
+          : !r.visited
+            ? 'optional; matched nothing'
+            : '';
+    const cls = missing !== undefined ? 'violating' : note === '' ? '' : 'idle-rule';
+    return html`<tr class="${cls}" data-rule="${r.rule}"><td class="mono">${r.rule}</td><td>${r.kind}</td><td class="mono">${r.target}</td><td class="num">${r.matched}</td><td class="num">${r.fired}</td><td class="num">${r.changed}</td><td class="wrap">${note}</td></tr>`;
+  });
+  const had = Object.keys(coverage.targets);
+  return html`<section id="coverage"><h2>Fault coverage</h2><p class="muted">Over ${coverage.runs} run${coverage.runs === 1 ? '' : 's'}; yield points visited: <span class="mono">${had.join(', ') || 'none'}</span></p><table class="coverage"><thead><tr><th>rule</th><th>kind</th><th>target</th><th class="num">matched</th><th class="num">fired</th><th class="num">changed</th><th></th></tr></thead><tbody>${joinHtml(rows)}</tbody></table></section>`;
+}

@@ -4,6 +4,7 @@
 // a document in hand never holds a credential, whoever wrote the file.
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
+import { coverageOfRun } from '../harness/check/coverage.ts';
 import { parseFaultPlan } from '../harness/faults/plan.ts';
 import { describeError, redact, redactText } from './redact.ts';
 import { ReportError } from './reportError.ts';
@@ -34,6 +35,7 @@ export function buildReport(input: ReportInput): Report {
     traceHash: r.traceHash,
     replay: input.replay,
     runs: input.runs,
+    coverage: input.coverage ?? coverageOfRun(r),
     verdicts: input.verdicts,
     faults: r.faults,
     schedule: r.schedule,

@@ -21,6 +21,12 @@ const verdict = z
   .meta({ id: 'Verdict', description: "A property's verdict on the run." });
 
 const totals = {
+  attempts: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('LLM requests that reached a provider, refused ones (429, 5xx, 400) included: what limits.budget.llmCalls bounds.'),
   calls: z.number().int().min(0).describe('LLM calls that were billed (retries included).'),
   inputTokens: z.number().int().min(0).describe('Prompt tokens billed.'),
   outputTokens: z.number().int().min(0).describe('Completion tokens billed.'),
@@ -135,6 +141,38 @@ export const reportSchema = z
       })
       .optional()
       .describe('How the run in this report was found.'),
+    coverage: z
+      .object({
+        runs: z.number().int().min(0).describe('Runs the coverage sums over.'),
+        targets: z.record(z.string(), z.number().int().min(0)).describe('Every yield point the runs visited, with its calls.'),
+        rules: z
+          .array(
+            z.object({
+              rule: z.string().describe("The rule's id."),
+              kind: z.string().describe('Its fault kind.'),
+              target: z.string().describe('Its target glob.'),
+              optional: z.boolean().describe('True when the rule may match nothing without failing the check.'),
+              visited: z.boolean().describe('True when its target matched a yield point the runs had.'),
+              matched: z.number().int().min(0).describe('Calls at yield points its target matched.'),
+              fired: z.number().int().min(0).describe('Calls it selected (its `when` held).'),
+              changed: z.number().int().min(0).describe('Selected calls on which it changed what the caller saw.'),
+              runsOn: z.number().int().min(0).describe('Runs in which it was switched on.'),
+              noEffect: z.array(z.string()).describe('Why it changed nothing when it fired.'),
+            }),
+          )
+          .describe('Per rule of the fault space.'),
+        unmatched: z
+          .array(
+            z.object({
+              rule: z.string().describe("The rule's id."),
+              target: z.string().describe('Its target glob.'),
+              nearest: z.string().optional().describe('The visited yield point nearest to it.'),
+            }),
+          )
+          .describe('Rules whose target matched no yield point in any run: each fails the check.'),
+      })
+      .optional()
+      .describe('Fault coverage: what each rule of the fault space matched, fired and changed.'),
     verdicts: z.array(verdict).describe("The verdicts of the scenario's properties on this run."),
     faults: z
       .array(

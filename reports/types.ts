@@ -1,6 +1,7 @@
 // What a report is made from: one run of a scenario (the minimal failing run, or a passing one),
 // the verdicts of its properties, and how to reproduce it. The property runner builds these; the
 // writers in this folder turn them into JSON, HTML, trace exports and JUnit XML.
+import type { CheckCoverage } from '../harness/check/coverage.ts';
 import type { PropertyVerdict } from '../harness/check/properties/property.ts';
 import type { RunResult } from '../harness/options.ts';
 
@@ -42,4 +43,6 @@ export interface ReportInput {
   /** What the agent was expected to do, for sample agents that are meant to fail. */
   readonly expected?: 'pass' | 'fail';
   readonly runs?: RunsSummary;
+  /** Fault coverage of the check that found the run (default: the coverage of this run alone). */
+  readonly coverage?: CheckCoverage;
 }

@@ -15,7 +15,8 @@ const PING: SseEvent = { event: 'ping', data: { type: 'ping' } };
 function named(data: { readonly type: string } & Record<string, unknown>): SseEvent {
   const delta = data.delta as { text?: unknown; partial_json?: unknown } | undefined;
   const piece = data.type === 'content_block_delta' ? (delta?.text ?? delta?.partial_json) : undefined;
-  return { event: data.type, data, content: typeof piece === 'string' && piece !== '' };
+  const content = typeof piece === 'string' && piece !== '';
+  return { event: data.type, data, content, ...(content && delta?.partial_json !== undefined ? { arguments: true } : {}) };
 }
 
 /**

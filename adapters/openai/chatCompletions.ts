@@ -117,16 +117,17 @@ function chunksOf(reply: ReplyOutcome, request: ChatRequest): SseEvent[] {
   const events: SseEvent[] = [];
   const finishes: SseEvent[] = [];
   reply.choices.forEach((choice, index) => {
-    const chunk = (delta: Record<string, unknown>, finish: string | null = null, content = false): SseEvent => ({
+    const chunk = (delta: Record<string, unknown>, finish: string | null = null, content = false, args = false): SseEvent => ({
       data: { ...base, choices: [{ index, delta, logprobs: null, finish_reason: finish }], ...usage },
       content,
+      ...(args ? { arguments: true } : {}),
     });
     events.push(chunk({ role: 'assistant', content: '', refusal: null }));
     for (const piece of textChunks(choice.text)) events.push(chunk({ content: piece }, null, true));
     choice.toolCalls.forEach((call, i) => {
       const header = { index: i, id: call.id, type: 'function', function: { name: call.name, arguments: call.argumentsNull === true ? null : '' } };
       events.push(chunk({ tool_calls: [header] }));
-      for (const piece of textChunks(call.rawArguments)) events.push(chunk({ tool_calls: [{ index: i, function: { arguments: piece } }] }, null, true));
+      for (const piece of textChunks(call.rawArguments)) events.push(chunk({ tool_calls: [{ index: i, function: { arguments: piece } }] }, null, true, true));
     });
     finishes.push(chunk({}, finishReason(choice)));
   });

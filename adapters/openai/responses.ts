@@ -120,7 +120,12 @@ type Emit = (type: string, fields: Record<string, unknown>) => void;
 function responseEvents(reply: ReplyOutcome, request: ResponsesRequest, items: readonly OutputItem[]): SseEvent[] {
   const events: SseEvent[] = [];
   const emit: Emit = (type, fields) =>
-    events.push({ event: type, data: { type, sequence_number: events.length, ...fields }, content: type.endsWith('.delta') });
+    events.push({
+      event: type,
+      data: { type, sequence_number: events.length, ...fields },
+      content: type.endsWith('.delta'),
+      ...(type === 'response.function_call_arguments.delta' ? { arguments: true } : {}),
+    });
   const start = responseObject(reply, request, items, 'start');
   emit('response.created', { response: start });
   emit('response.in_progress', { response: start });

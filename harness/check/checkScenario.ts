@@ -9,6 +9,7 @@ import type { RunResult } from '../options.ts';
 import { FaultlineError } from '../sim/errors.ts';
 import { simulate } from '../simulate.ts';
 import { type RunCase, runCaseArbitrary } from './arbitraries.ts';
+import { type CheckCoverage, CoverageTally, formatUncovered } from './coverage.ts';
 import { executionDivergence } from './divergence.ts';
 import { formatFailure } from './failureReport.ts';
 import type { PropertyVerdict } from './properties/property.ts';
@@ -70,7 +71,9 @@ export interface CheckReport {
   readonly counterexample: Counterexample | undefined;
   /** The command that reproduces the counterexample, when one is known. */
   readonly replay: string | undefined;
-  /** The summary to print: a pass line, or the full failure with plan, trace excerpt and replay. */
+  /** Per rule of the fault space: calls matched, fired and changed, over the runs before the first failure. */
+  readonly coverage: CheckCoverage;
+  /** The summary to print: a pass line, or the full failure with plan, trace excerpt, fault coverage and replay. */
   readonly message: string;
 }
 
@@ -148,23 +151,32 @@ export async function checkScenario<I, O>(scenario: Scenario<I, O>, options: Che
   const agent = options.agent ?? scenario.agent;
   let executed = 0;
   let firstFailureAt: number | undefined;
+  // Validates the fault space (a rule that can never act is refused here) and counts what each rule did.
+  const tally = new CoverageTally(scenario.faults ?? []);
   const property = fc.asyncProperty(runCaseArbitrary(scenario.faults ?? [], scenario.schedules ?? ['fifo']), async (c) => {
-    const { verdicts } = await runChecked(scenario, agent, c, determinism);
+    const { verdicts, result } = await runChecked(scenario, agent, c, determinism);
     const failed = verdicts.some((v) => !v.ok);
     if (firstFailureAt === undefined) {
       executed++;
+      tally.add(c.plan, result);
       if (failed) firstFailureAt = executed;
       options.onRun?.(executed, failed);
     }
     return !failed;
   });
   const details = await fc.check(property, { seed, numRuns: runs, ...(path === undefined ? {} : { path, endOnFailure: true }) });
+  const coverage = tally.summary();
   if (!details.failed || details.counterexample === null) {
-    const message = `ok ${scenario.name}${options.agentLabel === undefined ? '' : ` × ${options.agentLabel}`}: ${executed} runs, every property held (fast-check seed ${seed}).`;
+    // Every property held; but a rule whose target matched nothing tested nothing, and a green
+    // must mean "tested".
+    const covered = coverage.unmatched.length === 0;
+    const message = covered
+      ? `ok ${scenario.name}${options.agentLabel === undefined ? '' : ` × ${options.agentLabel}`}: ${executed} runs, every property held (fast-check seed ${seed}).`
+      : formatUncovered(scenario.name, options.agentLabel, coverage);
     return {
       scenario: scenario.name,
       agent: options.agentLabel,
-      ok: true,
+      ok: covered,
       runs: executed,
       firstFailureAt: undefined,
       shrinkSteps: 0,
@@ -172,11 +184,12 @@ export async function checkScenario<I, O>(scenario: Scenario<I, O>, options: Che
       path: undefined,
       counterexample: undefined,
       replay: undefined,
+      coverage,
       message,
     };
   }
   const shrunk = details.counterexample[0];
-  const counterexample = await minimiseSchedule(scenario, agent, shrunk, determinism);
+  const counterexample = await withoutIdleRules(scenario, agent, await minimiseSchedule(scenario, agent, shrunk, determinism), determinism);
   const failurePath = details.counterexamplePath ?? undefined;
   const replay = failurePath === undefined ? undefined : (options.replayCommand ?? defaultReplayCommand)(seed, failurePath, { determinism });
   const report = {
@@ -190,8 +203,31 @@ export async function checkScenario<I, O>(scenario: Scenario<I, O>, options: Che
     path: failurePath,
     counterexample,
     replay,
+    coverage,
   };
   return { ...report, message: formatFailure(scenario, report) };
+}
+
+/**
+ * Drops from a counterexample the rules that changed nothing in its run: a fault that left no
+ * effect cannot be part of why the run failed, and a minimal plan must not list it. The smaller
+ * plan is kept only if it fails the same properties when run again.
+ */
+async function withoutIdleRules<I, O>(
+  scenario: Scenario<I, O>,
+  agent: Scenario<I, O>['agent'],
+  found: Counterexample,
+  determinism: boolean,
+): Promise<Counterexample> {
+  const rules = found.result.coverage.rules;
+  const plan = found.case.plan.filter((_, i) => (rules[i]?.changed ?? 1) > 0);
+  if (plan.length === found.case.plan.length) return found;
+  const c = { ...found.case, plan };
+  const rerun = await runChecked(scenario, agent, c, determinism);
+  const failing = new Set(found.failed.map((v) => v.property));
+  const still = rerun.verdicts.filter((v) => !v.ok);
+  if (still.length === 0 || !still.every((v) => failing.has(v.property))) return found;
+  return toCounterexample(c, rerun);
 }
 
 /**

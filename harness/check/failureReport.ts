@@ -5,6 +5,7 @@ import { canonicalJson } from '../sim/canonicalJson.ts';
 import type { StrategyOptions } from '../sim/strategy.ts';
 import type { TraceEvent } from '../sim/trace.ts';
 import type { CheckReport } from './checkScenario.ts';
+import { formatCoverage, unmatchedSentence } from './coverage.ts';
 import { describeEvent, spanNames } from './divergence.ts';
 import type { Scenario } from './scenario.ts';
 
@@ -43,6 +44,9 @@ export function formatFailure(scenario: Pick<Scenario, 'name'>, report: Omit<Che
     '',
     '  Trace around the violation:',
     ...excerpt(c.result.trace, c.failed.find((v) => v.spans !== undefined)?.spans),
+    '',
+    ...formatCoverage(report.coverage),
+    ...(report.coverage.unmatched.length === 0 ? [] : ['', ...report.coverage.unmatched.map((u) => `  ✗ ${u.rule}: ${unmatchedSentence(u, report.coverage)}`)]),
     '',
     report.replay === undefined ? `  Replay: fast-check seed ${report.seed}, path ${report.path ?? '?'}` : `  Replay:\n    ${report.replay}`,
   ];

@@ -7,6 +7,7 @@ import { checkReportInput } from '../../reports/checkReportInput.ts';
 import type { ReportInput } from '../../reports/types.ts';
 import { writeReportSet } from '../../reports/writeReports.ts';
 import { type CheckReport, checkScenario, runCase } from '../check/checkScenario.ts';
+import { unmatchedSentence } from '../check/coverage.ts';
 import { shellQuote } from '../check/shellQuote.ts';
 import type { Expectation, ScenarioDefinition } from '../scenario/defineScenario.ts';
 import type { ImportScope } from '../scenario/importModule.ts';
@@ -74,7 +75,9 @@ export async function runScenarios(refs: readonly string[], options: RunOptions)
           `npx faultline run ${shellQuote(ref)} --agent ${shellQuote(name)} --seed ${seed} --path ${shellQuote(at)}${determinism ? ' --determinism' : ''}`,
         onRun: (run, failed) => show.update(`${label}: run ${run}${failed ? ' — failed, shrinking…' : ''}`),
       });
-      const held = expected === 'fail' ? !report.ok : report.ok;
+      // A rule that tested nothing fails the check whatever was expected: the run proved nothing.
+      const uncovered = report.coverage.unmatched.length > 0;
+      const held = !uncovered && (expected === 'fail' ? !report.ok : report.ok);
       outcomes.push({ scenario: scenario.name, agent: name, expected, report, held });
       show.done(summaryLine(label, expected, report, held));
       inputs.push(await reportInput(scenario, ref, name, agent, report, expected));
@@ -86,15 +89,33 @@ export async function runScenarios(refs: readonly string[], options: RunOptions)
 
 function summaryLine(label: string, expected: Expectation, report: CheckReport, held: boolean): string {
   const mark = held ? 'ok  ' : 'FAIL';
-  if (report.ok) return `${mark} ${label}: ${report.runs} runs, every property held (expected to ${expected})`;
+  const coverage = coverageLines(report);
   const c = report.counterexample;
-  const reasons = (c?.failed ?? []).map((v) => `       ${v.property}: ${v.message}`);
+  if (c === undefined) {
+    const what = report.ok ? 'every property held' : 'every property held, but some fault rules tested nothing';
+    return [`${mark} ${label}: ${report.runs} runs, ${what} (expected to ${expected})`, ...coverage].join('\n');
+  }
   return [
-    `${mark} ${label}: failed ${c?.failed.map((v) => v.property).join(', ')} at run ${report.firstFailureAt} (expected to ${expected})`,
-    ...reasons,
-    `       minimal plan ${JSON.stringify(c?.case.plan)}`,
+    `${mark} ${label}: failed ${c.failed.map((v) => v.property).join(', ')} at run ${report.firstFailureAt} (expected to ${expected})`,
+    ...c.failed.map((v) => `       ${v.property}: ${v.message}`),
+    `       minimal plan ${JSON.stringify(c.case.plan)}`,
     `       replay: ${report.replay ?? ''}`,
+    ...coverage,
   ].join('\n');
+}
+
+/** Fault coverage in the summary: one line of totals, then every rule that tested nothing, with why. */
+function coverageLines(report: CheckReport): string[] {
+  const { coverage } = report;
+  if (coverage.rules.length === 0) return [];
+  const changed = coverage.rules.filter((r) => r.changed > 0).length;
+  const lines = [`       fault coverage: ${changed} of ${coverage.rules.length} rules changed a call over ${coverage.runs} runs`];
+  for (const u of coverage.unmatched) lines.push(`       ✗ ${u.rule}: ${unmatchedSentence(u, coverage)}`);
+  for (const r of coverage.rules) {
+    if (r.fired > 0 && r.changed === 0)
+      lines.push(`       · ${r.rule} fired ${r.fired} times and never changed anything${r.noEffect.length > 0 ? `: ${r.noEffect.join('; ')}` : ''}`);
+  }
+  return lines;
 }
 
 /** The run a report shows: the shrunk counterexample, or for a passing agent its fault-free run. */

@@ -29,6 +29,12 @@ export interface BodyHooks {
   readonly streamed: boolean;
   /** Content chunks in the uniform unit (0 for a body that is not streamed). */
   readonly contentChunks: number;
+  /**
+   * The tool-call argument deltas among them: the boundary of the first one, and how many there
+   * are (`first` undefined when the answer streams no arguments). Text comes before arguments on
+   * every API, so `first + k` is the boundary before the k-th argument chunk everywhere.
+   */
+  readonly argumentChunks: { readonly first: number | undefined; readonly count: number };
   /** Pauses `ms` at boundary `at` (0 … contentChunks). */
   stallAt(at: number, ms: number, applied: () => void): void;
   /** Ends the stream at boundary `at`: quietly (`close`) or as a dropped connection (`error`, undici's `TypeError: terminated`). */

@@ -45,6 +45,7 @@ export function json(status: number, body: unknown, headers: Record<string, stri
 export class HttpBody implements BodyHooks {
   readonly api = 'http';
   readonly contentChunks = 0;
+  readonly argumentChunks = { first: undefined, count: 0 };
   readonly streamed: boolean;
   private headStall: { ms: number | undefined; applied: () => void } | undefined;
   private hold: { ms: number | undefined; applied: () => void } | undefined;

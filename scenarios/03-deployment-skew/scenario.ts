@@ -29,9 +29,10 @@ export const scenario = defineScenario<Incident, TriageResult>({
   },
   faults: [
     // The provider moves the alias to its next snapshot (for every call, or, narrowed, for one).
-    { target: `llm:${ALIAS}`, kind: 'version-skew', params: { to: NEXT } },
+    // Optional: an agent that pins the dated version never calls the alias, which is the fix.
+    { target: `llm:${ALIAS}`, kind: 'version-skew', params: { to: NEXT }, optional: true },
     // ... or moves it while the decision is under way.
-    { target: `llm:${ALIAS}`, kind: 'version-skew', when: { afterMs: 600 }, params: { to: NEXT } },
+    { target: `llm:${ALIAS}`, kind: 'version-skew', when: { afterMs: 600 }, params: { to: NEXT }, optional: true },
     // The ticketing team ships a schema that calls priority "urgency": before the agent connects, or during its run.
     { target: `mcp:${TICKETS_SERVER}`, kind: 'schema-drift', params: drift },
     { target: `mcp:${TICKETS_SERVER}`, kind: 'schema-drift', when: { afterMs: 1_000 }, params: drift },

@@ -1,8 +1,11 @@
 // Goal: checkIdempotent rejects a write applied twice — by idempotency key, or without one by the
-// same op (a duplicate delivery) — naming both effects, and ignores reads and distinct writes.
-// Method: hand-written effects beside the history that caused them.
+// same op (a duplicate delivery) — naming both effects, and ignores reads and distinct writes. It
+// judges by effect, not by count: a second application that changed nothing is not a duplicate.
+// Method: hand-written effects beside the history that caused them, then real runs whose
+// redelivered operations do and do not change the store.
 import { describe, expect, it } from 'vitest';
 import { checkIdempotent, type Effect } from '../../harness/check/index.ts';
+import { consistentStores, eventuallyConverges, simulate, type World } from '../../harness/index.ts';
 import { historyBuilder } from './builder.ts';
 
 describe('checkIdempotent', () => {
@@ -58,5 +61,53 @@ describe('checkIdempotent', () => {
       { store: 'crm', key: '', f: 'query', op: 5, t: 10 },
     ];
     expect(checkIdempotent(effects)).toEqual({ valid: true, violations: [] });
+  });
+
+  it('accepts an application recorded as changing nothing, and still rejects one that changed something', () => {
+    const effects: Effect[] = [
+      { store: 'outbox', key: 'e1', f: 'delete', op: 2, t: 5 },
+      { store: 'outbox', key: 'e1', f: 'delete', op: 2, t: 5, changed: false },
+    ];
+    expect(checkIdempotent(effects)).toEqual({ valid: true, violations: [] });
+    expect(checkIdempotent([...effects, { store: 'outbox', key: 'e1', f: 'delete', op: 2, t: 6 }]).valid).toBe(false);
+  });
+
+  it('judges a redelivered operation by what it did to the store, in a real run', async () => {
+    const run = (work: (world: World) => Promise<unknown>) =>
+      simulate(work, { seed: 1, faults: [{ target: 'store:outbox', kind: 'duplicate', when: { calls: [1] } }], heal: { agent: async () => undefined } });
+    const options = { stores: ['ledger'], outbox: 'outbox' };
+    // A delete and a write of the same value change nothing the second time, and a cas is rejected
+    // (its expected value is gone): no duplicate effect, no fault mark, and the caller never knows.
+    for (const second of ['delete', 'same-write', 'cas'] as const) {
+      const r = await run(async (world) => {
+        const outbox = world.stores.kv('outbox');
+        await outbox.set('e1', [{ store: 'ledger', key: 'e1', version: 1 }]);
+        if (second === 'delete') await outbox.delete('e1');
+        else if (second === 'same-write') await outbox.set('e1', [{ store: 'ledger', key: 'e1', version: 1 }]);
+        else await outbox.cas('e1', [{ store: 'ledger', key: 'e1', version: 1 }], []);
+        await world.stores.kv('ledger').set('e1', { version: 1 });
+        if (second !== 'delete') await outbox.delete('e1');
+      });
+      expect(consistentStores(options).check(r, {}).ok, `${second}: ${consistentStores(options).check(r, {}).message}`).toBe(true);
+      expect(eventuallyConverges(options).check(r, {}).ok, second).toBe(true);
+      expect(r.outcome, second).toBe('ok');
+      expect(
+        r.effects.filter((e) => e.changed === false),
+        second,
+      ).toHaveLength(second === 'cas' ? 0 : 1);
+      expect(
+        r.trace.some((e) => e.type === 'mark' && e.name === 'fault'),
+        second,
+      ).toBe(false);
+    }
+    // An append changes the log the second time too: a duplicate effect, and a fault mark.
+    const appended = await run(async (world) => {
+      const log = world.stores.eventLog('outbox');
+      await log.append('queued', { id: 'e1' });
+      await log.append('sent', { id: 'e1' });
+    });
+    expect(appended.outcome).toBe('ok');
+    expect(appended.effects.filter((e) => e.f === 'append' && e.op === 1)).toHaveLength(2);
+    expect(appended.trace.filter((e) => e.type === 'mark' && e.name === 'fault')).toHaveLength(1);
   });
 });

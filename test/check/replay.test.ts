@@ -12,10 +12,14 @@ function run(command: string) {
   return { status: child.status, output: `${child.stdout}\n${child.stderr}` };
 }
 
-/** The failure report, without vitest's own decoration and timings. */
+/**
+ * The failure report, without vitest's own decoration and timings, and without the fault coverage,
+ * which sums the check's runs (a replay makes one run, the original check made several).
+ */
 function failure(output: string): string {
   const start = output.indexOf('[faultline] Scenario');
-  const end = output.indexOf('Replay:', start);
+  const coverage = output.indexOf('Fault coverage over', start);
+  const end = coverage >= 0 ? coverage : output.indexOf('Replay:', start);
   return output.slice(start, end).replace(/ on run \d+ of \d+ \(shrunk in \d+ steps\)/, '');
 }
 

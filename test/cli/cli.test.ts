@@ -98,6 +98,23 @@ describe('faultline', () => {
     expect(run.stdout).toContain('1 of 2 expectations held; not: weather tool down × naive (expected to pass).');
   });
 
+  it('fails a run whose fault rule targets nothing, with the nearest target, whatever was expected', () => {
+    const own = mkdtempSync(path.join(tmpdir(), 'faultline-cli-typo-'));
+    const file = path.join(own, 'typo.yaml');
+    const text = readFileSync('scenarios/examples/weather-tool-down.yaml', 'utf8')
+      .replace('target: tool:forecast\n    kind: latency', 'target: tool:forcast\n    kind: latency')
+      .replaceAll('./weather.js', path.resolve('scenarios/examples/weather.ts'));
+    writeFileSync(file, text);
+    const run = faultline('run', file, '--out', own, '--no-progress', '--runs', '30', '--agent', 'hardened');
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/^FAIL weather tool down × hardened: 30 runs, every property held, but some fault rules tested nothing/m);
+    expect(run.stdout).toContain('✗ latency@tool:forcast: "tool:forcast" matched no yield point in 30 runs');
+    expect(run.stdout).toContain('did you mean `tool:forecast`?');
+    const report = readdirSync(own).find((f) => /^weather-tool-down\.hardened\.seed-\d+\.json$/.test(f));
+    const json = JSON.parse(readFileSync(path.join(own, report as string), 'utf8')) as { coverage: { unmatched: unknown[] } };
+    expect(json.coverage.unmatched).toEqual([{ rule: 'latency@tool:forcast', target: 'tool:forcast', nearest: 'tool:forecast' }]);
+  });
+
   it('exits 2 with a message, not a stack trace, on bad input', () => {
     const missing = faultline('run', 'no-such-scenario.yaml');
     expect(missing.status).toBe(2);

@@ -96,6 +96,29 @@ describe('timeline geometry', () => {
     expect(timeline.axisMs).toBeGreaterThan(timeline.totalMs);
   });
 
+  it('shows fault coverage per rule, and a rule that tested nothing with the nearest target', () => {
+    expect(page).toMatch(/<section id="coverage"><h2>Fault coverage<\/h2>/);
+    expect(page).toMatch(
+      /<tr class="" data-rule="tool-outage"><td class="mono">tool-outage<\/td><td>error<\/td><td class="mono">tool:lookup_order<\/td><td class="num">2<\/td><td class="num">1<\/td><td class="num">1<\/td>/,
+    );
+    const coverage = report.coverage as NonNullable<Report['coverage']>;
+    const typo = { ...coverage, unmatched: [{ rule: 'error@tool:lookupOrder', target: 'tool:lookupOrder', nearest: 'tool:lookup_order' }] };
+    const rules = [
+      ...coverage.rules,
+      {
+        ...(coverage.rules[0] as (typeof coverage.rules)[number]),
+        rule: 'error@tool:lookupOrder',
+        target: 'tool:lookupOrder',
+        matched: 0,
+        fired: 0,
+        changed: 0,
+        visited: false,
+      },
+    ];
+    const flagged = reportHtml({ ...report, coverage: { ...typo, rules } });
+    expect(flagged).toMatch(/<tr class="violating" data-rule="error@tool:lookupOrder">.*matched no yield point; did you mean tool:lookup_order\?/);
+  });
+
   it('formats virtual time, dollars and ticks for people', () => {
     expect([formatMs(850), formatMs(12_500), formatMs(200_000), formatMs(120_000)]).toEqual(['850ms', '12.5s', '3m 20s', '2m']);
     // Rounding happens before the split: never "9m 60s" or "60s" or "1000ms".

@@ -56,6 +56,13 @@ describe('JSON report', () => {
       ['bounded-spend', true],
     ]);
     expect(report.spend.calls).toBe(1);
+    expect(report.spend.attempts).toBe(1);
+    // Without a check's coverage, the report carries the run's own: each rule matched, fired and changed one call.
+    expect(report.coverage?.rules.map((r) => [r.rule, r.matched, r.fired, r.changed])).toEqual([
+      ['tool-outage', 2, 1, 1],
+      ['latency@llm:*', 1, 1, 1],
+    ]);
+    expect(report.coverage?.unmatched).toEqual([]);
     expect(report.runs).toEqual({ total: 40, failed: 9, firstFailureAt: 3, shrinkSteps: 5 });
     expect(report.replay).toContain('--seed 7');
     expect(report.cycle?.sentence).toContain('waits for lock');

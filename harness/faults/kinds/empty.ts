@@ -12,6 +12,8 @@ export const empty = defineFaultKind({
     tool: 'the result is `[]`, `""`, `{}` or null, after its type (a result that was already empty is left alone, unmarked)',
   },
   onBody: (body, _params, hit) => {
+    // A provider's answer is emptied by the model (onReply), as the real API sends an empty answer;
+    // only a plain HTTP body loses its bytes.
     if (body.api !== 'http') return;
     body.empty(() => hit.effect());
   },

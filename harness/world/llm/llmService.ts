@@ -7,7 +7,7 @@
 
 import { applyReplyFaults, isBodyKind, isReplyKind } from '../../faults/applyKinds.ts';
 import { type FaultInjector, firstOf, type Hit } from '../../faults/injector.ts';
-import { type QuotaState, SIMULATED_QUOTA } from '../../faults/kinds/rateLimit.ts';
+import type { QuotaState } from '../../faults/kinds/rateLimit.ts';
 import { type FaultKind, kindsByLayer } from '../../faults/plan.ts';
 import type { Actor } from '../../sim/actors.ts';
 import { digest } from '../../sim/digest.ts';
@@ -20,6 +20,7 @@ import type { ApiName, Conversation, ProducedReply, Reply, ToolCall } from './co
 import { type ErrorOutcome, earlyFault } from './earlyFaults.ts';
 import type { Ledger } from './ledger.ts';
 import { dollars, type PriceTable, priceOf } from './pricing.ts';
+import { quotaState } from './quota.ts';
 import { ReplyEditor } from './replyEditor.ts';
 import { applyRequestLimits, checkToolChoice } from './requestLimits.ts';
 import { completionTokens, promptTokens } from './tokens.ts';
@@ -105,31 +106,9 @@ export class LlmService {
     return id;
   }
 
-  /**
-   * What the provider's rate-limit headers report now: the simulated quota less this minute's
-   * attempts and tokens (virtual time), or exhausted for the limit a 429 says was hit.
-   */
+  /** What the provider's rate-limit headers report now (see quota.ts). */
   quota(hit?: { readonly limit: 'requests' | 'tokens'; readonly retryAfterMs: number }): QuotaState {
-    const now = this.kernel.now();
-    const start = Math.floor(now / 60_000) * 60_000;
-    const resetMs = start + 60_000 - now;
-    let requests = 0;
-    for (let i = this.ledger.attempts.length - 1; i >= 0 && (this.ledger.attempts[i]?.t ?? -1) >= start; i--) requests++;
-    let tokens = 0;
-    for (let i = this.ledger.entries.length - 1; i >= 0; i--) {
-      const e = this.ledger.entries[i];
-      if (e === undefined || e.t < start) break;
-      tokens += e.inputTokens + e.outputTokens;
-    }
-    const state = {
-      remainingRequests: Math.max(0, SIMULATED_QUOTA.requests - requests),
-      remainingTokens: Math.max(0, SIMULATED_QUOTA.tokens - tokens),
-      resetRequestsMs: resetMs,
-      resetTokensMs: resetMs,
-    };
-    if (hit?.limit === 'requests') return { ...state, remainingRequests: 0, resetRequestsMs: hit.retryAfterMs };
-    if (hit?.limit === 'tokens') return { ...state, remainingTokens: 0, resetTokensMs: hit.retryAfterMs };
-    return state;
+    return quotaState(this.ledger, this.kernel.now(), hit);
   }
 
   /** A request the provider refused before any model ran (a 400), which still counts as an attempt. */

@@ -182,7 +182,9 @@ export class McpHub {
     const change = rule as ServerFaultRule;
     const deployments = live.map(([, deployment]) => deployment);
     const changed = deployments.length > 0 ? applyServerFault(change, deployments[0] as Deployment) : {};
-    hit?.effect({ ...data, ...(changed as Record<string, string>) });
+    // A bare list_changed reaches only live connections; a real change also awaits servers built later.
+    if (change.kind === 'list-changed' && live.length === 0) hit?.noEffect('no connection was open to notify');
+    else hit?.effect({ ...data, ...(changed as Record<string, string>) });
     for (const deployment of deployments.slice(1)) applyServerFault(change, deployment);
     if (change.kind !== 'list-changed') site.changes.push(change);
   }

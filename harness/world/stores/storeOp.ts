@@ -115,9 +115,15 @@ export function runStoreOp<T>(ctx: StoreContext, spec: OpSpec<T>, stream: Random
       }
       const duplicate = firstOf(hits, 'duplicate');
       if (duplicate !== undefined) {
-        const again = await spec.apply({ lagMs: 0, keepFraction: undefined, op });
-        if (again.unchanged === true) duplicate.noEffect(`applying ${f} a second time changed nothing in the store`);
-        else duplicate.effect();
+        // The second delivery's answer goes nowhere: the client already has the first one's.
+        let again: Applied<T> | undefined;
+        try {
+          again = await spec.apply({ lagMs: 0, keepFraction: undefined, op });
+        } catch (error) {
+          duplicate.noEffect(`the store rejected the second ${f}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        if (again?.unchanged === true) duplicate.noEffect(`applying ${f} a second time changed nothing in the store`);
+        else if (again !== undefined) duplicate.effect();
       }
       const crash = firstOf(hits, 'crash');
       if (crash !== undefined) {
