@@ -68,7 +68,7 @@ function verdictsHtml(report: Report): SafeHtml {
     const involved = [...(v.spans ?? []), ...spansOfOps(report, v.ops ?? [], spans)];
     const spanLinks = [...new Set(involved)].map((id) => html`<a href="#span-${id}">#${id}</a> `);
     const opLinks = (v.ops ?? []).map((op) => html`<a href="#op-${op}">op ${op}</a> `);
-    return html`<tr class="${v.ok ? '' : 'violating'}" data-property="${v.property}"><td>${passBadge(v.ok, 'held', 'violated')}</td><td class="mono">${v.property}</td><td class="wrap">${v.message}</td><td>${joinHtml(spanLinks)}${joinHtml(opLinks)}</td></tr>`;
+    return html`<tr class="${v.ok ? '' : 'violating'}" data-property="${v.property}"><td>${v.ok && v.vacuous !== undefined ? html`<span class="badge info" title="${v.vacuous}">vacuous</span>` : passBadge(v.ok, 'held', 'violated')}</td><td class="mono">${v.property}</td><td class="wrap">${v.message}</td><td>${joinHtml(spanLinks)}${joinHtml(opLinks)}</td></tr>`;
   });
   return html`<section id="verdicts"><h2>Properties</h2><table class="verdicts"><thead><tr><th></th><th>property</th><th>verdict</th><th>involves</th></tr></thead><tbody>${joinHtml(rows)}</tbody></table></section>`;
 }

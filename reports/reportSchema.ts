@@ -17,6 +17,7 @@ const verdict = z
     message: z.string().describe('One sentence: what held, or what was violated and where.'),
     ops: z.array(z.number().int().min(0)).optional().describe('Indices into `history` of the operations involved in a violation.'),
     spans: z.array(z.number().int().min(1)).optional().describe('Ids of the trace spans involved in a violation.'),
+    vacuous: z.string().optional().describe('Set when the property held only because what it judges was not in the run: what was missing.'),
   })
   .meta({ id: 'Verdict', description: "A property's verdict on the run." });
 

@@ -15,6 +15,7 @@ import { formatFailure } from './failureReport.ts';
 import type { PropertyVerdict } from './properties/property.ts';
 import { defaultReplayCommand } from './replayCommand.ts';
 import type { Scenario } from './scenario.ts';
+import { type CheckVacuity, formatVacuous, VacuityTally } from './vacuity.ts';
 import { workloadContext } from './workload.ts';
 
 export interface CheckOptions<I = unknown, O = unknown> {
@@ -47,6 +48,11 @@ export interface CheckOptions<I = unknown, O = unknown> {
   readonly shard?: { readonly index: number; readonly count: number };
   /** Called after each run (progress displays). */
   readonly onRun?: (run: number, failed: boolean) => void;
+  /**
+   * What a property that never had anything to judge does to a passing check: `fail` it (default),
+   * or `warn` (the check passes and its message says so). Default: the scenario's, else `fail`.
+   */
+  readonly vacuity?: 'fail' | 'warn';
 }
 
 export interface Counterexample {
@@ -73,6 +79,8 @@ export interface CheckReport {
   readonly replay: string | undefined;
   /** Per rule of the fault space: calls matched, fired and changed, over the runs before the first failure. */
   readonly coverage: CheckCoverage;
+  /** Per property: runs in which it held only vacuously, and subjects it reads that no run produced. */
+  readonly vacuity: CheckVacuity;
   /** The summary to print: a pass line, or the full failure with plan, trace excerpt, fault coverage and replay. */
   readonly message: string;
 }
@@ -153,12 +161,14 @@ export async function checkScenario<I, O>(scenario: Scenario<I, O>, options: Che
   let firstFailureAt: number | undefined;
   // Validates the fault space (a rule that can never act is refused here) and counts what each rule did.
   const tally = new CoverageTally(scenario.faults ?? []);
+  const vacuityTally = new VacuityTally(scenario.properties);
   const property = fc.asyncProperty(runCaseArbitrary(scenario.faults ?? [], scenario.schedules ?? ['fifo']), async (c) => {
     const { verdicts, result } = await runChecked(scenario, agent, c, determinism);
     const failed = verdicts.some((v) => !v.ok);
     if (firstFailureAt === undefined) {
       executed++;
       tally.add(c.plan, result);
+      vacuityTally.add(verdicts, result);
       if (failed) firstFailureAt = executed;
       options.onRun?.(executed, failed);
     }
@@ -166,17 +176,23 @@ export async function checkScenario<I, O>(scenario: Scenario<I, O>, options: Che
   });
   const details = await fc.check(property, { seed, numRuns: runs, ...(path === undefined ? {} : { path, endOnFailure: true }) });
   const coverage = tally.summary();
+  const vacuity = vacuityTally.summary();
   if (!details.failed || details.counterexample === null) {
-    // Every property held; but a rule whose target matched nothing tested nothing, and a green
-    // must mean "tested".
+    // Every property held; but a rule whose target matched nothing tested nothing, and so did a
+    // property that never had anything to judge: a green must mean "tested".
     const covered = coverage.unmatched.length === 0;
-    const message = covered
-      ? `ok ${scenario.name}${options.agentLabel === undefined ? '' : ` × ${options.agentLabel}`}: ${executed} runs, every property held (fast-check seed ${seed}).`
-      : formatUncovered(scenario.name, options.agentLabel, coverage);
+    const warnOnly = (options.vacuity ?? scenario.vacuity ?? 'fail') === 'warn';
+    const judged = vacuity.failing.length === 0 || warnOnly;
+    const who = `${scenario.name}${options.agentLabel === undefined ? '' : ` × ${options.agentLabel}`}`;
+    const messages = [
+      ...(covered ? [] : [formatUncovered(scenario.name, options.agentLabel, coverage)]),
+      ...(vacuity.failing.length === 0 ? [] : [formatVacuous(scenario.name, options.agentLabel, vacuity, warnOnly)]),
+    ];
+    const message = messages.length === 0 ? `ok ${who}: ${executed} runs, every property held (fast-check seed ${seed}).` : messages.join('\n\n');
     return {
       scenario: scenario.name,
       agent: options.agentLabel,
-      ok: covered,
+      ok: covered && judged,
       runs: executed,
       firstFailureAt: undefined,
       shrinkSteps: 0,
@@ -185,6 +201,7 @@ export async function checkScenario<I, O>(scenario: Scenario<I, O>, options: Che
       counterexample: undefined,
       replay: undefined,
       coverage,
+      vacuity,
       message,
     };
   }
@@ -204,6 +221,7 @@ export async function checkScenario<I, O>(scenario: Scenario<I, O>, options: Che
     counterexample,
     replay,
     coverage,
+    vacuity,
   };
   return { ...report, message: formatFailure(scenario, report) };
 }

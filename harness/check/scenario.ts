@@ -43,6 +43,8 @@ export interface Scenario<I = unknown, O = unknown> {
   readonly heal?: { readonly agent: Agent<unknown>; readonly virtualTimeMs?: number };
   /** Check every case twice and fail on any trace difference (replayability is the property). */
   readonly determinism?: boolean;
+  /** What a property that never had anything to judge does to a passing check (see CheckOptions.vacuity). */
+  readonly vacuity?: 'fail' | 'warn';
   /** Where it came from (a scenario file), for messages and reports. */
   readonly source?: string;
 }

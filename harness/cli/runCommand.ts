@@ -9,6 +9,7 @@ import { writeReportSet } from '../../reports/writeReports.ts';
 import { type CheckReport, checkScenario, runCase } from '../check/checkScenario.ts';
 import { unmatchedSentence } from '../check/coverage.ts';
 import { shellQuote } from '../check/shellQuote.ts';
+import { vacuityLines } from '../check/vacuity.ts';
 import type { Expectation, ScenarioDefinition } from '../scenario/defineScenario.ts';
 import type { ImportScope } from '../scenario/importModule.ts';
 import { FaultlineError } from '../sim/errors.ts';
@@ -75,9 +76,10 @@ export async function runScenarios(refs: readonly string[], options: RunOptions)
           `npx faultline run ${shellQuote(ref)} --agent ${shellQuote(name)} --seed ${seed} --path ${shellQuote(at)}${determinism ? ' --determinism' : ''}`,
         onRun: (run, failed) => show.update(`${label}: run ${run}${failed ? ' — failed, shrinking…' : ''}`),
       });
-      // A rule that tested nothing fails the check whatever was expected: the run proved nothing.
-      const uncovered = report.coverage.unmatched.length > 0;
-      const held = !uncovered && (expected === 'fail' ? !report.ok : report.ok);
+      // A check that failed without a counterexample tested nothing (a rule that matched nothing, a
+      // property with nothing to judge): that fails it whatever was expected, as a catch it is not.
+      const testedNothing = !report.ok && report.counterexample === undefined;
+      const held = !testedNothing && (expected === 'fail' ? !report.ok : report.ok);
       outcomes.push({ scenario: scenario.name, agent: name, expected, report, held });
       show.done(summaryLine(label, expected, report, held));
       inputs.push(await reportInput(scenario, ref, name, agent, report, expected));
@@ -92,8 +94,8 @@ function summaryLine(label: string, expected: Expectation, report: CheckReport, 
   const coverage = coverageLines(report);
   const c = report.counterexample;
   if (c === undefined) {
-    const what = report.ok ? 'every property held' : 'every property held, but some fault rules tested nothing';
-    return [`${mark} ${label}: ${report.runs} runs, ${what} (expected to ${expected})`, ...coverage].join('\n');
+    const what = report.ok ? 'every property held' : 'every property held, but the check tested less than it claims';
+    return [`${mark} ${label}: ${report.runs} runs, ${what} (expected to ${expected})`, ...coverage, ...vacuityLines(report.vacuity, '       ✗ ')].join('\n');
   }
   return [
     `${mark} ${label}: failed ${c.failed.map((v) => v.property).join(', ')} at run ${report.firstFailureAt} (expected to ${expected})`,

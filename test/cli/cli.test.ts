@@ -107,7 +107,7 @@ describe('faultline', () => {
     writeFileSync(file, text);
     const run = faultline('run', file, '--out', own, '--no-progress', '--runs', '30', '--agent', 'hardened');
     expect(run.status).toBe(1);
-    expect(run.stdout).toMatch(/^FAIL weather tool down × hardened: 30 runs, every property held, but some fault rules tested nothing/m);
+    expect(run.stdout).toMatch(/^FAIL weather tool down × hardened: 30 runs, every property held, but the check tested less than it claims/m);
     expect(run.stdout).toContain('✗ latency@tool:forcast: "tool:forcast" matched no yield point in 30 runs');
     expect(run.stdout).toContain('did you mean `tool:forecast`?');
     const report = readdirSync(own).find((f) => /^weather-tool-down\.hardened\.seed-\d+\.json$/.test(f));

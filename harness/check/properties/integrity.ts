@@ -77,44 +77,57 @@ function clip(text: string): string {
 export function noSilentCorruption(options: SilentCorruptionOptions = {}): Property {
   const flagged = options.flagged ?? ((v) => DOUBT.test(textOf(v)) || (typeof v === 'object' && v !== null && (v as { flagged?: unknown }).flagged === true));
   const sinks = options.sinks ?? ['output', 'tools', 'stores'];
-  return property('noSilentCorruption', 'No corrupted fact reached the output, a tool call or a store unflagged.', (r) => {
-    for (const taint of marks(r, 'taint')) {
-      const corrupted = String(taint.data?.corrupted ?? '');
-      if (corrupted === '') continue;
-      const reached = reachedBy(r, corrupted, taint.t, sinks);
-      if (reached === undefined) continue;
-      if (reached.output === true && flagged(r.value)) continue;
-      const spans = [taint.span, reached.span].filter((s): s is number => s !== undefined);
-      return {
-        message:
-          `A wrong ${String(taint.data?.fact)} from fault ${String(taint.data?.rule)} (${String(taint.data?.original)} became ${corrupted}, ` +
-          `in ${String(taint.data?.where ?? taint.data?.target)} at t=${taint.t}ms) reached ${reached.where}${reached.t === undefined ? '' : ` at t=${reached.t}ms`} unflagged.`,
-        ...(spans.length === 0 ? {} : { spans }),
-      };
-    }
-    return undefined;
-  });
+  return property(
+    'noSilentCorruption',
+    'No corrupted fact reached the output, a tool call or a store unflagged.',
+    (r) => {
+      for (const taint of marks(r, 'taint')) {
+        const corrupted = String(taint.data?.corrupted ?? '');
+        if (corrupted === '') continue;
+        const reached = reachedBy(r, corrupted, taint.t, sinks);
+        if (reached === undefined) continue;
+        if (reached.output === true && flagged(r.value)) continue;
+        const spans = [taint.span, reached.span].filter((s): s is number => s !== undefined);
+        return {
+          message:
+            `A wrong ${String(taint.data?.fact)} from fault ${String(taint.data?.rule)} (${String(taint.data?.original)} became ${corrupted}, ` +
+            `in ${String(taint.data?.where ?? taint.data?.target)} at t=${taint.t}ms) reached ${reached.where}${reached.t === undefined ? '' : ` at t=${reached.t}ms`} unflagged.`,
+          ...(spans.length === 0 ? {} : { spans }),
+        };
+      }
+      return undefined;
+    },
+    { vacuousWhen: (r) => (marks(r, 'taint').length === 0 ? 'no corrupt fault changed a fact' : undefined) },
+  );
 }
 
 /** One run's answer never combines answers from different versions of the same model. */
 export function noMixedVersions(): Property {
-  return property('noMixedVersions', 'Every model answered from one version throughout the decision.', (r) => {
-    if (r.outcome !== 'ok') return undefined;
-    const byModel = new Map<string, Map<string, number>>();
-    for (const s of spansOf(r.trace)) {
-      if (s.kind !== 'llm' || s.outcome !== 'ok' || typeof s.data.version !== 'string') continue;
-      const model = String(s.data.model);
-      const versions = byModel.get(model) ?? new Map<string, number>();
-      if (!versions.has(s.data.version)) versions.set(s.data.version, s.span);
-      byModel.set(model, versions);
-    }
-    for (const [model, versions] of byModel) {
-      if (versions.size < 2) continue;
-      return {
-        message: `The answer combined ${versions.size} versions of "${model}" (${[...versions.keys()].join(', ')}) in one decision.`,
-        spans: [...versions.values()],
-      };
-    }
-    return undefined;
-  });
+  return property(
+    'noMixedVersions',
+    'Every model answered from one version throughout the decision.',
+    (r) => {
+      if (r.outcome !== 'ok') return undefined;
+      const byModel = new Map<string, Map<string, number>>();
+      for (const s of spansOf(r.trace)) {
+        if (s.kind !== 'llm' || s.outcome !== 'ok' || typeof s.data.version !== 'string') continue;
+        const model = String(s.data.model);
+        const versions = byModel.get(model) ?? new Map<string, number>();
+        if (!versions.has(s.data.version)) versions.set(s.data.version, s.span);
+        byModel.set(model, versions);
+      }
+      for (const [model, versions] of byModel) {
+        if (versions.size < 2) continue;
+        return {
+          message: `The answer combined ${versions.size} versions of "${model}" (${[...versions.keys()].join(', ')}) in one decision.`,
+          spans: [...versions.values()],
+        };
+      }
+      return undefined;
+    },
+    {
+      vacuousWhen: (r) =>
+        spansOf(r.trace).some((s) => s.kind === 'llm' && typeof s.data.version === 'string') ? undefined : 'no model answered with a version',
+    },
+  );
 }

@@ -15,20 +15,34 @@ function fromChecker(name: string, _held: string, verdict: Verdict): Omit<Proper
   return { message: `${first?.message ?? `${name} does not hold.`}${more}`, ops: verdict.violations.flatMap((v) => v.ops) };
 }
 
+/** The history checkers have nothing to judge in a run that made no store operations. */
+const noHistory = (r: RunResult): string | undefined => (r.history.length === 0 ? 'no store operations' : undefined);
+
+/** Nothing to compare: no compared store holds an entity. */
+function noEntities(r: RunResult, options: ConsistencyOptions): string | undefined {
+  const { snapshot } = entityStates(r, options);
+  return Object.values(snapshot).some((entities) => Object.keys(entities).length > 0) ? undefined : 'no compared store held an entity';
+}
+
 /** Every acknowledged write is reflected: no read-modify-write cycle overwrote another's update. */
 export function noLostUpdates(): Property {
   const held = 'No update was lost.';
-  return property('noLostUpdates', held, (r) => fromChecker('noLostUpdates', held, checkLostUpdates(r.history)));
+  return property('noLostUpdates', held, (r) => fromChecker('noLostUpdates', held, checkLostUpdates(r.history)), { vacuousWhen: noHistory });
 }
 
 /** The store history is linearizable, key by key. */
 export function linearizable(options: { readonly maxStatesPerPartition?: number } = {}): Property {
   const held = 'The store history is linearizable.';
-  return property('linearizable', held, (r) => {
-    const verdict = checkLinearizable(r.history, options);
-    if (verdict.outcome === 'unknown') return { message: verdict.unknown.map((u) => u.message).join(' ') };
-    return fromChecker('linearizable', held, verdict);
-  });
+  return property(
+    'linearizable',
+    held,
+    (r) => {
+      const verdict = checkLinearizable(r.history, options);
+      if (verdict.outcome === 'unknown') return { message: verdict.unknown.map((u) => u.message).join(' ') };
+      return fromChecker('linearizable', held, verdict);
+    },
+    { vacuousWhen: noHistory },
+  );
 }
 
 export interface ConsistencyOptions {
@@ -84,14 +98,21 @@ function consistency(r: RunResult, options: ConsistencyOptions): Omit<PropertyVe
  * recorded as pending in the outbox; and no retried write took effect twice.
  */
 export function consistentStores(options: ConsistencyOptions = {}): Property {
-  return property('consistentStores', 'The stores agree on every entity (outbox aside), with no duplicate effects.', (r) => consistency(r, options));
+  return property('consistentStores', 'The stores agree on every entity (outbox aside), with no duplicate effects.', (r) => consistency(r, options), {
+    vacuousWhen: (r) => noEntities(r, options),
+  });
 }
 
 /** After the chaos, the heal phase made the stores converge. */
 export function eventuallyConverges(options: ConsistencyOptions = {}): Property {
-  return property('eventuallyConverges', 'After the heal phase the stores converged.', (r) => {
-    if (r.heal === undefined) return { message: 'The run had no heal phase to converge in; give the scenario a heal agent.' };
-    if (r.heal.outcome !== 'ok') return { message: `The heal phase did not finish: ${r.heal.message}` };
-    return consistency(r, options);
-  });
+  return property(
+    'eventuallyConverges',
+    'After the heal phase the stores converged.',
+    (r) => {
+      if (r.heal === undefined) return { message: 'The run had no heal phase to converge in; give the scenario a heal agent.' };
+      if (r.heal.outcome !== 'ok') return { message: `The heal phase did not finish: ${r.heal.message}` };
+      return consistency(r, options);
+    },
+    { vacuousWhen: (r) => noEntities(r, options) },
+  );
 }
