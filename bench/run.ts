@@ -2,6 +2,7 @@
 // the same run. Paste the output into bench/README.md when the numbers change.
 import os from 'node:os';
 import { checkersBench } from './checkers.ts';
+import { detectionBench } from './detection.ts';
 import { kernelBench } from './kernel.ts';
 import { llmBench } from './llm.ts';
 import { runnerBench } from './runner.ts';
@@ -13,6 +14,7 @@ const benches: Record<string, () => Promise<string>> = {
   checkers: checkersBench,
   runner: runnerBench,
   schedules: schedulesBench,
+  detection: detectionBench,
 };
 
 const only = process.argv.slice(2);

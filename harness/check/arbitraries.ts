@@ -1,6 +1,7 @@
 // fast-check arbitraries for what a run is made of: the seed of the run, a fault plan drawn from
-// the scenario's fault space (swarm style), and a scheduling strategy. Being data, each shrinks:
-// plans towards fewer and plainer rules, strategies towards first-in-first-out.
+// the scenario's fault space (swarm style: which rules are on, and how each selects its calls), and
+// a scheduling strategy. Being data, each shrinks: plans towards fewer and narrower rules,
+// strategies towards first-in-first-out.
 import fc from 'fast-check';
 import type { FaultRuleInput } from '../faults/plan.ts';
 import type { StrategyOptions } from '../sim/strategy.ts';
@@ -14,23 +15,78 @@ export interface RunCase {
 }
 
 /**
- * A plan from `space`: each rule switched on or off, and a rule without its own call selection
- * may be narrowed to one call (hit only the n-th call) — an "on" rule hitting every call shrinks to
- * the narrowed one, and either shrinks to "off".
+ * How a switched-on rule selects calls in one run, when the user's rule does not say (no `calls`,
+ * `afterMs`, `beforeMs` or `times`): swarm testing of `when`, as swarm testing switches features.
+ * Listed from narrowest to widest, which is the order a failure shrinks in.
+ */
+export type WhenMode =
+  | { readonly mode: 'once'; readonly call: number }
+  | { readonly mode: 'burst'; readonly from: number; readonly count: number }
+  | { readonly mode: 'from'; readonly call: number }
+  | { readonly mode: 'window'; readonly afterMs: number; readonly beforeMs: number }
+  | { readonly mode: 'every' };
+
+const WINDOW_STARTS_MS = [0, 1_000, 5_000, 30_000];
+const WINDOW_LENGTHS_MS = [10_000, 60_000, 600_000];
+
+/**
+ * The mode a draw picks. `u` (0–99) walks the modes from narrowest to widest; a storm run gives the
+ * widest (every call) most of the draws, so persistent faults co-occur often — the bugs that need
+ * two faults to hit many calls together are where incidents live. Shrinking `u` and `storm` towards
+ * 0/false narrows a rule towards one call.
+ */
+export function whenMode(storm: boolean, u: number, call: number, span: number): WhenMode {
+  const [once, burst, from, window] = storm ? [8, 12, 20, 25] : [40, 60, 75, 85];
+  if (u < once) return { mode: 'once', call };
+  if (u < burst) return { mode: 'burst', from: call, count: span };
+  if (u < from) return { mode: 'from', call };
+  if (u < window) {
+    const afterMs = WINDOW_STARTS_MS[call] ?? 0;
+    return { mode: 'window', afterMs, beforeMs: afterMs + (WINDOW_LENGTHS_MS[span - 2] ?? 60_000) };
+  }
+  return { mode: 'every' };
+}
+
+/** The `when` a mode stands for, on top of what the rule already says (its probability, actor). */
+export function applyWhenMode(rule: FaultRuleInput, m: WhenMode): FaultRuleInput {
+  switch (m.mode) {
+    case 'every':
+      return rule;
+    case 'once':
+      return { ...rule, when: { ...rule.when, calls: [m.call] } };
+    case 'burst':
+      return { ...rule, when: { ...rule.when, calls: { from: m.from, to: m.from + m.count } } };
+    case 'from':
+      return m.call === 0 ? rule : { ...rule, when: { ...rule.when, calls: { from: m.call } } };
+    case 'window':
+      return { ...rule, when: { ...rule.when, afterMs: m.afterMs, beforeMs: m.beforeMs } };
+  }
+}
+
+/** True when the user's rule already says which calls it hits: it is kept as written. */
+function selectsCalls(rule: FaultRuleInput): boolean {
+  const w = rule.when;
+  return w?.calls !== undefined || w?.afterMs !== undefined || w?.beforeMs !== undefined || w?.times !== undefined;
+}
+
+/**
+ * A plan from `space`, swarm style: the run is a storm or not (a storm switches more rules on and
+ * makes most of them persistent); each rule is switched on or off, and an "on" rule without its own
+ * call selection takes a `when` mode (once, a burst, from a call on, a virtual-time window, every
+ * call). Everything shrinks towards fewer and narrower rules: off, then once at the first call.
  */
 export function faultPlanArbitrary(space: readonly FaultRuleInput[]): fc.Arbitrary<FaultRuleInput[]> {
   if (space.length === 0) return fc.constant([]);
-  const sites = space.map((rule) =>
-    fc.record({
-      on: fc.boolean(),
-      call: rule.when?.calls === undefined && rule.when?.afterMs === undefined ? fc.option(fc.nat({ max: 3 }), { nil: undefined }) : fc.constant(undefined),
-    }),
-  );
-  return fc.tuple(...sites).map((choices) =>
-    choices.flatMap((c, i) => {
-      const rule = space[i] as FaultRuleInput;
-      if (!c.on) return [];
-      return [c.call === undefined ? rule : { ...rule, when: { ...rule.when, calls: [c.call] } }] as FaultRuleInput[];
+  const switches = fc.tuple(...space.map(() => fc.integer({ min: 0, max: 99 })));
+  const modes = fc.tuple(...space.map(() => fc.record({ u: fc.integer({ min: 0, max: 99 }), call: fc.nat({ max: 3 }), span: fc.integer({ min: 2, max: 4 }) })));
+  // Switches before modes: fast-check shrinks a tuple left to right, so rules are removed while
+  // the others still hit broadly, and only then narrowed; narrowing first can strand a failure
+  // that needs two narrow rules where one broad rule would do.
+  return fc.tuple(fc.boolean(), switches, modes).map(([storm, on, how]) =>
+    space.flatMap((rule, i) => {
+      if ((on[i] as number) < (storm ? 20 : 50)) return [];
+      const m = how[i] as { u: number; call: number; span: number };
+      return [selectsCalls(rule) ? rule : applyWhenMode(rule, whenMode(storm, m.u, m.call, m.span))];
     }),
   );
 }

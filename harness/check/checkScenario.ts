@@ -4,7 +4,7 @@
 // that still fails, the interleaving is shrunk towards first-in-first-out, and the report carries
 // the one command that replays it.
 import fc from 'fast-check';
-import { parseFaultPlan } from '../faults/plan.ts';
+import { type FaultRuleInput, parseFaultPlan, ruleIds } from '../faults/plan.ts';
 import type { RunResult } from '../options.ts';
 import { FaultlineError } from '../sim/errors.ts';
 import { simulate } from '../simulate.ts';
@@ -174,7 +174,9 @@ export async function checkScenario<I, O>(scenario: Scenario<I, O>, options: Che
     }
     return !failed;
   });
-  const details = await fc.check(property, { seed, numRuns: runs, ...(path === undefined ? {} : { path, endOnFailure: true }) });
+  // Unbiased: fast-check's bias makes early draws small, which for a fault plan means rules off or
+  // narrowed to their first call; swarm modes need every draw from the whole range (bench/detection.ts).
+  const details = await fc.check(property, { seed, numRuns: runs, unbiased: true, ...(path === undefined ? {} : { path, endOnFailure: true }) });
   const coverage = tally.summary();
   const vacuity = vacuityTally.summary();
   if (!details.failed || details.counterexample === null) {
@@ -206,7 +208,12 @@ export async function checkScenario<I, O>(scenario: Scenario<I, O>, options: Che
     };
   }
   const shrunk = details.counterexample[0];
-  const counterexample = await withoutIdleRules(scenario, agent, await minimiseSchedule(scenario, agent, shrunk, determinism), determinism);
+  const counterexample = await narrowRules(
+    scenario,
+    agent,
+    await withoutIdleRules(scenario, agent, await minimiseSchedule(scenario, agent, shrunk, determinism), determinism),
+    determinism,
+  );
   const failurePath = details.counterexamplePath ?? undefined;
   const replay = failurePath === undefined ? undefined : (options.replayCommand ?? defaultReplayCommand)(seed, failurePath, { determinism });
   const report = {
@@ -227,9 +234,12 @@ export async function checkScenario<I, O>(scenario: Scenario<I, O>, options: Che
 }
 
 /**
- * Drops from a counterexample the rules that changed nothing in its run: a fault that left no
- * effect cannot be part of why the run failed, and a minimal plan must not list it. The smaller
- * plan is kept only if it fails the same properties when run again.
+ * Drops from a counterexample the rules it does not need. First those that changed nothing in its
+ * run (a fault that left no effect cannot be part of why the run failed, and a minimal plan must
+ * not list it), then each remaining rule in turn (fast-check shrinks a plan's switches before its
+ * modes and its run seed, and once those are smaller a rule it had to keep may no longer be
+ * needed), then each rule alone as the user wrote it. A smaller plan is kept only when its run
+ * still fails the same properties; narrowRules then narrows what is left.
  */
 async function withoutIdleRules<I, O>(
   scenario: Scenario<I, O>,
@@ -237,15 +247,71 @@ async function withoutIdleRules<I, O>(
   found: Counterexample,
   determinism: boolean,
 ): Promise<Counterexample> {
-  const rules = found.result.coverage.rules;
-  const plan = found.case.plan.filter((_, i) => (rules[i]?.changed ?? 1) > 0);
-  if (plan.length === found.case.plan.length) return found;
-  const c = { ...found.case, plan };
-  const rerun = await runChecked(scenario, agent, c, determinism);
   const failing = new Set(found.failed.map((v) => v.property));
-  const still = rerun.verdicts.filter((v) => !v.ok);
-  if (still.length === 0 || !still.every((v) => failing.has(v.property))) return found;
-  return toCounterexample(c, rerun);
+  const attempt = async (plan: readonly FaultRuleInput[]): Promise<Counterexample | undefined> => {
+    const c = { ...found.case, plan };
+    const rerun = await runChecked(scenario, agent, c, determinism);
+    const still = rerun.verdicts.filter((v) => !v.ok);
+    return still.length > 0 && still.every((v) => failing.has(v.property)) ? toCounterexample(c, rerun) : undefined;
+  };
+  const rules = found.result.coverage.rules;
+  const active = found.case.plan.filter((_, i) => (rules[i]?.changed ?? 1) > 0);
+  let best = (active.length < found.case.plan.length ? await attempt(active) : undefined) ?? found;
+  for (let i = best.case.plan.length - 1; i >= 0 && best.case.plan.length > 1; i--) {
+    const smaller = await attempt(best.case.plan.filter((_, j) => j !== i));
+    if (smaller !== undefined) best = smaller;
+  }
+  // Narrow rules can need each other (a stall at one call shifts which request a second rule's
+  // call index hits): one of them on every call, as the user wrote it, may fail alone.
+  const space = scenario.faults ?? [];
+  for (let i = 0; i < best.case.plan.length && best.case.plan.length > 1; i++) {
+    const rule = best.case.plan[i] as FaultRuleInput;
+    const written = space.find((r) => r.kind === rule.kind && r.target === rule.target && r.id === rule.id);
+    const alone = written === undefined ? undefined : await attempt([written]);
+    if (alone !== undefined) best = alone;
+  }
+  return best;
+}
+
+/**
+ * Narrows each rule of a counterexample to one call where one is enough. fast-check shrinks a
+ * rule's mode and its call apart, so a burst over calls 0–2 can stop short of "once, at call 2"
+ * when that needs both changed at once; the calls a rule changed are in the run's fault marks, so
+ * each is tried alone (a few per rule), and kept when the run still fails the same properties.
+ */
+async function narrowRules<I, O>(
+  scenario: Scenario<I, O>,
+  agent: Scenario<I, O>['agent'],
+  found: Counterexample,
+  determinism: boolean,
+): Promise<Counterexample> {
+  let best = found;
+  const failing = new Set(found.failed.map((v) => v.property));
+  for (let i = 0; i < best.case.plan.length; i++) {
+    const rule = best.case.plan[i] as FaultRuleInput;
+    if (Array.isArray(rule.when?.calls) && rule.when.calls.length === 1) continue;
+    const id = ruleIds(parseFaultPlan(best.case.plan))[i];
+    const calls = [
+      ...new Set(
+        best.result.trace.flatMap((e) =>
+          e.type === 'mark' && e.name === 'fault' && e.data?.rule === id && typeof e.data?.call === 'number' ? [e.data.call] : [],
+        ),
+      ),
+    ];
+    if (calls.length < 2) continue;
+    for (const call of calls.slice(0, 4)) {
+      const { afterMs: _a, beforeMs: _b, times: _t, ...keep } = rule.when ?? {};
+      const plan = best.case.plan.map((r, j) => (j === i ? { ...r, when: { ...keep, calls: [call] } } : r));
+      const c = { ...best.case, plan };
+      const rerun = await runChecked(scenario, agent, c, determinism);
+      const still = rerun.verdicts.filter((v) => !v.ok);
+      if (still.length > 0 && still.every((v) => failing.has(v.property))) {
+        best = toCounterexample(c, rerun);
+        break;
+      }
+    }
+  }
+  return best;
 }
 
 /**

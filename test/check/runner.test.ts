@@ -13,7 +13,10 @@ describe('checkScenario', () => {
     const report = await checkScenario(refundScenario, { runs: 100, replayCommand: (seed, path) => `replay ${seed} ${path}` });
     expect(report.ok).toBe(false);
     expect(report.firstFailureAt).toBeLessThanOrEqual(20);
-    expect(report.counterexample?.case.plan).toEqual([{ target: 'tool:search_orders', kind: 'error', params: { message: 'order system unavailable' } }]);
+    // Shrunk to the one rule, narrowed to the one call that takes the answer down.
+    expect(report.counterexample?.case.plan).toEqual([
+      { target: 'tool:search_orders', kind: 'error', params: { message: 'order system unavailable' }, when: { calls: [0] } },
+    ]);
     expect(report.counterexample?.failed.map((v) => v.property)).toEqual(['gracefulDegradation']);
     expect(report.message).toContain('Minimal fault plan (1 rule)');
     expect(report.message).toContain(`replay ${report.seed} ${report.path}`);

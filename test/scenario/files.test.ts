@@ -37,7 +37,9 @@ describe('scenario files', () => {
     const scenario = await loadScenarioFile(example);
     expect(scenario.expectations).toEqual({ naive: 'fail', hardened: 'pass' });
     const naive = await checkScenario(scenario, { agent: scenario.agents?.naive, runs: 100 });
-    expect(naive.counterexample?.case.plan).toEqual([{ target: 'tool:forecast', kind: 'error', params: { message: 'simulated failure' } }]);
+    expect(naive.counterexample?.case.plan).toEqual([
+      { target: 'tool:forecast', kind: 'error', params: { message: 'simulated failure' }, when: { calls: [0] } },
+    ]);
     const hardened = await checkScenario(scenario, { agent: scenario.agents?.hardened, runs: 100 });
     expect(hardened).toHold();
   });

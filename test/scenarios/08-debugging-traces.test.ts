@@ -39,7 +39,9 @@ describe('08-debugging-traces', () => {
   it('catches an agent that keeps state between runs with determinism mode, and only with it', async () => {
     const replayed = await checkScenario(scenario, { runs: 20, agent: cachingBetweenRuns, agentLabel: 'caching', determinism: true });
     expect(replayed.ok).toBe(false);
-    expect(replayed.firstFailureAt).toBe(1);
+    // Found within the first few runs: the module-level cache may already hold this question from
+    // an earlier test in this file, and a run whose memory write is faulted leaves it unfilled.
+    expect(replayed.firstFailureAt).toBeLessThanOrEqual(5);
     const plain = await checkScenario(scenario, { runs: 20, agent: cachingBetweenRuns, agentLabel: 'caching' });
     // Without determinism mode no property fails: the answers cached across runs skip the work...
     expect(plain.counterexample).toBeUndefined();

@@ -14,26 +14,41 @@ const queueDepth = (trace: readonly { type: string; name?: string; data?: { dept
   Math.max(0, ...trace.filter((e) => e.type === 'mark' && e.name === 'queue.depth').map((e) => Number(e.data?.depth)));
 
 describe('10-backpressure', () => {
-  it('stops the naive runaway at the budget, with its call graph, shrunk to one fault', async () => {
+  it('catches the naive runaway with one fault: at the budget with its call graph, or at the queue bound it overflows first', async () => {
     const found = await naiveFails(scenario, { seeds: [1, 2, 3, 4, 5], runs: 200, maxPlan: 1 });
     console.log(
       `10-backpressure naive: first failures at runs ${found.firstFailures.join(', ')}; median ${found.median}; largest shrunk plan ${found.largestPlan} rule(s)`,
     );
     for (const report of found.reports) {
       const result = report.counterexample?.result;
-      expect(result?.outcome, report.message).toBe('budget');
+      expect(report.message).toContain('Minimal fault plan (1 rule)');
+      if (result?.outcome !== 'budget') {
+        // Shrinking narrows the fault to the fewest calls that still fail: an eager model on a few
+        // calls overflows the leads queue, or spawns past the actor bound, before the fan-out
+        // reaches the spend budget.
+        expect(report.counterexample?.failed.map((v) => v.property)).toEqual(['boundedWork']);
+        expect(report.counterexample?.failed[0]?.message).toMatch(
+          /^(A queue grew to \d+ items, over the bound of 6|The run had \d+ actors, over the bound of 12)/,
+        );
+        continue;
+      }
       // Stopped at the 31st request, before the model ran it (30 billed at that moment; a call
       // already in flight may still bill), and the message is the call graph of who spent them.
-      expect(result?.spend.attempts).toBe(31);
-      expect(result?.spend.calls).toBeLessThanOrEqual(31);
-      expect(result?.message).toMatch(
+      expect(result.spend.attempts).toBe(31);
+      expect(result.spend.calls).toBeLessThanOrEqual(31);
+      expect(result.message).toMatch(
         /LLM requests reached 31 \(30 billed, the rest refused or lost\), over limits\.budget\.llmCalls \(30\), on a call by \w+(#\d+)?\. Spend by actor:\nmain: \$[\d.]+ in 30 LLM calls \(31 requests\)\n {2}researcher ×2: /,
       );
-      expect(report.message).toContain('Minimal fault plan (1 rule)');
     }
-    const graphs = found.reports.map((r) => r.counterexample?.result.message ?? '');
-    // The eager model snapshot shows as planners spawning planners; empty searches as researchers rephrasing.
-    expect(graphs.some((g) => /\n {2}planner ×3: .*\n {4}planner ×9: /.test(g) || /researcher ×2: \$[\d.]+ in (2\d) LLM calls/.test(g))).toBe(true);
+  });
+
+  it('stops the runaway at the budget under the eager model on every call, with the call graph of who spent it', async () => {
+    const c: RunCase = { runSeed: 1, plan: [scenario.faults?.[0] as never], schedule: { kind: 'fifo' } };
+    const { result } = await runCase(scenario, agents.naive, c);
+    expect(result.outcome, result.message).toBe('budget');
+    expect(result.spend.attempts).toBe(31);
+    // The eager model snapshot shows as planners spawning planners.
+    expect(result.message).toMatch(/\n {2}planner ×3: .*\n {4}planner ×9: /);
   });
 
   it('keeps the hardened agent within its bounds under every fault at once', async () => {
