@@ -4,19 +4,20 @@
 // that still fails, the interleaving is shrunk towards first-in-first-out, and the report carries
 // the one command that replays it.
 import fc from 'fast-check';
-import { type FaultRuleInput, parseFaultPlan, ruleIds } from '../faults/plan.ts';
+import { parseFaultPlan } from '../faults/plan.ts';
 import type { RunResult } from '../options.ts';
 import { FaultlineError } from '../sim/errors.ts';
-import { simulate } from '../simulate.ts';
 import { type RunCase, runCaseArbitrary } from './arbitraries.ts';
 import { type CheckCoverage, CoverageTally, formatUncovered } from './coverage.ts';
-import { executionDivergence } from './divergence.ts';
 import { formatFailure } from './failureReport.ts';
+import { minimise } from './minimise.ts';
 import type { PropertyVerdict } from './properties/property.ts';
 import { defaultReplayCommand } from './replayCommand.ts';
+import { runChecked } from './runCase.ts';
 import type { Scenario } from './scenario.ts';
 import { type CheckVacuity, formatVacuous, VacuityTally } from './vacuity.ts';
-import { workloadContext } from './workload.ts';
+
+export { runCase } from './runCase.ts';
 
 export interface CheckOptions<I = unknown, O = unknown> {
   /**
@@ -112,35 +113,6 @@ export function shardFromEnv(raw = process.env.FAULTLINE_SHARD): { index: number
   return { index, count };
 }
 
-/** Runs one case: the same case always gives the same result. */
-export async function runCase<I, O>(
-  scenario: Scenario<I, O>,
-  agent: Scenario<I, O>['agent'],
-  c: RunCase,
-): Promise<{ result: RunResult; input: I; verdicts: PropertyVerdict[] }> {
-  const input = scenario.input === undefined ? (undefined as I) : scenario.input(workloadContext(c.runSeed));
-  const result = (await simulate((world) => agent(world, input), {
-    ...scenario.world,
-    seed: c.runSeed,
-    faults: c.plan,
-    schedule: c.schedule,
-    scenario: scenario.name,
-    ...(scenario.heal === undefined ? {} : { heal: scenario.heal }),
-  })) as RunResult;
-  const verdicts = scenario.properties.map((p) => p.check(result, { input }));
-  return { result, input, verdicts };
-}
-
-async function runChecked<I, O>(scenario: Scenario<I, O>, agent: Scenario<I, O>['agent'], c: RunCase, determinism: boolean) {
-  const first = await runCase(scenario, agent, c);
-  if (!determinism) return first;
-  const second = await runCase(scenario, agent, c);
-  const why = executionDivergence(first, second);
-  if (why === undefined) return first;
-  const verdict: PropertyVerdict = { property: 'deterministic', ok: false, message: why };
-  return { ...first, verdicts: [...first.verdicts, verdict] };
-}
-
 /**
  * Checks `scenario` over many generated runs (see the top of this file).
  * @throws FaultlineError INVALID_FAULT_PLAN when a rule of the fault space is invalid, naming the
@@ -208,12 +180,7 @@ export async function checkScenario<I, O>(scenario: Scenario<I, O>, options: Che
     };
   }
   const shrunk = details.counterexample[0];
-  const counterexample = await narrowRules(
-    scenario,
-    agent,
-    await withoutIdleRules(scenario, agent, await minimiseSchedule(scenario, agent, shrunk, determinism), determinism),
-    determinism,
-  );
+  const counterexample = await minimise(scenario, agent, shrunk, determinism);
   const failurePath = details.counterexamplePath ?? undefined;
   const replay = failurePath === undefined ? undefined : (options.replayCommand ?? defaultReplayCommand)(seed, failurePath, { determinism });
   const report = {
@@ -231,153 +198,4 @@ export async function checkScenario<I, O>(scenario: Scenario<I, O>, options: Che
     vacuity,
   };
   return { ...report, message: formatFailure(scenario, report) };
-}
-
-/**
- * Drops from a counterexample the rules it does not need. First those that changed nothing in its
- * run (a fault that left no effect cannot be part of why the run failed, and a minimal plan must
- * not list it), then each remaining rule in turn (fast-check shrinks a plan's switches before its
- * modes and its run seed, and once those are smaller a rule it had to keep may no longer be
- * needed), then each rule alone as the user wrote it. A smaller plan is kept only when its run
- * still fails the same properties; narrowRules then narrows what is left.
- */
-async function withoutIdleRules<I, O>(
-  scenario: Scenario<I, O>,
-  agent: Scenario<I, O>['agent'],
-  found: Counterexample,
-  determinism: boolean,
-): Promise<Counterexample> {
-  const failing = new Set(found.failed.map((v) => v.property));
-  const attempt = async (plan: readonly FaultRuleInput[]): Promise<Counterexample | undefined> => {
-    const c = { ...found.case, plan };
-    const rerun = await runChecked(scenario, agent, c, determinism);
-    const still = rerun.verdicts.filter((v) => !v.ok);
-    return still.length > 0 && still.every((v) => failing.has(v.property)) ? toCounterexample(c, rerun) : undefined;
-  };
-  const rules = found.result.coverage.rules;
-  const active = found.case.plan.filter((_, i) => (rules[i]?.changed ?? 1) > 0);
-  let best = (active.length < found.case.plan.length ? await attempt(active) : undefined) ?? found;
-  for (let i = best.case.plan.length - 1; i >= 0 && best.case.plan.length > 1; i--) {
-    const smaller = await attempt(best.case.plan.filter((_, j) => j !== i));
-    if (smaller !== undefined) best = smaller;
-  }
-  // Narrow rules can need each other (a stall at one call shifts which request a second rule's
-  // call index hits): one of them on every call, as the user wrote it, may fail alone.
-  const space = scenario.faults ?? [];
-  for (let i = 0; i < best.case.plan.length && best.case.plan.length > 1; i++) {
-    const rule = best.case.plan[i] as FaultRuleInput;
-    const written = space.find((r) => r.kind === rule.kind && r.target === rule.target && r.id === rule.id);
-    const alone = written === undefined ? undefined : await attempt([written]);
-    if (alone !== undefined) best = alone;
-  }
-  return best;
-}
-
-/**
- * Narrows each rule of a counterexample to one call where one is enough. fast-check shrinks a
- * rule's mode and its call apart, so a burst over calls 0–2 can stop short of "once, at call 2"
- * when that needs both changed at once; the calls a rule changed are in the run's fault marks, so
- * each is tried alone (a few per rule), and kept when the run still fails the same properties.
- */
-async function narrowRules<I, O>(
-  scenario: Scenario<I, O>,
-  agent: Scenario<I, O>['agent'],
-  found: Counterexample,
-  determinism: boolean,
-): Promise<Counterexample> {
-  let best = found;
-  const failing = new Set(found.failed.map((v) => v.property));
-  for (let i = 0; i < best.case.plan.length; i++) {
-    const rule = best.case.plan[i] as FaultRuleInput;
-    if (Array.isArray(rule.when?.calls) && rule.when.calls.length === 1) continue;
-    const id = ruleIds(parseFaultPlan(best.case.plan))[i];
-    const calls = [
-      ...new Set(
-        best.result.trace.flatMap((e) =>
-          e.type === 'mark' && e.name === 'fault' && e.data?.rule === id && typeof e.data?.call === 'number' ? [e.data.call] : [],
-        ),
-      ),
-    ];
-    if (calls.length < 2) continue;
-    for (const call of calls.slice(0, 4)) {
-      const { afterMs: _a, beforeMs: _b, times: _t, ...keep } = rule.when ?? {};
-      const plan = best.case.plan.map((r, j) => (j === i ? { ...r, when: { ...keep, calls: [call] } } : r));
-      const c = { ...best.case, plan };
-      const rerun = await runChecked(scenario, agent, c, determinism);
-      const still = rerun.verdicts.filter((v) => !v.ok);
-      if (still.length > 0 && still.every((v) => failing.has(v.property))) {
-        best = toCounterexample(c, rerun);
-        break;
-      }
-    }
-  }
-  return best;
-}
-
-/**
- * Shrinks the interleaving of a failing case. The strategy's recorded choices are replayed (past
- * their end, the first ready event is taken, as first-in-first-out would): first the shortest
- * prefix of choices that still fails the same property is found, then each choice in it is blanked
- * (first ready event) while the failure persists. What is left are the turns the failure needs.
- */
-async function minimiseSchedule<I, O>(scenario: Scenario<I, O>, agent: Scenario<I, O>['agent'], c: RunCase, determinism: boolean): Promise<Counterexample> {
-  const rerun = await runChecked(scenario, agent, c, determinism);
-  const original = rerun.verdicts.some((v) => !v.ok) ? rerun : notReproduced(rerun);
-  const failing = new Set(original.verdicts.filter((v) => !v.ok).map((v) => v.property));
-  if (c.schedule.kind === 'fifo' || c.schedule.kind === 'replay' || failing.has('deterministic')) return toCounterexample(c, original);
-  let best = original;
-  const tries = { left: 400 };
-  const attempt = async (choices: readonly string[]) => {
-    if (tries.left-- <= 0) return undefined;
-    const run = await runChecked(scenario, agent, { ...c, schedule: { kind: 'replay', choices } }, false);
-    return run.verdicts.some((v) => !v.ok && failing.has(v.property)) ? run : undefined;
-  };
-  let choices = [...original.result.schedule.choices];
-  for (let round = 0; round < 2; round++) {
-    let lo = 0;
-    let hi = choices.length;
-    while (lo < hi) {
-      const mid = Math.floor((lo + hi) / 2);
-      if ((await attempt(choices.slice(0, mid))) !== undefined) hi = mid;
-      else lo = mid + 1;
-    }
-    const prefix = choices.slice(0, lo);
-    const run = await attempt(prefix);
-    if (run !== undefined) {
-      choices = prefix;
-      best = run;
-    }
-    for (let i = 0; i < choices.length; i++) {
-      if (choices[i] === '') continue;
-      const trial = choices.map((x, j) => (j === i ? '' : x));
-      const zeroed = await attempt(trial);
-      if (zeroed !== undefined) {
-        choices = trial;
-        best = zeroed;
-      }
-    }
-  }
-  while (choices.length > 0 && choices[choices.length - 1] === '') choices.pop();
-  if (best === original) return toCounterexample(c, original);
-  return toCounterexample({ ...c, schedule: { kind: 'replay', choices } }, best);
-}
-
-/**
- * The shrunk case passed when run once more: the same case gave two different results, so something
- * outside the world reached the agent. That is the failure to report.
- */
-function notReproduced<T extends { verdicts: PropertyVerdict[] }>(run: T): T {
-  const verdict: PropertyVerdict = {
-    property: 'deterministic',
-    ok: false,
-    message:
-      'The failing case passed when it was run again: the same seed, plan and schedule gave two different results, so ' +
-      'something outside the world (real time, real randomness, state kept between runs) reached the agent. ' +
-      'Run with determinism checking (FAULTLINE_CHECK_DETERMINISM=1) to see where the traces diverge.',
-  };
-  return { ...run, verdicts: [...run.verdicts, verdict] };
-}
-
-function toCounterexample(c: RunCase, run: { result: RunResult; input: unknown; verdicts: PropertyVerdict[] }): Counterexample {
-  return { case: c, input: run.input, result: run.result, verdicts: run.verdicts, failed: run.verdicts.filter((v) => !v.ok) };
 }
