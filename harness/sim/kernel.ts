@@ -186,8 +186,11 @@ export class Kernel {
    */
   readonly choices: string[] = [];
 
-  /** Takes the next ready event (the strategy's choice when there are several) and runs it. */
-  deliverNext(): boolean {
+  /**
+   * Takes the next ready event (the strategy's choice when there are several) and runs it;
+   * `before` is told whose event it is, just before it runs.
+   */
+  deliverNext(before?: (actor: Actor) => void): boolean {
     let index = 0;
     if (this.ready.length > 1) {
       index = this.strategy.pick(this.ready.map((e) => ({ seq: e.seq, actor: e.actor.name })));
@@ -196,6 +199,7 @@ export class Kernel {
     const [event] = this.ready.splice(index, 1);
     if (event === undefined) return false;
     event.state = 'done';
+    before?.(event.actor);
     // A crashed actor's events are dropped: nothing it was waiting for reaches it any more.
     if (event.actor.state !== 'crashed') event.run();
     return true;

@@ -4,23 +4,23 @@
 // utilisation, Intl date formatting without a date), seeded Math.random, Web Crypto and node:crypto
 // randomness (UUIDs, bytes, integers, secret keys, primes, EC and EdDSA key pairs), and a network
 // that refuses real connections. `restore()` puts every original back, whatever the agent did.
-import { promisify } from 'node:util';
 import FakeTimers, { type Clock } from '@sinonjs/fake-timers';
-import { setBridgeTarget } from './builtinBridge.ts';
+import { installAgentCallbacks, realTurn } from './agentCallbacks.ts';
+import { setBridgeTarget, setWorkerObserver } from './builtinBridge.ts';
 import { installNetworkGuard, type OnBlocked } from './networkGuard.ts';
 import { patchProperty } from './patch.ts';
+import { RealWork } from './realWork.ts';
 import type { RandomStream, Rng } from './rng.ts';
 import { seededCryptoTarget } from './seededCrypto.ts';
 import { seededGenerateKey } from './seededSubtle.ts';
+import { observeWorker, trackedWorkTarget, trackSubtle } from './trackedWork.ts';
 import { installClockExtras, timersTarget, virtualOsUptime } from './virtualClockExtras.ts';
+import { watchdog } from './watchdog.ts';
 
 // Building fake-timers' context is costly (it prepares a fake Date class), so it is done once.
 const fakeTimers = FakeTimers.withGlobal(globalThis);
 
-// The kernel's own view of real time and of the real event loop. setImmediate is deliberately
-// never faked (DESIGN.md, rule 2): the kernel uses it to let the microtask queue drain.
-const realSetImmediate = globalThis.setImmediate;
-const realClearImmediate = globalThis.clearImmediate;
+// The kernel's own view of real time (the real event loop's turns are in agentCallbacks.ts).
 const realPerformanceNow = performance.now.bind(performance); // allowed: the wall-clock guard only
 
 /** Real milliseconds, for the wall-clock guard and for benchmarks; never for anything in a trace. */
@@ -62,9 +62,12 @@ export class RunGlobals {
     try {
       this.patchRandomness();
       this.undo.push(installNetworkGuard(config.onBlocked, { httpModules: config.interceptHttp !== true }));
-      this.countImmediates();
+      this.undo.push(...installAgentCallbacks({ live: this.liveImmediates, isDead: () => this.isDead() }));
       this.virtualAbortTimeouts();
       this.undo.push(...installClockExtras(this.clock, config.startTime));
+      this.undo.push(...trackSubtle(this.realWork));
+      setWorkerObserver(observeWorker(this.realWork));
+      this.undo.push(() => setWorkerObserver(undefined));
       this.bridgeBuiltins(config.startTime);
     } catch (error) {
       this.restore();
@@ -78,6 +81,18 @@ export class RunGlobals {
 
   private get crypto(): RandomStream {
     return (this.cryptoStream ??= this.rng.stream('agent:crypto'));
+  }
+
+  /** Real work the run's agent code started (file system, DNS, crypto jobs, workers, …). */
+  readonly realWork = new RealWork();
+
+  /** Set when the run loop's agent code was stopped by the watchdog, or the run ended. */
+  dead = false;
+  /** The watchdog arming of the loop in progress, if any. */
+  watchGeneration: number | undefined;
+
+  private isDead(): boolean {
+    return this.dead || (this.watchGeneration !== undefined && watchdog.killed(this.watchGeneration));
   }
 
   /** Takes over the globals for one run. Only one run may hold them at a time. */
@@ -94,6 +109,7 @@ export class RunGlobals {
 
   /** Puts every patched global back. Safe to call more than once. */
   restore(): void {
+    this.dead = true;
     const errors: unknown[] = [];
     while (this.undo.length > 0) {
       try {
@@ -114,7 +130,7 @@ export class RunGlobals {
     // Bounded: an agent that keeps re-arming setImmediate is never idle, and the run loop turns
     // that into a step-limit outcome instead of spinning here forever.
     for (let round = 0; round < 64; round++) {
-      await new Promise<void>((resolve) => realSetImmediate(resolve));
+      await realTurn();
       if (this.liveImmediates.size === 0) return;
     }
   }
@@ -166,10 +182,12 @@ export class RunGlobals {
 
   /** Puts the run's timers and seeded randomness behind the builtins agents import by name. */
   private bridgeBuiltins(startTime: number): void {
+    const seeded = seededCryptoTarget({ stream: () => this.crypto, unseeded: (source) => this.onUnseeded?.(source) });
     setBridgeTarget({
       ...timersTarget(),
       'os.uptime': virtualOsUptime(this.clock, startTime),
-      ...seededCryptoTarget({ stream: () => this.crypto, unseeded: (source) => this.onUnseeded?.(source) }),
+      ...seeded,
+      ...trackedWorkTarget(this.realWork, seeded),
     });
     this.undo.push(() => setBridgeTarget(undefined));
   }
@@ -188,26 +206,5 @@ export class RunGlobals {
       clock.setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms);
       return controller.signal;
     });
-  }
-
-  private countImmediates(): void {
-    const live = this.liveImmediates;
-    const setImmediate = (fn: (...args: unknown[]) => void, ...args: unknown[]): NodeJS.Immediate => {
-      const handle = realSetImmediate(() => {
-        live.delete(handle);
-        fn(...args);
-      });
-      live.add(handle);
-      return handle;
-    };
-    const clearImmediate = (handle: NodeJS.Immediate | undefined): void => {
-      live.delete(handle);
-      realClearImmediate(handle);
-    };
-    Object.defineProperty(setImmediate, promisify.custom, {
-      value: (realSetImmediate as unknown as Record<symbol, unknown>)[promisify.custom],
-    });
-    this.set(globalThis, 'setImmediate', setImmediate);
-    this.set(globalThis, 'clearImmediate', clearImmediate);
   }
 }
