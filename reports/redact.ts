@@ -3,6 +3,7 @@
 // `redactText` as a second line of defence. The kernel already keeps headers out of traces; this is
 // for what it cannot know about: keys an agent put in a store, an error message quoting a request,
 // a tool that echoed its configuration, a model that repeated what it was told.
+import { errorText, safeString } from '../harness/sim/errors.ts';
 import type { JsonValue } from '../harness/sim/trace.ts';
 
 export const REDACTED = '[redacted]';
@@ -142,11 +143,16 @@ function walkEntries(entries: ReadonlyArray<readonly [string, unknown]>, seen: S
 
 /** A thrown value as one line of text (`Name: message`), redacted. */
 export function describeError(error: unknown): string {
-  if (error instanceof Error) return redactText(`${error.name}: ${error.message}`);
-  if (typeof error === 'object' && error !== null && 'message' in error) {
-    const name = 'name' in error && typeof error.name === 'string' ? error.name : 'Error';
-    return redactText(`${name}: ${String(error.message)}`);
+  try {
+    if (error instanceof Error) return redactText(errorText(error));
+    if (typeof error === 'object' && error !== null && 'message' in error) {
+      const name = 'name' in error && typeof error.name === 'string' ? error.name : 'Error';
+      return redactText(`${name}: ${safeString(error.message)}`);
+    }
+    if (typeof error === 'string') return redactText(error);
+    return redactText(JSON.stringify(redact(error)) ?? safeString(error));
+  } catch {
+    // A value whose getters or toJSON throw: say what it is, not what it holds.
+    return redactText(safeString(error));
   }
-  if (typeof error === 'string') return redactText(error);
-  return redactText(JSON.stringify(redact(error)) ?? String(error));
 }

@@ -7,7 +7,7 @@
 // picks the next one, so that the order of simultaneous events is the kernel's decision.
 import type { Clock } from '@sinonjs/fake-timers';
 import { Actor, uniqueName, type Wait } from './actors.ts';
-import { FaultlineError, type Where } from './errors.ts';
+import { errorText, FaultlineError, safeString, type Where } from './errors.ts';
 import type { Limits } from './limits.ts';
 import { type LongTimer, setLongTimeout } from './longTimer.ts';
 import type { Rng } from './rng.ts';
@@ -460,8 +460,13 @@ export class Kernel {
 
 /** A short, deterministic description of an error for the trace. */
 export function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error).slice(0, 500);
+  if (!(error instanceof Error)) return safeString(error).slice(0, 500);
   // A network error's useful part is in its cause: `fetch failed (ECONNREFUSED)`.
-  const code = (error.cause as { code?: unknown } | undefined)?.code;
-  return `${error.name}: ${error.message}${typeof code === 'string' ? ` (${code})` : ''}`.slice(0, 500);
+  let code: unknown;
+  try {
+    code = (error.cause as { code?: unknown } | undefined)?.code;
+  } catch {
+    code = undefined;
+  }
+  return `${errorText(error)}${typeof code === 'string' ? ` (${code})` : ''}`.slice(0, 500);
 }

@@ -7,8 +7,9 @@
 import FakeTimers, { type Clock } from '@sinonjs/fake-timers';
 import { installAgentCallbacks, realTurn } from './agentCallbacks.ts';
 import { setBridgeTarget, setWorkerObserver } from './builtinBridge.ts';
+import { errorText, FaultlineError, safeString } from './errors.ts';
 import { installNetworkGuard, type OnBlocked } from './networkGuard.ts';
-import { patchProperty } from './patch.ts';
+import { isPatched, nameOf, patchProperty } from './patch.ts';
 import { RealWork } from './realWork.ts';
 import type { RandomStream, Rng } from './rng.ts';
 import { seededCryptoTarget } from './seededCrypto.ts';
@@ -26,6 +27,56 @@ const realPerformanceNow = performance.now.bind(performance); // allowed: the wa
 /** Real milliseconds, for the wall-clock guard and for benchmarks; never for anything in a trace. */
 export function wallClockMs(): number {
   return realPerformanceNow();
+}
+
+/**
+ * Installs the run's virtual clock, refusing clearly when someone else's fake clock is installed
+ * (fake-timers would throw a bare TypeError) or the globals cannot be replaced.
+ */
+function installClock(startTime: number): Clock {
+  const setTimeoutNow = globalThis.setTimeout as unknown as { clock?: unknown; _isMockFunction?: boolean };
+  if (setTimeoutNow.clock !== undefined || (globalThis.Date as unknown as { clock?: unknown }).clock !== undefined || setTimeoutNow._isMockFunction === true) {
+    throw new FaultlineError('GLOBALS_UNAVAILABLE', {
+      what: 'simulate() was called while fake timers are installed (vi.useFakeTimers(), jest.useFakeTimers() or sinon)',
+      todo:
+        'A simulated run brings its own virtual clock and cannot share the globals with another one. Call vi.useRealTimers() ' +
+        '(or jest.useRealTimers(), clock.uninstall()) before simulate(), and install your fake timers again after it if the test needs them',
+    });
+  }
+  try {
+    return fakeTimers.install({ now: startTime, toFake: [...FAKED] });
+  } catch (error) {
+    throw new FaultlineError('GLOBALS_UNAVAILABLE', {
+      what: `Faultline could not install the run's virtual clock: ${errorText(error)}`,
+      todo: 'setTimeout, setInterval, Date and performance must be replaceable on the global object during a run; do not freeze or lock them',
+      cause: error,
+    });
+  }
+}
+
+/**
+ * During a run, freezing an object whose properties the run has replaced would stop them from being
+ * put back: Object.freeze, seal and preventExtensions refuse such an object, with the reason.
+ */
+function guardFreezing(): Array<() => void> {
+  const refuse = (how: string, target: unknown): FaultlineError =>
+    new FaultlineError('GLOBALS_UNAVAILABLE', {
+      what: `${how}(${nameOf(target as object)}) was called during a simulated run, while the run has replaced some of its properties`,
+      todo: 'A run puts every global it replaced back when it ends; freeze or seal globals outside simulated runs (after your simulation tests)',
+    });
+  const guard = (holder: object, key: 'freeze' | 'seal' | 'preventExtensions', how: string) => {
+    const original = (holder as Record<string, (o: unknown) => unknown>)[key] as (o: unknown) => unknown;
+    return patchProperty(holder, key, (o: unknown) => {
+      if (typeof o === 'object' && o !== null && isPatched(o)) throw refuse(how, o);
+      return original(o);
+    });
+  };
+  return [
+    guard(Object, 'freeze', 'Object.freeze'),
+    guard(Object, 'seal', 'Object.seal'),
+    guard(Object, 'preventExtensions', 'Object.preventExtensions'),
+    guard(Reflect, 'preventExtensions', 'Reflect.preventExtensions'),
+  ];
 }
 
 const FAKED = ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance', 'hrtime'] as const;
@@ -57,7 +108,7 @@ export class RunGlobals {
 
   private constructor(config: RunGlobalsConfig) {
     this.rng = config.rng;
-    this.clock = fakeTimers.install({ now: config.startTime, toFake: [...FAKED] });
+    this.clock = installClock(config.startTime);
     this.undo.push(() => this.clock.uninstall());
     try {
       this.patchRandomness();
@@ -69,6 +120,7 @@ export class RunGlobals {
       setWorkerObserver(observeWorker(this.realWork));
       this.undo.push(() => setWorkerObserver(undefined));
       this.bridgeBuiltins(config.startTime);
+      this.undo.push(...guardFreezing());
     } catch (error) {
       this.restore();
       throw error;
@@ -119,7 +171,13 @@ export class RunGlobals {
       }
     }
     if (installed === this) installed = undefined;
-    if (errors.length > 0) throw new AggregateError(errors, '[faultline] failed to restore globals after a run');
+    if (errors.length > 0) {
+      throw new FaultlineError('GLOBALS_UNAVAILABLE', {
+        what: `Faultline could not put back ${errors.length} global(s) after the run`,
+        todo: 'Each function left in place behaves as the original again; look for agent code that froze or redefined globals during the run',
+        details: errors.map((e) => (e instanceof Error ? safeString(e.message) : safeString(e))),
+      });
+    }
   }
 
   /**
