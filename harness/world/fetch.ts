@@ -6,7 +6,7 @@ import { type FaultInjector, firstOf } from '../faults/injector.ts';
 import { type FaultKind, kindsByLayer } from '../faults/plan.ts';
 import type { Actor } from '../sim/actors.ts';
 import { digestBytes } from '../sim/digest.ts';
-import { errorText, FaultlineError, isFaultlineError } from '../sim/errors.ts';
+import { FaultlineError, isFaultlineError, safeString } from '../sim/errors.ts';
 import type { Kernel, ServeContext } from '../sim/kernel.ts';
 import { type LatencyModel, sampleLatency } from '../sim/latency.ts';
 import { redactUrl } from '../sim/redact.ts';
@@ -78,7 +78,7 @@ async function serveFromHandlers(kernel: Kernel, actor: Actor, chain: HandlerCha
       throw error;
     }
     const failure = new FaultlineError('HANDLER_THREW', {
-      what: `The msw handler for ${request.method} ${shownUrl} threw: ${errorText(error)}`,
+      what: `The msw handler for ${request.method} ${shownUrl} threw: ${error instanceof Error ? safeString(error.message) : safeString(error)}`,
       where: kernel.where(actor),
       todo: 'Fix the handler, or return an error response from it (HttpResponse.json(body, { status: 500 }))',
       cause: error,
