@@ -10,6 +10,7 @@ import { type Agent, type HealOptions, type HealResult, qualify, type RunResult,
 import { summarize } from './sim/actors.ts';
 import { FaultlineError } from './sim/errors.ts';
 import { Kernel } from './sim/kernel.ts';
+import { redactRun } from './sim/redact.ts';
 import { Rng } from './sim/rng.ts';
 import { RunGlobals } from './sim/runGlobals.ts';
 import { type Ending, runLoop } from './sim/runLoop.ts';
@@ -124,7 +125,7 @@ export async function simulate<T>(agent: Agent<T>, options: SimulateOptions = {}
     outcome: ending.outcome,
     ...(ending.outcome === 'ok' ? { value: ending.value } : {}),
     ...(ending.outcome === 'threw' ? { error: ending.error } : {}),
-    message,
+    message: redactRun(message, kernel.secrets),
     seed: q.seed,
     scenario: q.scenario,
     virtualTimeMs: kernel.endTime,
@@ -133,12 +134,12 @@ export async function simulate<T>(agent: Agent<T>, options: SimulateOptions = {}
     actors: kernel.actors.map(summarize),
     blocked: ending.outcome === 'deadlock' ? ending.blocked : [],
     ...(ending.outcome === 'deadlock' && ending.cycle !== undefined ? { cycle: ending.cycle } : {}),
-    problems: kernel.problems,
+    problems: kernel.problems.map((p) => ({ ...p, message: redactRun(p.message, kernel.secrets) })),
     spend: ledger.summary(),
     history: history.ops,
     effects: history.effects,
     stores: stores.snapshots(),
-    ...(heal === undefined ? {} : { heal }),
+    ...(heal === undefined ? {} : { heal: { ...heal, message: redactRun(heal.message, kernel.secrets) } }),
     faults: q.faults,
     schedule: { strategy: q.schedule, choices: kernel.choices },
     stats: { steps, traceEvents: trace.length },

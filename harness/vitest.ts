@@ -13,6 +13,7 @@ import path from 'node:path';
 import { expect, test } from 'vitest';
 import { type CheckOptions, type CheckReport, checkScenario } from './check/checkScenario.ts';
 import { shellQuote } from './check/shellQuote.ts';
+import { redactOutput } from './sim/redact.ts';
 
 export { shardFromEnv } from './check/checkScenario.ts';
 
@@ -61,11 +62,18 @@ export function chaosTest<I, O>(name: string, scenario: Scenario<I, O>, options:
   );
 }
 
-/** The error a failing chaos test throws: its message is the whole failure report. */
+/**
+ * The error a failing chaos test throws: its message is the whole failure report, with every
+ * credential any run saw masked. The report itself is attached but not enumerable, so vitest does
+ * not print it (its runs hold what the agent saw, unmasked).
+ */
 export class ChaosFailure extends Error {
-  constructor(readonly report: CheckReport) {
-    super(report.message);
+  declare readonly report: CheckReport;
+
+  constructor(report: CheckReport) {
+    super(redactOutput(report.message));
     this.name = 'ChaosFailure';
+    Object.defineProperty(this, 'report', { value: report, enumerable: false });
   }
 }
 
@@ -85,17 +93,17 @@ expect.extend({
   toHaveOutcome(received: RunResult, outcome: Outcome) {
     return {
       pass: received.outcome === outcome,
-      message: () => `expected the run to end ${this.isNot ? 'other than ' : ''}${outcome}, and it ended ${received.outcome}: ${received.message}`,
+      message: () => redactOutput(`expected the run to end ${this.isNot ? 'other than ' : ''}${outcome}, and it ended ${received.outcome}: ${received.message}`),
     };
   },
   toKeep(received: RunResult, property: Property) {
     const verdict = property.check(received, {});
     return {
       pass: verdict.ok,
-      message: () => `expected the run ${this.isNot ? 'not ' : ''}to keep ${property.name}: ${verdict.message}`,
+      message: () => redactOutput(`expected the run ${this.isNot ? 'not ' : ''}to keep ${property.name}: ${verdict.message}`),
     };
   },
   toHold(received: CheckReport) {
-    return { pass: received.ok, message: () => (this.isNot ? `expected ${received.scenario} to fail, and it held.` : received.message) };
+    return { pass: received.ok, message: () => (this.isNot ? `expected ${received.scenario} to fail, and it held.` : redactOutput(received.message)) };
   },
 });

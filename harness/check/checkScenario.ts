@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import type { RunResult } from '../options.ts';
 import { FaultlineError } from '../sim/errors.ts';
+import { redactOutput } from '../sim/redact.ts';
 import { simulate } from '../simulate.ts';
 import { type RunCase, runCaseArbitrary } from './arbitraries.ts';
 import { executionDivergence } from './divergence.ts';
@@ -178,7 +179,8 @@ export async function checkScenario<I, O>(scenario: Scenario<I, O>, options: Che
     counterexample,
     replay,
   };
-  return { ...report, message: formatFailure(scenario, report) };
+  // The message is printed: no credential any run saw may be in it (a tool's error can quote one).
+  return { ...report, message: redactOutput(formatFailure(scenario, report)) };
 }
 
 /**

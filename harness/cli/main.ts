@@ -16,9 +16,19 @@ import { writeReport } from '../../reports/writeReports.ts';
 import { runCase } from '../check/checkScenario.ts';
 import type { FaultRuleInput } from '../faults/plan.ts';
 import { isFaultlineError } from '../sim/errors.ts';
+import { redactOutput } from '../sim/redact.ts';
 import type { StrategyOptions } from '../sim/strategy.ts';
 import { runScenarios } from './runCommand.ts';
 import { allBuiltIns, resolveScenario } from './scenarios.ts';
+
+// Everything this command prints passes through redaction: the credentials any run saw on a
+// request (by value) and whatever looks like one, so a key echoed by a tool, a model or a failing
+// property never reaches the terminal or the CI log.
+for (const stream of [process.stdout, process.stderr]) {
+  const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  stream.write = ((chunk: unknown, ...rest: unknown[]) =>
+    write(typeof chunk === 'string' ? redactOutput(chunk) : chunk instanceof Uint8Array ? redactOutput(Buffer.from(chunk).toString('utf8')) : chunk, ...rest)) as typeof stream.write;
+}
 
 const integer = (name: string) => (value: string) => {
   const n = Number(value);

@@ -11,7 +11,9 @@ import { errorText, FaultlineError, safeString, type Where } from './errors.ts';
 import type { Limits } from './limits.ts';
 import { type LongTimer, setLongTimeout } from './longTimer.ts';
 import type { Rng } from './rng.ts';
+import { redactRun } from './redact.ts';
 import type { RunGlobals } from './runGlobals.ts';
+import { processSecrets, SecretSet } from './secrets.ts';
 import { createStrategy, type Strategy, type StrategyOptions } from './strategy.ts';
 import { type SpanKind, type SpanOutcome, type TraceData, TraceRecorder } from './trace.ts';
 import { type DeadlockCycle, findCycle } from './waitGraph.ts';
@@ -83,6 +85,8 @@ export class Kernel {
   private readonly strategy: Strategy;
   readonly trace: TraceRecorder;
   readonly problems: Problem[] = [];
+  /** Credentials seen on this run's requests: masked in its trace and messages. */
+  readonly secrets = new SecretSet();
   readonly actors: Actor[] = [];
   /** Events whose virtual time has come, in the order their timers fired. */
   readonly ready: KernelEvent[] = [];
@@ -102,7 +106,10 @@ export class Kernel {
     this.wallClock = config.wallClock;
     this.strategyOptions = config.strategy;
     this.strategy = createStrategy(config.strategy, () => config.rng.stream('schedule'));
-    this.trace = new TraceRecorder(() => this.now());
+    this.trace = new TraceRecorder(
+      () => this.now(),
+      (text) => redactRun(text, this.secrets),
+    );
   }
 
   attach(globals: RunGlobals): void {
@@ -448,6 +455,14 @@ export class Kernel {
     for (const span of this.trace.openSpans()) this.trace.close(span, 'unfinished');
     this.trace.record({ type: 'run.end', outcome });
     this.ended = true;
+  }
+
+  /** Remembers credentials seen on a request: from now on they are masked in the trace and in every output. */
+  rememberSecrets(values: readonly string[]): void {
+    for (const v of values) {
+      this.secrets.add(v);
+      processSecrets.add(v);
+    }
   }
 
   /** Records something the harness noticed that the agent may have swallowed (an SDK retrying, say). */

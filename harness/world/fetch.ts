@@ -10,6 +10,7 @@ import { FaultlineError, isFaultlineError, safeString } from '../sim/errors.ts';
 import type { Kernel, ServeContext } from '../sim/kernel.ts';
 import { type LatencyModel, sampleLatency } from '../sim/latency.ts';
 import { redactUrl } from '../sim/redact.ts';
+import { credentialsOf } from '../sim/secrets.ts';
 import { connectionError, emptyBody, isNetworkError, json, retryAfterHeaders, truncatedBody } from './httpFaults.ts';
 import { observeBody } from './observedBody.ts';
 import { type RouteInfo, routeOf } from './route.ts';
@@ -127,6 +128,7 @@ export function createWorldFetch(kernel: Kernel, actor: Actor, config: FetchConf
       return Promise.reject(error);
     }
     const url = new URL(request.url);
+    kernel.rememberSecrets(credentialsOf(url, request.headers));
     const target = httpTarget(url);
     const shownUrl = redactUrl(url);
     const what = `fetch ${request.method} ${shownUrl}`;
