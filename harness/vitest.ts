@@ -93,7 +93,8 @@ expect.extend({
   toHaveOutcome(received: RunResult, outcome: Outcome) {
     return {
       pass: received.outcome === outcome,
-      message: () => redactOutput(`expected the run to end ${this.isNot ? 'other than ' : ''}${outcome}, and it ended ${received.outcome}: ${received.message}`),
+      message: () =>
+        redactOutput(`expected the run to end ${this.isNot ? 'other than ' : ''}${outcome}, and it ended ${received.outcome}: ${received.message}`),
     };
   },
   toKeep(received: RunResult, property: Property) {

@@ -130,6 +130,21 @@ export async function checkScenario<I, O>(scenario: Scenario<I, O>, options: Che
   // A replay (a seed given with a path) runs the reported case itself, whatever the shard.
   const shard = path !== undefined && explicitSeed !== undefined ? undefined : (options.shard ?? shardFromEnv());
   const allRuns = options.runs ?? envNumber('FAULTLINE_RUNS') ?? 100;
+  // A check of zero runs, or a replay of a path that reaches no run, would pass without testing.
+  if (!Number.isSafeInteger(allRuns) || allRuns < 1) {
+    throw new FaultlineError('INVALID_OPTIONS', {
+      what: `checkScenario("${scenario.name}") was asked for ${String(allRuns)} runs`,
+      where: { scenario: scenario.name },
+      todo: 'Ask for at least 1 run (runs, FAULTLINE_RUNS, --runs): a check that runs nothing proves nothing',
+    });
+  }
+  if (path !== undefined && !/^\d+(:\d+)*$/.test(path)) {
+    throw new FaultlineError('INVALID_OPTIONS', {
+      what: `The replay path ${JSON.stringify(path)} is not a fast-check path`,
+      where: { scenario: scenario.name },
+      todo: 'Copy the path a failure printed (numbers separated by colons, such as 12:0:3) into FAULTLINE_PATH or --path',
+    });
+  }
   const runs = shard === undefined ? allRuns : Math.ceil(allRuns / shard.count);
   const seed = (explicitSeed ?? seedFromName(scenario.name)) + (shard === undefined ? 0 : shard.index - 1);
   const determinism = options.determinism ?? (process.env.FAULTLINE_CHECK_DETERMINISM === '1' || scenario.determinism === true);
@@ -147,6 +162,13 @@ export async function checkScenario<I, O>(scenario: Scenario<I, O>, options: Che
     return !failed;
   });
   const details = await fc.check(property, { seed, numRuns: runs, ...(path === undefined ? {} : { path, endOnFailure: true }) });
+  if (path !== undefined && details.numRuns === 0 && !details.failed) {
+    throw new FaultlineError('INVALID_OPTIONS', {
+      what: `The replay path ${path} reaches no run of "${scenario.name}" from fast-check seed ${seed}`,
+      where: { scenario: scenario.name },
+      todo: 'Use the seed and path a failure printed together, unchanged; or leave the path out to run the whole check',
+    });
+  }
   if (!details.failed || details.counterexample === null) {
     const message = `ok ${scenario.name}${options.agentLabel === undefined ? '' : ` × ${options.agentLabel}`}: ${executed} runs, every property held (fast-check seed ${seed}).`;
     return {

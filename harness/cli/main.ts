@@ -4,7 +4,7 @@
 // did not hold (or a replay diverged); 2 bad usage or an invalid scenario, report or plan; 3 a
 // Faultline bug (the stack trace is printed for the bug report).
 import path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { chromeTraceJson } from '../../reports/exports/chromeTrace.ts';
 import { junitXml } from '../../reports/exports/junit.ts';
 import { otlpJson } from '../../reports/exports/otlp.ts';
@@ -27,17 +27,32 @@ import { allBuiltIns, resolveScenario } from './scenarios.ts';
 for (const stream of [process.stdout, process.stderr]) {
   const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
   stream.write = ((chunk: unknown, ...rest: unknown[]) =>
-    write(typeof chunk === 'string' ? redactOutput(chunk) : chunk instanceof Uint8Array ? redactOutput(Buffer.from(chunk).toString('utf8')) : chunk, ...rest)) as typeof stream.write;
+    write(
+      typeof chunk === 'string' ? redactOutput(chunk) : chunk instanceof Uint8Array ? redactOutput(Buffer.from(chunk).toString('utf8')) : chunk,
+      ...rest,
+    )) as typeof stream.write;
 }
 
-const integer = (name: string) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number, got "${value}"`);
-  return n;
+const integer =
+  (name: string, min = 0) =>
+  (value: string) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
+      throw new InvalidArgumentError(`${name} must be a whole number${min > 0 ? ` of at least ${min}` : ''}, got "${value}"`);
+    }
+    return n;
+  };
+
+/** A fast-check path as printed by a failure: numbers separated by colons. */
+const fastCheckPath = (value: string) => {
+  if (!/^\d+(:\d+)*$/.test(value.trim())) throw new InvalidArgumentError(`--path must be the path a failure printed, such as 12:0:3, got "${value}"`);
+  return value.trim();
 };
 
 const program = new Command()
   .name('faultline')
+  // Usage errors throw instead of exiting with commander's code 1, so that they exit 2 as documented.
+  .exitOverride()
   .description('Deterministic chaos and simulation testing for AI-agent code.')
   .showHelpAfterError()
   .addHelpText('after', '\nExit codes: 0 every expectation held, 1 one did not (or a replay diverged), 2 bad usage or invalid input, 3 a Faultline bug.');
@@ -46,9 +61,9 @@ program
   .command('run')
   .description('Run scenarios against their agents and write reports. With no scenarios, every built-in scenario against its naive and hardened sample agents.')
   .argument('[scenarios...]', 'scenario files (.yaml, .json, .ts exporting `scenario`) or built-in ids (see `faultline list`)')
-  .option('--runs <n>', "runs per agent (default: the scenario's, else 100)", integer('--runs'))
+  .option('--runs <n>', "runs per agent, at least 1 (default: the scenario's, else 100)", integer('--runs', 1))
   .option('--seed <n>', 'fast-check seed (default: derived from the scenario name)', integer('--seed'))
-  .option('--path <path>', 'replay the counterexample at this fast-check path (printed by a failure)')
+  .option('--path <path>', 'replay the counterexample at this fast-check path (printed by a failure)', fastCheckPath)
   .option('--agent <name>', 'run only this sample agent')
   .option('--out <dir>', 'where reports go', 'reports/out')
   .option('--determinism', 'run every case twice and fail on any trace difference')
@@ -147,9 +162,14 @@ function usage(what: string): Error {
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  // Errors about the user's input are for people: the message, not a stack trace. Anything else
-  // is a Faultline bug, and its stack is what a bug report needs.
-  const forPeople = isFaultlineError(error) || isReportError(error) || (error as { exitCode?: number }).exitCode === 2;
-  console.error(forPeople ? (error as Error).message : String((error as Error).stack ?? error));
-  process.exitCode = forPeople ? 2 : 3;
+  if (error instanceof CommanderError) {
+    // commander has printed the usage error already; help and --version are not errors.
+    process.exitCode = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0 ? 0 : 2;
+  } else {
+    // Errors about the user's input are for people: the message, not a stack trace. Anything else
+    // is a Faultline bug, and its stack is what a bug report needs.
+    const forPeople = isFaultlineError(error) || isReportError(error) || (error as { exitCode?: number }).exitCode === 2;
+    console.error(forPeople ? (error as Error).message : String((error as Error).stack ?? error));
+    process.exitCode = forPeople ? 2 : 3;
+  }
 }

@@ -8,6 +8,8 @@ import { writeReportSet } from '../../reports/writeReports.ts';
 import { type CheckReport, checkScenario, runCase } from '../check/checkScenario.ts';
 import { shellQuote } from '../check/shellQuote.ts';
 import type { Expectation, ScenarioDefinition } from '../scenario/defineScenario.ts';
+import { FaultlineError } from '../sim/errors.ts';
+import { didYouMean } from '../sim/nearest.ts';
 import { progress } from './progress.ts';
 import { allBuiltIns, type ResolvedScenario, resolveScenario } from './scenarios.ts';
 
@@ -34,6 +36,14 @@ function plan(scenario: ScenarioDefinition<never, unknown>, only: string | undef
   const expectations = scenario.expectations ?? { [scenario.agents === undefined ? 'agent' : (Object.keys(scenario.agents)[0] ?? 'agent')]: 'pass' as const };
   const all = Object.entries(expectations).map(([name, expected]) => ({ name, expected }));
   if (only === undefined) return all;
+  const known = [...new Set([...Object.keys(scenario.agents ?? {}), ...Object.keys(expectations)])];
+  if (!known.includes(only)) {
+    // An unknown agent must not run nothing and pass.
+    throw new FaultlineError('INVALID_OPTIONS', {
+      what: `Scenario "${scenario.name}" has no agent "${only}"`,
+      todo: `${didYouMean(only, known).trim()} Its agents are ${known.map((a) => `"${a}"`).join(', ') || 'none by name'}; pass one of them to --agent, or leave --agent out to run them all`.trim(),
+    });
+  }
   return [{ name: only, expected: expectations[only] ?? 'pass' }];
 }
 

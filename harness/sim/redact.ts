@@ -73,4 +73,3 @@ export function redactOutput(text: string): string {
 export function redactRun(text: string, secrets: SecretSet): string {
   return redactPatterns(secrets.mask(text));
 }
-
