@@ -8,6 +8,7 @@ import { redactOutput } from '../harness/sim/redact.ts';
 import type { JsonValue } from '../harness/sim/trace.ts';
 
 export { REDACTED } from '../harness/sim/secrets.ts';
+
 import { REDACTED } from '../harness/sim/secrets.ts';
 
 /** Object keys whose values are credentials, compared lower-case without `-`, `_`, `.` or spaces. */
