@@ -83,6 +83,17 @@ describe('faultline', () => {
     const replay = faultline('replay', badReport);
     expect(replay.status).toBe(2);
     expect(replay.stderr).not.toMatch(/\n\s+at /);
+    let bomb = 'a: &a ["x","x","x","x","x","x","x","x","x","x"]\n';
+    for (let i = 1; i <= 12; i++)
+      bomb += `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+        .fill(`*${String.fromCharCode(96 + i)}`)
+        .join(',')}]\n`;
+    const bombFile = path.join(out, 'bomb.yaml');
+    writeFileSync(bombFile, `${bomb}name: *m\n`);
+    const bombed = faultline('run', bombFile, '--out', out, '--no-progress');
+    expect(bombed.status).toBe(2);
+    expect(bombed.stderr).toMatch(/^\[faultline\] .*bomb\.yaml is not a valid scenario file[^]*bomb\.yaml:2:\d+: too many aliases/);
+    expect(bombed.stderr).not.toMatch(/\n\s+at /);
     const usage = faultline('run', '--runs', 'many');
     expect(usage.status).toBe(2);
     expect(usage.stderr).toContain('--runs must be a whole number of at least 1, got "many"');
