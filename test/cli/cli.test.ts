@@ -92,7 +92,7 @@ describe('faultline', () => {
     writeFileSync(bombFile, `${bomb}name: *m\n`);
     const bombed = faultline('run', bombFile, '--out', out, '--no-progress');
     expect(bombed.status).toBe(2);
-    expect(bombed.stderr).toMatch(/^\[faultline\] .*bomb\.yaml is not a valid scenario file[^]*bomb\.yaml:2:\d+: too many aliases/);
+    expect(bombed.stderr).toMatch(/^\[faultline\] .*bomb\.yaml is not a valid scenario file[\s\S]*bomb\.yaml:2:\d+: too many aliases/);
     expect(bombed.stderr).not.toMatch(/\n\s+at /);
     const usage = faultline('run', '--runs', 'many');
     expect(usage.status).toBe(2);
