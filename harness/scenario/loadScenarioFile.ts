@@ -52,7 +52,7 @@ async function load(file: string): Promise<ScenarioDefinition> {
   if (!parsed.success) {
     throw invalid(
       file,
-      parsed.error.issues.map((issue) => `${file}:${locate(doc, lines, issue.path as Path)}: ${describeIssue(issue, '').replace(/^\.?/, '')}`),
+      parsed.error.issues.map((issue) => `${file}:${locate(doc, lines, issue.path as Path)}: ${describeIssue(issue, '').replace(/^\.?/, '').replace(/^:/, '(the file):')}`),
     );
   }
   const spec = parsed.data;
@@ -91,7 +91,8 @@ function parse(file: string, text: string, lines: LineCounter): Document {
   }
   let doc: Document;
   try {
-    doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
+    // logLevel 'error': the library's warnings (a collection used as a key) would go to stderr; such a key fails the schema, located.
+    doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, logLevel: 'error' });
   } catch (error) {
     throw invalid(file, [`${file}:1:1: the file cannot be parsed: ${errorText(error)}`]);
   }

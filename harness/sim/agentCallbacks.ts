@@ -1,8 +1,9 @@
 // setImmediate and process.nextTick as agent code sees them during a run. Neither is faked (the
 // runtime's streams need them, DESIGN.md rule 2), but both are wrapped:
-// - setImmediate callbacks are counted, so the run loop knows when agent code is idle, and run as
-//   a microtask of the immediate, so that a callback that never returns can be stopped by the
-//   watchdog (V8 stops a microtask cleanly; a stopped immediate callback corrupts Node's state).
+// - setImmediate callbacks are counted, so the run loop knows when agent code is idle; they and
+//   nextTick callbacks run as microtasks of their immediate or tick, so that a callback that never
+//   returns can be stopped by the watchdog (V8 stops a microtask cleanly; a stopped immediate, tick
+//   or timer callback corrupts Node's async-context stack, which is fatal).
 // - Callbacks of either kind that are still queued when their run has ended (or been stopped) are
 //   dropped: a setImmediate or nextTick flood must not outlive its run and keep the process busy.
 import { patchProperty } from './patch.ts';
@@ -36,9 +37,14 @@ export function installAgentCallbacks(hooks: AgentCallbackHooks): Array<() => vo
   Object.defineProperty(setImmediate, Symbol.for('nodejs.util.promisify.custom'), {
     value: (realSetImmediate as unknown as Record<symbol, unknown>)[Symbol.for('nodejs.util.promisify.custom')],
   });
+  // A tick callback runs as a microtask of its tick, like an immediate's: the watchdog may have to
+  // stop a nextTick flood, and a stopped tick callback (inside a timer's or an I/O callback's scope)
+  // corrupts Node's async-context stack. The order of ticks among themselves, and relative to the
+  // promise reactions of the code that queued them, is kept; a tick queued by a tick callback now
+  // runs after the promise reactions that callback queued, rather than before them.
   const nextTick = (fn: (...args: unknown[]) => void, ...args: unknown[]): void => {
     realNextTick(() => {
-      if (!isDead()) fn(...args);
+      if (!isDead()) queueMicrotask(() => fn(...args));
     });
   };
   return [

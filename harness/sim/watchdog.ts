@@ -103,7 +103,8 @@ class Watchdog {
    */
   start(): Promise<void> {
     if (this.thread !== undefined || process.env.FAULTLINE_WATCHDOG === 'off') return this.ready;
-    const thread = new (originalWorker())(THREAD, { eval: true, workerData: { sab: this.sab, mainThread: isMainThread } });
+    // Plain CommonJS: no loader flags (tsx, vitest) are passed on, so the thread starts fast and alone.
+    const thread = new (originalWorker())(THREAD, { eval: true, execArgv: [], workerData: { sab: this.sab, mainThread: isMainThread } });
     this.ready = new Promise<void>((resolve) => {
       thread.on('message', (message: number | 'ready') => {
         if (message !== 'ready') this.onKill?.(message);
@@ -116,6 +117,7 @@ class Watchdog {
       });
       // A watchdog that cannot start leaves runs unguarded against code that never yields, as before.
       thread.on('error', () => resolve());
+      thread.on('exit', () => resolve());
     });
     this.thread = thread;
     return this.ready;
