@@ -1,10 +1,32 @@
 // The sentence a run ends with: how it ended, where in virtual time, and what to do about it.
 import { describeError, type Kernel } from './sim/kernel.ts';
+import { describeWork } from './sim/realWork.ts';
 import type { Ending } from './sim/runLoop.ts';
 
 /** Ends a text with a full stop unless it already ends a sentence. */
 function sentence(text: string): string {
   return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
+function wallClockSentence(ending: Extract<Ending<unknown>, { outcome: 'timeout' }>, wallClockMs: number, t: string): string {
+  if (ending.stuck !== undefined) {
+    return (
+      `The watchdog stopped agent code of actor "${ending.stuck.actor}" that kept the CPU busy without yielding past the run's ` +
+      `wall-clock limit (limits.wallClockMs = ${wallClockMs}), at virtual ${t}: a loop that never awaits, an endless chain of ` +
+      `promises or process.nextTick callbacks. Make the loop await the world (world.sleep, a world call) or bound it.`
+    );
+  }
+  if (ending.realWork !== undefined) {
+    return (
+      `The run waited ${wallClockMs}ms of real time (limits.wallClockMs), at virtual ${t}, for real work outside the world that ` +
+      `did not finish: ${describeWork(ending.realWork)}. The run cannot go on while it is in flight (its result would depend ` +
+      `on the machine's speed): finish or stop it, route it through the world, or unref a worker the run need not wait for.`
+    );
+  }
+  return (
+    `The run was abandoned after ${wallClockMs}ms of real time (limits.wallClockMs), at virtual ${t}. ` +
+    `This is the one non-deterministic limit: look for agent code that keeps the CPU busy without awaiting the world.`
+  );
 }
 
 export function describeEnding(ending: Ending<unknown>, kernel: Kernel): string {
@@ -33,9 +55,7 @@ export function describeEnding(ending: Ending<unknown>, kernel: Kernel): string 
       return ending.limit === 'virtualTime'
         ? `The run reached its virtual time limit (limits.virtualTimeMs = ${limits.virtualTimeMs}) at ${t} ` +
             `without the agent finishing. Raise the limit if the agent legitimately needs longer.${problems}`
-        : `The run was abandoned after ${limits.wallClockMs}ms of real time (limits.wallClockMs), at virtual ${t}. ` +
-            `This is the one non-deterministic limit: look for agent code that keeps the CPU busy ` +
-            `without awaiting the world.${problems}`;
+        : wallClockSentence(ending, limits.wallClockMs, t) + problems;
     case 'livelock':
       return ending.limit === 'steps'
         ? `The run took ${limits.steps} steps (limits.steps) without finishing, at ${t}: ` +

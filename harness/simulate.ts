@@ -10,10 +10,12 @@ import { type Agent, type HealOptions, type HealResult, qualify, type RunResult,
 import { summarize } from './sim/actors.ts';
 import { FaultlineError } from './sim/errors.ts';
 import { Kernel } from './sim/kernel.ts';
+import { redactRun } from './sim/redact.ts';
 import { Rng } from './sim/rng.ts';
 import { RunGlobals } from './sim/runGlobals.ts';
 import { type Ending, runLoop } from './sim/runLoop.ts';
 import { hashTrace } from './sim/trace.ts';
+import { watchdog } from './sim/watchdog.ts';
 import { Coordination } from './world/coordination/coordination.ts';
 import { chainHandlers } from './world/fetch.ts';
 import { installGlobalNetwork } from './world/globalNetwork.ts';
@@ -30,6 +32,8 @@ export type { Agent, Outcome, RunResult, SimulateOptions } from './options.ts';
 /** Runs `agent` once in a simulated world and reports how the run ended. */
 export async function simulate<T>(agent: Agent<T>, options: SimulateOptions = {}): Promise<RunResult<T>> {
   const q = qualify(options);
+  // The watchdog's thread must exist before the run starts, or it would count as the run's real work.
+  if (!watchdog.started) await watchdog.start();
   if (RunGlobals.busy) {
     throw new FaultlineError('OVERLAPPING_RUN', {
       what: 'simulate() was called while another simulated run is in progress',
@@ -50,9 +54,10 @@ export async function simulate<T>(agent: Agent<T>, options: SimulateOptions = {}
       const error = new FaultlineError('REAL_NETWORK', {
         what: `Real network call blocked: ${what}, made through ${via} during a simulated run`,
         where: kernel.where(),
-        todo:
-          "A simulated run never touches the network. Give the client the world's fetch " +
-          "(new OpenAI({ fetch: world.fetch })) and add an msw handler for this URL to the run's handlers",
+        todo: via.startsWith('net.Server')
+          ? "A simulated run serves nothing on real ports. Put the server's behaviour in an msw handler (or a route) and call it with world.fetch"
+          : "A simulated run never touches the network. Give the client the world's fetch " +
+            "(new OpenAI({ fetch: world.fetch })) and add an msw handler for this URL to the run's handlers",
       });
       kernel.problem('real-network', error.message, undefined);
       return error;
@@ -112,6 +117,8 @@ export async function simulate<T>(agent: Agent<T>, options: SimulateOptions = {}
       uninstallGlobalNetwork?.();
     } finally {
       globals.restore();
+      // Worker threads and child processes the agent left running end with the run.
+      globals.realWork.stopAll();
     }
   }
   const trace = kernel.trace.events;
@@ -119,7 +126,7 @@ export async function simulate<T>(agent: Agent<T>, options: SimulateOptions = {}
     outcome: ending.outcome,
     ...(ending.outcome === 'ok' ? { value: ending.value } : {}),
     ...(ending.outcome === 'threw' ? { error: ending.error } : {}),
-    message,
+    message: redactRun(message, kernel.secrets),
     seed: q.seed,
     scenario: q.scenario,
     virtualTimeMs: kernel.endTime,
@@ -128,13 +135,13 @@ export async function simulate<T>(agent: Agent<T>, options: SimulateOptions = {}
     actors: kernel.actors.map(summarize),
     blocked: ending.outcome === 'deadlock' ? ending.blocked : [],
     ...(ending.outcome === 'deadlock' && ending.cycle !== undefined ? { cycle: ending.cycle } : {}),
-    problems: kernel.problems,
+    problems: kernel.problems.map((p) => ({ ...p, message: redactRun(p.message, kernel.secrets) })),
     spend: ledger.summary(),
     history: history.ops,
     effects: history.effects,
     toolCalls: tools.calls,
     stores: stores.snapshots(),
-    ...(heal === undefined ? {} : { heal }),
+    ...(heal === undefined ? {} : { heal: { ...heal, message: redactRun(heal.message, kernel.secrets) } }),
     faults: q.faults,
     coverage: injector.coverage(),
     schedule: { strategy: q.schedule, choices: kernel.choices },

@@ -18,6 +18,7 @@ import { appendStepSummary } from '../reports/stepSummary.ts';
 import { writeReport } from '../reports/writeReports.ts';
 import { type CheckOptions, type CheckReport, checkScenario } from './check/checkScenario.ts';
 import { replayEnv, vitestCommand, vitestTestName } from './check/replayCommand.ts';
+import { redactOutput } from './sim/redact.ts';
 
 export { shardFromEnv } from './check/checkScenario.ts';
 
@@ -60,15 +61,22 @@ export function chaosTest<I, O>(name: string, scenario: Scenario<I, O>, options:
   );
 }
 
-/** The error a failing chaos test throws: its message is the whole failure report, and where its HTML report is. */
+/**
+ * The error a failing chaos test throws: its message is the whole failure report, with every
+ * credential any run saw masked, and where its HTML report is. The report itself is attached but
+ * not enumerable, so vitest does not print it (its runs hold what the agent saw, unmasked).
+ */
 export class ChaosFailure extends Error {
-  constructor(
-    readonly report: CheckReport,
-    /** The HTML report's path, when one was written. */
-    readonly html?: string,
-  ) {
-    super(html === undefined ? report.message : `${report.message}\n  Report:\n    ${path.relative(process.cwd(), html)}  (${pathToFileURL(html).href})`);
+  declare readonly report: CheckReport;
+  /** The HTML report's path, when one was written. */
+  declare readonly html?: string;
+
+  constructor(report: CheckReport, html?: string) {
+    const message = redactOutput(report.message);
+    super(html === undefined ? message : `${message}\n  Report:\n    ${path.relative(process.cwd(), html)}  (${pathToFileURL(html).href})`);
+    Object.defineProperty(this, 'html', { value: html, enumerable: false });
     this.name = 'ChaosFailure';
+    Object.defineProperty(this, 'report', { value: report, enumerable: false });
   }
 }
 
@@ -104,17 +112,18 @@ expect.extend({
   toHaveOutcome(received: RunResult, outcome: Outcome) {
     return {
       pass: received.outcome === outcome,
-      message: () => `expected the run to end ${this.isNot ? 'other than ' : ''}${outcome}, and it ended ${received.outcome}: ${received.message}`,
+      message: () =>
+        redactOutput(`expected the run to end ${this.isNot ? 'other than ' : ''}${outcome}, and it ended ${received.outcome}: ${received.message}`),
     };
   },
   toKeep(received: RunResult, property: Property) {
     const verdict = property.check(received, {});
     return {
       pass: verdict.ok,
-      message: () => `expected the run ${this.isNot ? 'not ' : ''}to keep ${property.name}: ${verdict.message}`,
+      message: () => redactOutput(`expected the run ${this.isNot ? 'not ' : ''}to keep ${property.name}: ${verdict.message}`),
     };
   },
   toHold(received: CheckReport) {
-    return { pass: received.ok, message: () => (this.isNot ? `expected ${received.scenario} to fail, and it held.` : received.message) };
+    return { pass: received.ok, message: () => (this.isNot ? `expected ${received.scenario} to fail, and it held.` : redactOutput(received.message)) };
   },
 });

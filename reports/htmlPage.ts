@@ -17,22 +17,22 @@ export function page(title: string, body: SafeHtml): string {
 :root { --fg:#1f2933; --muted:#616e7c; --line:#d9e2ec; --bg:#ffffff; --panel:#f5f7fa; --red:#d64545; --green:#2f8132;
   --llm:#7c5cd6; --tool:#e07b24; --mcp:#14919b; --store:#3f9142; --fetch:#2680c2; --wait:#9aa5b1; --other:#52606d; }
 * { box-sizing: border-box; }
-body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--fg); background: var(--bg); }
+body { margin: 0; overflow-wrap: anywhere; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--fg); background: var(--bg); }
 main { max-width: 1500px; margin: 0 auto; padding: 20px 28px 60px; }
 h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 10px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
 code, pre, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace; font-size: 12.5px; }
-pre { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; overflow: auto; white-space: pre-wrap; word-break: break-word; max-height: 420px; }
+pre { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; overflow: auto; white-space: pre-wrap; overflow-wrap: anywhere; max-height: 420px; }
 .muted { color: var(--muted); }
 .badges { display: flex; flex-wrap: wrap; gap: 6px; margin: 8px 0; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px; font-weight: 600; background: var(--panel); border: 1px solid var(--line); white-space: nowrap; }
 .badge.pass { background: #e3f9e5; color: #14591a; border-color: #91d196; } .badge.fail { background: #ffe3e3; color: #8a041a; border-color: #f29b9b; }
 .badge.info { font-weight: 500; }
-.message { border-left: 4px solid var(--line); padding: 6px 12px; background: var(--panel); white-space: pre-wrap; word-break: break-word; }
+.message { border-left: 4px solid var(--line); padding: 6px 12px; background: var(--panel); white-space: pre-wrap; overflow-wrap: anywhere; }
 .message.fail { border-left-color: var(--red); }
 .replay { user-select: all; }
-table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
+table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; }
 th { font-size: 12px; color: var(--muted); font-weight: 600; } td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-table.compact { width: auto; margin-top: 8px; } td.wrap { white-space: pre-wrap; word-break: break-word; }
+table.compact { width: auto; margin-top: 8px; } td.wrap { white-space: pre-wrap; }
 tr.violating td { background: #fff0f0; } tr.violating td:first-child { box-shadow: inset 3px 0 0 var(--red); }
 tr.idle-rule td { background: #fffbe6; }
 :target { outline: 2px solid #f0b429; }

@@ -3,9 +3,13 @@
 // `redactText` as a second line of defence. The kernel already keeps headers out of traces; this is
 // for what it cannot know about: keys an agent put in a store, an error message quoting a request,
 // a tool that echoed its configuration, a model that repeated what it was told.
+import { errorText, safeString } from '../harness/sim/errors.ts';
+import { redactOutput } from '../harness/sim/redact.ts';
 import type { JsonValue } from '../harness/sim/trace.ts';
 
-export const REDACTED = '[redacted]';
+export { REDACTED } from '../harness/sim/secrets.ts';
+
+import { REDACTED } from '../harness/sim/secrets.ts';
 
 /** Object keys whose values are credentials, compared lower-case without `-`, `_`, `.` or spaces. */
 const SECRET_KEYS = new Set([
@@ -38,33 +42,9 @@ export function isSecretKey(key: string): boolean {
   return SECRET_KEYS.has(k) || k.endsWith('apikey') || k.endsWith('secret') || k.endsWith('password');
 }
 
-const NOT_YET = String.raw`(?!\[redacted\]|%5Bredacted%5D)`;
-const NAMES =
-  'authorization|proxy-authorization|x-api-key|x-goog-api-key|api[-_]?key|apikey|access[-_]?token|refresh[-_]?token|client[-_]?secret|secret[-_]?key|password';
-
-/**
- * Credentials inside free text, in the order they are applied. A named credential (a header line,
- * a JSON field quoted inside a message, a query parameter) goes first, so that `authorization:
- * Bearer sk-…` loses its whole value rather than keeping the scheme.
- */
-const TEXT_RULES: ReadonlyArray<readonly [RegExp, string]> = [
-  [new RegExp(String.raw`\b(${NAMES})(\\?["']?\s*[:=]\s*\\?["']?)${NOT_YET}(?:(?:Bearer|Basic)\s+)?[^\s"'\\,;&}\]]+`, 'gi'), `$1$2${REDACTED}`],
-  [new RegExp(String.raw`([?&](?:key|token|auth|sig|signature|secret)=)${NOT_YET}[^&#\s"'\\]+`, 'gi'), `$1${REDACTED}`],
-  [/\bBearer\s+(?!\[redacted\])[A-Za-z0-9._~+/=-]{4,}/gi, `Bearer ${REDACTED}`],
-  [/(?<![A-Za-z0-9])sk-[A-Za-z0-9_-]{6,}/g, REDACTED],
-  [/(?<![A-Za-z0-9])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{6,}/g, REDACTED],
-  [/\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}/g, REDACTED],
-  [/\bgithub_pat_[A-Za-z0-9_]{20,}/g, REDACTED],
-  [/\bxox[abprs]-[A-Za-z0-9-]{10,}/g, REDACTED],
-  [/\bAKIA[0-9A-Z]{16}\b/g, REDACTED],
-  [/\bAIza[0-9A-Za-z_-]{35}/g, REDACTED],
-];
-
-/** The text with every credential-looking substring replaced by `[redacted]`. Idempotent. */
+/** The text with every credential removed: values any run saw on a request, and what looks like one. Idempotent. */
 export function redactText(text: string): string {
-  let out = text;
-  for (const [pattern, replacement] of TEXT_RULES) out = out.replace(pattern, replacement);
-  return out;
+  return redactOutput(text);
 }
 
 const MAX_DEPTH = 64;
@@ -142,11 +122,16 @@ function walkEntries(entries: ReadonlyArray<readonly [string, unknown]>, seen: S
 
 /** A thrown value as one line of text (`Name: message`), redacted. */
 export function describeError(error: unknown): string {
-  if (error instanceof Error) return redactText(`${error.name}: ${error.message}`);
-  if (typeof error === 'object' && error !== null && 'message' in error) {
-    const name = 'name' in error && typeof error.name === 'string' ? error.name : 'Error';
-    return redactText(`${name}: ${String(error.message)}`);
+  try {
+    if (error instanceof Error) return redactText(errorText(error));
+    if (typeof error === 'object' && error !== null && 'message' in error) {
+      const name = 'name' in error && typeof error.name === 'string' ? error.name : 'Error';
+      return redactText(`${name}: ${safeString(error.message)}`);
+    }
+    if (typeof error === 'string') return redactText(error);
+    return redactText(JSON.stringify(redact(error)) ?? safeString(error));
+  } catch {
+    // A value whose getters or toJSON throw: say what it is, not what it holds.
+    return redactText(safeString(error));
   }
-  if (typeof error === 'string') return redactText(error);
-  return redactText(JSON.stringify(redact(error)) ?? String(error));
 }

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { parseFaultPlan } from '../faults/plan.ts';
 import type { RunResult } from '../options.ts';
 import { FaultlineError } from '../sim/errors.ts';
+import { redactOutput } from '../sim/redact.ts';
 import { type RunCase, runCaseArbitrary } from './arbitraries.ts';
 import { type CheckCoverage, CoverageTally, formatUncovered } from './coverage.ts';
 import { formatFailure } from './failureReport.ts';
@@ -125,6 +126,21 @@ export async function checkScenario<I, O>(scenario: Scenario<I, O>, options: Che
   // A replay (a seed given with a path) runs the reported case itself, whatever the shard.
   const shard = path !== undefined && explicitSeed !== undefined ? undefined : (options.shard ?? shardFromEnv());
   const allRuns = (options.runsFixed === true ? undefined : envNumber('FAULTLINE_RUNS')) ?? options.runs ?? 100;
+  // A check of zero runs, or a replay of a path that reaches no run, would pass without testing.
+  if (!Number.isSafeInteger(allRuns) || allRuns < 1) {
+    throw new FaultlineError('INVALID_OPTIONS', {
+      what: `checkScenario("${scenario.name}") was asked for ${String(allRuns)} runs`,
+      where: { scenario: scenario.name },
+      todo: 'Ask for at least 1 run (runs, FAULTLINE_RUNS, --runs): a check that runs nothing proves nothing',
+    });
+  }
+  if (path !== undefined && !/^\d+(:\d+)*$/.test(path)) {
+    throw new FaultlineError('INVALID_OPTIONS', {
+      what: `The replay path ${JSON.stringify(path)} is not a fast-check path`,
+      where: { scenario: scenario.name },
+      todo: 'Copy the path a failure printed (numbers separated by colons, such as 12:0:3) into FAULTLINE_PATH or --path',
+    });
+  }
   const runs = shard === undefined ? allRuns : Math.ceil(allRuns / shard.count);
   const seed = (explicitSeed ?? seedFromName(scenario.name)) + (shard === undefined ? 0 : shard.index - 1);
   const determinism = options.determinism ?? (process.env.FAULTLINE_CHECK_DETERMINISM === '1' || scenario.determinism === true);
@@ -149,6 +165,13 @@ export async function checkScenario<I, O>(scenario: Scenario<I, O>, options: Che
   // Unbiased: fast-check's bias makes early draws small, which for a fault plan means rules off or
   // narrowed to their first call; swarm modes need every draw from the whole range (bench/detection.ts).
   const details = await fc.check(property, { seed, numRuns: runs, unbiased: true, ...(path === undefined ? {} : { path, endOnFailure: true }) });
+  if (path !== undefined && details.numRuns === 0 && !details.failed) {
+    throw new FaultlineError('INVALID_OPTIONS', {
+      what: `The replay path ${path} reaches no run of "${scenario.name}" from fast-check seed ${seed}`,
+      where: { scenario: scenario.name },
+      todo: 'Use the seed and path a failure printed together, unchanged; or leave the path out to run the whole check',
+    });
+  }
   const coverage = tally.summary();
   const vacuity = vacuityTally.summary();
   if (!details.failed || details.counterexample === null) {
@@ -197,5 +220,6 @@ export async function checkScenario<I, O>(scenario: Scenario<I, O>, options: Che
     coverage,
     vacuity,
   };
-  return { ...report, message: formatFailure(scenario, report) };
+  // The message is printed: no credential any run saw may be in it (a tool's error can quote one).
+  return { ...report, message: redactOutput(formatFailure(scenario, report)) };
 }

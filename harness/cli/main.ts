@@ -5,7 +5,7 @@
 // Faultline bug (the stack trace is printed for the bug report).
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { chromeTraceJson } from '../../reports/exports/chromeTrace.ts';
 import { junitXml } from '../../reports/exports/junit.ts';
 import { otlpJson } from '../../reports/exports/otlp.ts';
@@ -18,18 +18,54 @@ import { writeReport } from '../../reports/writeReports.ts';
 import { runCase } from '../check/checkScenario.ts';
 import type { FaultRuleInput } from '../faults/plan.ts';
 import { isFaultlineError } from '../sim/errors.ts';
+import { redactOutput } from '../sim/redact.ts';
 import type { StrategyOptions } from '../sim/strategy.ts';
 import { runScenarios } from './runCommand.ts';
 import { allBuiltIns, resolveScenario, skipLine } from './scenarios.ts';
 
-const integer = (name: string) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number, got "${value}"`);
-  return n;
+// Everything this command prints passes through redaction: the credentials any run saw on a
+// request (by value) and whatever looks like one, so a key echoed by a tool, a model or a failing
+// property never reaches the terminal or the CI log. Installed for one runCli call and removed
+// after it, so a program that calls runCli gets its streams back as they were.
+function redactStreams(): () => void {
+  const restore: Array<() => void> = [];
+  for (const stream of [process.stdout, process.stderr]) {
+    const original = stream.write;
+    const write = original.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+    stream.write = ((chunk: unknown, ...rest: unknown[]) =>
+      write(
+        typeof chunk === 'string' ? redactOutput(chunk) : chunk instanceof Uint8Array ? redactOutput(Buffer.from(chunk).toString('utf8')) : chunk,
+        ...rest,
+      )) as typeof stream.write;
+    restore.push(() => {
+      stream.write = original;
+    });
+  }
+  return () => {
+    for (const undo of restore) undo();
+  };
+}
+
+const integer =
+  (name: string, min = 0) =>
+  (value: string) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
+      throw new InvalidArgumentError(`${name} must be a whole number${min > 0 ? ` of at least ${min}` : ''}, got "${value}"`);
+    }
+    return n;
+  };
+
+/** A fast-check path as printed by a failure: numbers separated by colons. */
+const fastCheckPath = (value: string) => {
+  if (!/^\d+(:\d+)*$/.test(value.trim())) throw new InvalidArgumentError(`--path must be the path a failure printed, such as 12:0:3, got "${value}"`);
+  return value.trim();
 };
 
 const program = new Command()
   .name('faultline')
+  // Usage errors throw instead of exiting with commander's code 1, so that they exit 2 as documented.
+  .exitOverride()
   .description('Deterministic chaos and simulation testing for AI-agent code.')
   .showHelpAfterError()
   .addHelpText('after', '\nExit codes: 0 every expectation held, 1 one did not (or a replay diverged), 2 bad usage or invalid input, 3 a Faultline bug.');
@@ -38,9 +74,9 @@ program
   .command('run')
   .description('Run scenarios against their agents and write reports. With no scenarios, every built-in scenario against its naive and hardened sample agents.')
   .argument('[scenarios...]', 'scenario files (.yaml, .json, .ts exporting `scenario`) or built-in ids (see `faultline list`)')
-  .option('--runs <n>', "runs per agent (default: the scenario's, else 100)", integer('--runs'))
+  .option('--runs <n>', "runs per agent, at least 1 (default: the scenario's, else 100)", integer('--runs', 1))
   .option('--seed <n>', 'fast-check seed (default: derived from the scenario name)', integer('--seed'))
-  .option('--path <path>', 'replay the counterexample at this fast-check path (printed by a failure)')
+  .option('--path <path>', 'replay the counterexample at this fast-check path (printed by a failure)', fastCheckPath)
   .option('--agent <name>', 'run only this sample agent')
   .option('--out <dir>', 'where reports go (default: FAULTLINE_REPORTS_DIR, else faultline-reports)', process.env.FAULTLINE_REPORTS_DIR || DEFAULT_REPORTS_DIR)
   .option('--determinism', 'run every case twice and fail on any trace difference')
@@ -163,19 +199,27 @@ function usage(what: string): Error {
 
 /**
  * Runs the `faultline` command with `argv` (as `process.argv`: node, script, then arguments) and
- * resolves to its exit code (see the top of this file); what it prints goes to stdout and stderr.
+ * resolves to its exit code (see the top of this file); what it prints goes to stdout and stderr,
+ * with every credential a run saw masked.
  */
 export async function runCli(argv: readonly string[] = process.argv): Promise<number> {
   process.exitCode = undefined;
+  const unredact = redactStreams();
   try {
     await program.parseAsync([...argv]);
     return Number(process.exitCode ?? 0);
   } catch (error) {
+    // commander has printed a usage error already; help and --version are not errors.
+    if (error instanceof CommanderError) {
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0 ? 0 : 2;
+    }
     // Errors about the user's input are for people: the message, not a stack trace. Anything else
     // is a Faultline bug, and its stack is what a bug report needs.
     const forPeople = isFaultlineError(error) || isReportError(error) || (error as { exitCode?: number }).exitCode === 2;
     console.error(forPeople ? (error as Error).message : String((error as Error).stack ?? error));
     return forPeople ? 2 : 3;
+  } finally {
+    unredact();
   }
 }
 

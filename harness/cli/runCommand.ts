@@ -12,6 +12,7 @@ import { shellQuote } from '../check/shellQuote.ts';
 import { vacuityLines } from '../check/vacuity.ts';
 import type { Expectation, ScenarioDefinition } from '../scenario/defineScenario.ts';
 import type { ImportScope } from '../scenario/importModule.ts';
+import { nearest } from '../sim/didYouMean.ts';
 import { FaultlineError } from '../sim/errors.ts';
 import { progress } from './progress.ts';
 import { allBuiltIns, resolveScenario, type SkippedScenario, skipLine } from './scenarios.ts';
@@ -39,6 +40,15 @@ function plan(scenario: ScenarioDefinition<never, unknown>, only: string | undef
   const expectations = scenario.expectations ?? { [scenario.agents === undefined ? 'agent' : (Object.keys(scenario.agents)[0] ?? 'agent')]: 'pass' as const };
   const all = Object.entries(expectations).map(([name, expected]) => ({ name, expected }));
   if (only === undefined) return all;
+  const known = [...new Set([...Object.keys(scenario.agents ?? {}), ...Object.keys(expectations)])];
+  if (!known.includes(only)) {
+    // An unknown agent must not run nothing and pass.
+    const near = nearest(only, known);
+    throw new FaultlineError('INVALID_OPTIONS', {
+      what: `Scenario "${scenario.name}" has no agent "${only}"`,
+      todo: `${near === undefined ? '' : `Did you mean "${near}"?`} Its agents are ${known.map((a) => `"${a}"`).join(', ') || 'none by name'}; pass one of them to --agent, or leave --agent out to run them all`.trim(),
+    });
+  }
   return [{ name: only, expected: expectations[only] ?? 'pass' }];
 }
 

@@ -79,7 +79,7 @@ const fileSchema = (property: typeof namedProperty | typeof anyProperty) =>
           network: z.enum(['world', 'global']).optional(),
           limits: z
             .object({
-              virtualTimeMs: ms.optional(),
+              virtualTimeMs: z.number().int().positive().optional(),
               steps: z.number().int().positive().optional(),
               stallSteps: z.number().int().positive().optional(),
               wallClockMs: z.number().int().positive().optional(),
@@ -96,7 +96,7 @@ const fileSchema = (property: typeof namedProperty | typeof anyProperty) =>
       faults: z.array(faultRuleSchema).optional().describe('The fault space: rules each run may switch on'),
       variants: z.record(z.string(), z.array(faultRuleSchema)).optional().describe('Named fault sets layered on the happy path; added to the fault space'),
       schedules: z.array(z.enum(['fifo', 'random', 'pct'])).optional(),
-      heal: z.object({ agent: moduleRef, virtualTimeMs: ms.optional() }).strict().optional(),
+      heal: z.object({ agent: moduleRef, virtualTimeMs: z.number().int().positive().optional() }).strict().optional(),
       properties: z.array(property).min(1),
       runs: z.number().int().positive().optional(),
     })

@@ -4,46 +4,20 @@
 // is run until the file is valid.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type Document, isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { type Document, LineCounter, parseDocument } from 'yaml';
 import type { Property } from '../check/properties/property.ts';
 import type { FaultRuleInput } from '../faults/plan.ts';
 import { didYouMean } from '../sim/didYouMean.ts';
-import { FaultlineError } from '../sim/errors.ts';
-import { explainIssues, pathText } from '../sim/zodIssues.ts';
+import { errorText, FaultlineError, isFaultlineError } from '../sim/errors.ts';
+import { explainIssues } from '../sim/zodIssues.ts';
 import { cassette, scripted } from '../world/llm/brains.ts';
 import { defineScenario, type ScenarioDefinition } from './defineScenario.ts';
+import { checkResolved, checkSpec, type Report } from './fileChecks.ts';
 import { SCHEMA_IN_PACKAGE, type ScenarioFile, scenarioFileSchema } from './fileSchema.ts';
 import { assertInsideProject, type ImportScope, importModule, resolveModuleFile } from './importModule.ts';
+import { firstAlias, locate, type Path, pathText } from './locate.ts';
+import { MAX_NESTING, tooDeep } from './nesting.ts';
 import { type PropertyName, propertyRegistry } from './propertyRegistry.ts';
-
-type Path = ReadonlyArray<string | number>;
-
-/** Where `at` is in the file: the deepest node on the path that exists (a missing field points at its parent). */
-function locate(doc: Document, lines: LineCounter, at: Path): string {
-  for (let n = at.length; n >= 0; n--) {
-    const prefix = at.slice(0, n);
-    const parent = prefix.length === 0 ? doc.contents : doc.getIn(prefix.slice(0, -1), true);
-    const last = prefix[prefix.length - 1];
-    if (isMap(parent) && last !== undefined) {
-      const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === last);
-      const range = (pair?.key as { range?: [number, number, number] } | undefined)?.range;
-      if (range !== undefined) return position(lines, range[0]);
-    }
-    const node = prefix.length === 0 ? doc.contents : doc.getIn(prefix, true);
-    const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
-    if (range !== undefined) return position(lines, range[0]);
-  }
-  return '1:1';
-}
-
-function position(lines: LineCounter, offset: number): string {
-  const { line, col } = lines.linePos(offset);
-  return `${line}:${col}`;
-}
-
-function fieldText(at: Path): string {
-  return pathText('', at) || '(the file)';
-}
 
 function invalid(file: string, problems: readonly string[]): FaultlineError {
   return new FaultlineError('INVALID_SCENARIO', {
@@ -56,9 +30,20 @@ function invalid(file: string, problems: readonly string[]): FaultlineError {
 /**
  * Reads, validates and resolves a scenario file into a scenario ready to run. Modules and cassettes
  * it names must lie inside the project (`scope`; see {@link assertInsideProject}).
- * @throws FaultlineError INVALID_SCENARIO listing every problem with file:line:col and field path.
+ * @throws FaultlineError INVALID_SCENARIO listing every problem, each line starting with
+ *   `file:line:column` and the field path: hostile input (an alias bomb, nesting deep enough to
+ *   exhaust the stack, a module that throws) included.
  */
 export async function loadScenarioFile(file: string, scope: ImportScope = {}): Promise<ScenarioDefinition> {
+  try {
+    return await load(file, scope);
+  } catch (error) {
+    if (isFaultlineError(error)) throw error;
+    throw invalid(file, [`${file}:1:1: the file could not be loaded: ${errorText(error)}`]);
+  }
+}
+
+async function load(file: string, scope: ImportScope): Promise<ScenarioDefinition> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -66,34 +51,122 @@ export async function loadScenarioFile(file: string, scope: ImportScope = {}): P
     throw new FaultlineError('INVALID_SCENARIO', { what: `Could not read the scenario file ${file}: ${(error as Error).message}`, todo: 'Check the path' });
   }
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
+  const doc = parse(file, text, lines);
+  const data = toData(file, doc, lines);
+  const parsed = scenarioFileSchema.safeParse(data, { reportInput: true });
+  if (!parsed.success) {
+    throw invalid(
+      file,
+      explainIssues(parsed.error.issues, scenarioFileSchema, data).map(
+        (p) => `${file}:${locate(doc, lines, p.path as Path)}: ${pathText(p.path as Path)}: ${p.message}`,
+      ),
+    );
+  }
+  const spec = parsed.data;
+  const problems: string[] = [];
+  const report: Report = (at, message) => problems.push(`${file}:${locate(doc, lines, at)}: ${pathText(at)}: ${message}`);
+  const properties = buildProperties(spec, report);
+  checkSpec(spec, report);
+  if (problems.length > 0) throw invalid(file, problems);
+  const modules = new ModuleResolver(file, scope, report);
+  const definition = await resolve(spec, properties, modules, file, report);
+  checkResolved(resolvedValues(spec, definition), report);
+  if (problems.length > 0) throw invalid(file, problems);
+  try {
+    return defineScenario({ ...definition, source: file });
+  } catch (error) {
+    // defineScenario checks what the file's checks already did; should one slip through, it is still located.
+    if (!isFaultlineError(error)) throw error;
+    throw invalid(
+      file,
+      error.message
+        .split('\n  - ')
+        .slice(1)
+        .map((d) => `${file}:1:1: ${d}`),
+    );
+  }
+}
+
+/** The YAML document; syntax errors (and nesting deep enough to exhaust the parser) are located. */
+function parse(file: string, text: string, lines: LineCounter): Document {
+  const deep = tooDeep(text);
+  if (deep !== undefined) {
+    const before = text.slice(0, deep);
+    const line = before.split('\n').length;
+    const column = deep - before.lastIndexOf('\n');
+    throw invalid(file, [`${file}:${line}:${column}: the file nests more than ${MAX_NESTING} levels deep; a scenario file needs a dozen at most`]);
+  }
+  let doc: Document;
+  try {
+    // logLevel 'error': the library's warnings (a collection used as a key) would go to stderr; such a key fails the schema, located.
+    doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, logLevel: 'error' });
+  } catch (error) {
+    throw invalid(file, [`${file}:1:1: the file cannot be parsed: ${errorText(error)}`]);
+  }
   if (doc.errors.length > 0) {
     throw invalid(
       file,
       doc.errors.map((e) => `${file}:${e.linePos?.[0].line ?? 1}:${e.linePos?.[0].col ?? 1}: ${e.message.split('\n')[0]}`),
     );
   }
-  const data = doc.toJS();
-  const parsed = scenarioFileSchema.safeParse(data, { reportInput: true });
-  if (!parsed.success) {
-    throw invalid(
-      file,
-      explainIssues(parsed.error.issues, scenarioFileSchema, data).map(
-        (p) => `${file}:${locate(doc, lines, p.path as Path)}: ${fieldText(p.path as Path)}: ${p.message}`,
-      ),
-    );
-  }
-  const spec = parsed.data;
-  const problems: string[] = [];
-  const properties = buildProperties(spec, (at, message) => problems.push(`${file}:${locate(doc, lines, at)}: ${fieldText(at)}: ${message}`));
-  if (problems.length > 0) throw invalid(file, problems);
-  const modules = new ModuleResolver(file, scope, (at, message) => problems.push(`${file}:${locate(doc, lines, at)}: ${fieldText(at)}: ${message}`));
-  const definition = await resolve(spec, properties, modules, file);
-  if (problems.length > 0) throw invalid(file, problems);
-  return defineScenario({ ...definition, source: file });
+  return doc;
 }
 
-function buildProperties(spec: ScenarioFile, report: (at: Path, message: string) => void): Property[] {
+/** The document as plain data, refusing an alias bomb (aliases that expand without bound) where its first alias is. */
+function toData(file: string, doc: Document, lines: LineCounter): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    if (error instanceof ReferenceError && /alias/i.test(error.message)) {
+      throw invalid(file, [
+        `${file}:${firstAlias(doc, lines)}: too many aliases: the document expands an anchor more than 100 times (a YAML "billion laughs" bomb?); write the data out instead of aliasing it`,
+      ]);
+    }
+    throw invalid(file, [`${file}:${firstAlias(doc, lines)}: the document cannot be read as data: ${errorText(error)}`]);
+  }
+}
+
+/** What the checks of resolved values need: each module reference's value with its field path. */
+function resolvedValues(spec: ScenarioFile, definition: Awaited<ReturnType<typeof resolve>>) {
+  const fn = 'a function exported by the module';
+  const functions: Array<readonly [Path, unknown, string]> = [
+    [['agent'], definition.agent, `${fn}: the agent, (world, input) => answer`],
+    [['input'], definition.input, `${fn}: a workload generator ({ faker, random }) => input`],
+    [['heal', 'agent'], definition.heal?.agent, `${fn}: the heal agent, (world) => …`],
+    ...Object.entries(definition.agents ?? {}).map(([name, agent]): readonly [Path, unknown, string] => [
+      ['agents', name],
+      agent,
+      `${fn}: an agent, (world, input) => answer`,
+    ]),
+    ...Object.entries(definition.world.mcp ?? {}).map(([name, f]): readonly [Path, unknown, string] => [
+      ['world', 'mcp', name],
+      f,
+      `${fn}: an MCP server factory`,
+    ]),
+  ];
+  const models: Array<{ at: Path; names: string[] }> = [];
+  for (const [name, model] of Object.entries(definition.world.llm?.models ?? {})) {
+    const config = model as { brain?: unknown; version?: string; versions?: Record<string, unknown> };
+    const brain = typeof model === 'function' ? model : config.brain;
+    const at: Path = ['world', 'models', name];
+    functions.push([
+      typeof model === 'function' || typeof spec.world?.models?.[name] === 'string' ? at : [...at, 'brain'],
+      brain,
+      `${fn}: a brain, (conversation) => reply`,
+    ]);
+    for (const [v, b] of Object.entries(config.versions ?? {})) functions.push([[...at, 'versions', v], b, `${fn}: a brain`]);
+    models.push({ at, names: [...new Set([name, ...(config.version === undefined ? [] : [config.version]), ...Object.keys(config.versions ?? {})])] });
+  }
+  return {
+    functions,
+    ...(spec.world?.tools === undefined ? {} : { tools: [['world', 'tools'], definition.world.tools] as const }),
+    ...(spec.world?.handlers === undefined ? {} : { handlers: [['world', 'handlers'], definition.world.handlers] as const }),
+    models,
+    prices: spec.world?.prices,
+  };
+}
+
+function buildProperties(spec: ScenarioFile, report: Report): Property[] {
   const out: Property[] = [];
   spec.properties.forEach((entry, i) => {
     const [name, params] = typeof entry === 'string' ? [entry, {}] : (Object.entries(entry)[0] ?? ['', {}]);
@@ -154,7 +227,7 @@ class ModuleResolver {
       return undefined;
     }
     try {
-      assertInsideProject(found, `${fieldText(at)} (${relative})`, this.scope);
+      assertInsideProject(found, `${pathText(at)} (${relative})`, this.scope);
     } catch (error) {
       this.report(at, (error as Error).message.replace(/^\[faultline\] /, ''));
       return undefined;
@@ -163,7 +236,7 @@ class ModuleResolver {
   }
 }
 
-async function resolve(spec: ScenarioFile, properties: Property[], modules: ModuleResolver, file: string) {
+async function resolve(spec: ScenarioFile, properties: Property[], modules: ModuleResolver, file: string, report: Report) {
   const agents: Record<string, never> = {};
   for (const [name, ref] of Object.entries(spec.agents ?? {})) agents[name] = (await modules.get(ref, ['agents', name])) as never;
   const models: Record<string, unknown> = {};
@@ -173,7 +246,13 @@ async function resolve(spec: ScenarioFile, properties: Property[], modules: Modu
     else if ('script' in model) models[name] = scripted(model.script);
     else if ('cassette' in model) {
       const file = modules.path(model.cassette, [...at, 'cassette']);
-      if (file !== undefined) models[name] = cassette(file, model.match === undefined ? {} : { match: model.match });
+      if (file !== undefined) {
+        try {
+          models[name] = cassette(file, model.match === undefined ? {} : { match: model.match });
+        } catch (error) {
+          report([...at, 'cassette'], errorText(error).replace(/^FaultlineError: \[faultline\] /, ''));
+        }
+      }
     } else {
       const versions: Record<string, unknown> = {};
       for (const [v, ref] of Object.entries(model.versions ?? {})) versions[v] = await modules.get(ref, [...at, 'versions', v]);

@@ -15,9 +15,11 @@ import { syncBuiltinESMExports } from 'node:module';
 import os from 'node:os';
 import timers from 'node:timers';
 import timersPromises from 'node:timers/promises';
+import workerThreads from 'node:worker_threads';
+import zlib from 'node:zlib';
 
 /** The modules whose functions are bridged, by the name used in keys (`timers.setTimeout`). */
-const modules = { crypto, os, timers, timersPromises } as const;
+const modules = { crypto, os, timers, timersPromises, zlib } as const;
 type ModuleName = keyof typeof modules;
 
 /** Every bridged function, as `module.export`. */
@@ -47,6 +49,15 @@ export const BRIDGED = [
   'crypto.scrypt',
   'crypto.hkdf',
   'crypto.checkPrime',
+  'zlib.gzip',
+  'zlib.gunzip',
+  'zlib.deflate',
+  'zlib.inflate',
+  'zlib.deflateRaw',
+  'zlib.inflateRaw',
+  'zlib.unzip',
+  'zlib.brotliCompress',
+  'zlib.brotliDecompress',
 ] as const;
 
 export type BridgedName = (typeof BRIDGED)[number];
@@ -92,6 +103,29 @@ function bridgeOne(name: BridgedName): void {
   Object.defineProperty(forward, 'length', { value: original.length });
   module[key] = forward;
 }
+
+// Worker threads are real work the run loop must know about (they are invisible in Node's list of
+// active handles), so the class is replaced by a subclass that tells a run when one is made.
+const OriginalWorker = workerThreads.Worker;
+let workerObserver: ((worker: InstanceType<typeof OriginalWorker>) => void) | undefined;
+
+/** Sets (or clears) what is told of each worker thread made during a run. */
+export function setWorkerObserver(observer: typeof workerObserver): void {
+  workerObserver = observer;
+}
+
+/** The real Worker class, for Faultline's own threads (which belong to no run). */
+export function originalWorker(): typeof OriginalWorker {
+  return OriginalWorker;
+}
+
+const Worker = class Worker extends OriginalWorker {
+  constructor(...args: ConstructorParameters<typeof OriginalWorker>) {
+    super(...args);
+    workerObserver?.(this);
+  }
+};
+(workerThreads as { Worker: typeof OriginalWorker }).Worker = Worker;
 
 for (const name of BRIDGED) bridgeOne(name);
 syncBuiltinESMExports();

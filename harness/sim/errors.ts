@@ -21,6 +21,7 @@ export type FaultlineErrorCode =
   | 'INVALID_FAULT_PLAN'
   | 'INVALID_SCENARIO'
   | 'WAIT_TIMEOUT'
+  | 'GLOBALS_UNAVAILABLE'
   | 'HARNESS_BUG';
 
 export interface FaultlineErrorInit {
@@ -71,4 +72,32 @@ export function isFaultlineError(value: unknown): value is FaultlineError {
 /** Raised when options are wrong; lists every problem at once rather than the first. */
 export function invalidOptions(subject: string, problems: readonly string[], todo: string): FaultlineError {
   return new FaultlineError('INVALID_OPTIONS', { what: `Invalid ${subject}`, todo, details: problems });
+}
+
+/**
+ * `String(value)` that never throws: a thrown value's own toString (or name, or message) may throw,
+ * and describing an error must not become a second error.
+ */
+export function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    try {
+      return Object.prototype.toString.call(value);
+    } catch {
+      return '[a value that cannot be printed]';
+    }
+  }
+}
+
+/** `error.name: error.message` for an Error, safeString otherwise; never throws. */
+export function errorText(error: unknown): string {
+  if (error instanceof Error) {
+    try {
+      return `${safeString(error.name)}: ${safeString(error.message)}`;
+    } catch {
+      return safeString(error);
+    }
+  }
+  return safeString(error);
 }

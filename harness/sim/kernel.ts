@@ -7,11 +7,13 @@
 // picks the next one, so that the order of simultaneous events is the kernel's decision.
 import type { Clock } from '@sinonjs/fake-timers';
 import { Actor, uniqueName, type Wait } from './actors.ts';
-import { FaultlineError, type Where } from './errors.ts';
+import { errorText, FaultlineError, safeString, type Where } from './errors.ts';
 import type { Limits } from './limits.ts';
 import { type LongTimer, setLongTimeout } from './longTimer.ts';
+import { redactRun } from './redact.ts';
 import type { Rng } from './rng.ts';
 import type { RunGlobals } from './runGlobals.ts';
+import { processSecrets, SecretSet } from './secrets.ts';
 import { createStrategy, type Strategy, type StrategyOptions } from './strategy.ts';
 import { type SpanKind, type SpanOutcome, type TraceData, TraceRecorder } from './trace.ts';
 import { type DeadlockCycle, findCycle } from './waitGraph.ts';
@@ -83,6 +85,8 @@ export class Kernel {
   private readonly strategy: Strategy;
   readonly trace: TraceRecorder;
   readonly problems: Problem[] = [];
+  /** Credentials seen on this run's requests: masked in its trace and messages. */
+  readonly secrets = new SecretSet();
   readonly actors: Actor[] = [];
   /** Events whose virtual time has come, in the order their timers fired. */
   readonly ready: KernelEvent[] = [];
@@ -102,7 +106,10 @@ export class Kernel {
     this.wallClock = config.wallClock;
     this.strategyOptions = config.strategy;
     this.strategy = createStrategy(config.strategy, () => config.rng.stream('schedule'));
-    this.trace = new TraceRecorder(() => this.now());
+    this.trace = new TraceRecorder(
+      () => this.now(),
+      (text) => redactRun(text, this.secrets),
+    );
   }
 
   attach(globals: RunGlobals): void {
@@ -186,8 +193,11 @@ export class Kernel {
    */
   readonly choices: string[] = [];
 
-  /** Takes the next ready event (the strategy's choice when there are several) and runs it. */
-  deliverNext(): boolean {
+  /**
+   * Takes the next ready event (the strategy's choice when there are several) and runs it;
+   * `before` is told whose event it is, just before it runs.
+   */
+  deliverNext(before?: (actor: Actor) => void): boolean {
     let index = 0;
     if (this.ready.length > 1) {
       index = this.strategy.pick(this.ready.map((e) => ({ seq: e.seq, actor: e.actor.name })));
@@ -196,6 +206,7 @@ export class Kernel {
     const [event] = this.ready.splice(index, 1);
     if (event === undefined) return false;
     event.state = 'done';
+    before?.(event.actor);
     // A crashed actor's events are dropped: nothing it was waiting for reaches it any more.
     if (event.actor.state !== 'crashed') event.run();
     return true;
@@ -446,6 +457,14 @@ export class Kernel {
     this.ended = true;
   }
 
+  /** Remembers credentials seen on a request: from now on they are masked in the trace and in every output. */
+  rememberSecrets(values: readonly string[]): void {
+    for (const v of values) {
+      this.secrets.add(v);
+      processSecrets.add(v);
+    }
+  }
+
   /** Records something the harness noticed that the agent may have swallowed (an SDK retrying, say). */
   problem(kind: Problem['kind'], message: string, actor: Actor | string | undefined): void {
     const name = typeof actor === 'string' ? actor : actor?.name;
@@ -456,8 +475,13 @@ export class Kernel {
 
 /** A short, deterministic description of an error for the trace. */
 export function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error).slice(0, 500);
+  if (!(error instanceof Error)) return safeString(error).slice(0, 500);
   // A network error's useful part is in its cause: `fetch failed (ECONNREFUSED)`.
-  const code = (error.cause as { code?: unknown } | undefined)?.code;
-  return `${error.name}: ${error.message}${typeof code === 'string' ? ` (${code})` : ''}`.slice(0, 500);
+  let code: unknown;
+  try {
+    code = (error.cause as { code?: unknown } | undefined)?.code;
+  } catch {
+    code = undefined;
+  }
+  return `${errorText(error)}${typeof code === 'string' ? ` (${code})` : ''}`.slice(0, 500);
 }

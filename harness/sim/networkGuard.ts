@@ -1,6 +1,8 @@
 // During a run, agent code must not reach the real network: a run is a pure function of its inputs.
 // The guard covers the global fetch, node:http(s) and, underneath everything else (undici, ws,
-// database drivers), net.Socket#connect. Each blocked attempt becomes a clear error.
+// database drivers), net.Socket#connect; and servers listening on real ports, and UDP. Each blocked
+// attempt becomes a clear error.
+import dgram from 'node:dgram';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
@@ -34,6 +36,17 @@ export function installNetworkGuard(onBlocked: OnBlocked, { httpModules = true }
     patch(mod, 'request', blocked);
     patch(mod, 'get', blocked);
   }
+  // A server listening on a real port (net, http, https) or a UDP socket would take real traffic and
+  // keep the process alive after the run: refused, synchronously, in the agent's own stack.
+  patch(net.Server.prototype, 'listen', function (this: net.Server, ...args: unknown[]) {
+    throw onBlocked(`listening on ${describeListen(args)}`, 'net.Server#listen (node:net, node:http)');
+  });
+  patch(dgram.Socket.prototype, 'bind', () => {
+    throw onBlocked('binding a UDP socket', 'dgram.Socket#bind');
+  });
+  patch(dgram.Socket.prototype, 'send', () => {
+    throw onBlocked('sending a UDP datagram', 'dgram.Socket#send');
+  });
   patch(net.Socket.prototype, 'connect', function (this: net.Socket, ...args: unknown[]) {
     // Fail the way a refused connection fails: asynchronously, through the socket's 'error' event,
     // so that clients built on sockets report it through their usual error path.
@@ -64,6 +77,18 @@ function describeHttp(module: string, args: unknown[]): string {
   const host = options?.hostname ?? options?.host ?? 'localhost';
   const port = options?.port === undefined ? '' : `:${options.port}`;
   return `${method} ${redactUrl(`${protocol}//${host}${port}${options?.path ?? '/'}`)}`;
+}
+
+function describeListen(args: unknown[]): string {
+  const [first] = args;
+  if (typeof first === 'number' || (typeof first === 'string' && /^\d+$/.test(first))) return `port ${first}`;
+  if (typeof first === 'string') return `socket ${first}`;
+  if (typeof first === 'object' && first !== null) {
+    const o = first as { port?: unknown; path?: unknown };
+    if (o.path !== undefined) return `socket ${String(o.path)}`;
+    if (o.port !== undefined) return `port ${String(o.port)}`;
+  }
+  return 'a random port';
 }
 
 function describeSocket(args: unknown[]): string {

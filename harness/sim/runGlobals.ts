@@ -4,28 +4,79 @@
 // utilisation, Intl date formatting without a date), seeded Math.random, Web Crypto and node:crypto
 // randomness (UUIDs, bytes, integers, secret keys, primes, EC and EdDSA key pairs), and a network
 // that refuses real connections. `restore()` puts every original back, whatever the agent did.
-import { promisify } from 'node:util';
 import FakeTimers, { type Clock } from '@sinonjs/fake-timers';
-import { setBridgeTarget } from './builtinBridge.ts';
+import { installAgentCallbacks, realTurn } from './agentCallbacks.ts';
+import { setBridgeTarget, setWorkerObserver } from './builtinBridge.ts';
+import { errorText, FaultlineError, safeString } from './errors.ts';
 import { installNetworkGuard, type OnBlocked } from './networkGuard.ts';
-import { patchProperty } from './patch.ts';
+import { isPatched, nameOf, patchProperty } from './patch.ts';
+import { RealWork } from './realWork.ts';
 import type { RandomStream, Rng } from './rng.ts';
 import { seededCryptoTarget } from './seededCrypto.ts';
 import { seededGenerateKey } from './seededSubtle.ts';
+import { observeWorker, trackedWorkTarget, trackSubtle } from './trackedWork.ts';
 import { installClockExtras, timersTarget, virtualOsUptime } from './virtualClockExtras.ts';
+import { watchdog } from './watchdog.ts';
 
 // Building fake-timers' context is costly (it prepares a fake Date class), so it is done once.
 const fakeTimers = FakeTimers.withGlobal(globalThis);
 
-// The kernel's own view of real time and of the real event loop. setImmediate is deliberately
-// never faked (DESIGN.md, rule 2): the kernel uses it to let the microtask queue drain.
-const realSetImmediate = globalThis.setImmediate;
-const realClearImmediate = globalThis.clearImmediate;
+// The kernel's own view of real time (the real event loop's turns are in agentCallbacks.ts).
 const realPerformanceNow = performance.now.bind(performance); // allowed: the wall-clock guard only
 
 /** Real milliseconds, for the wall-clock guard and for benchmarks; never for anything in a trace. */
 export function wallClockMs(): number {
   return realPerformanceNow();
+}
+
+/**
+ * Installs the run's virtual clock, refusing clearly when someone else's fake clock is installed
+ * (fake-timers would throw a bare TypeError) or the globals cannot be replaced.
+ */
+function installClock(startTime: number): Clock {
+  const setTimeoutNow = globalThis.setTimeout as unknown as { clock?: unknown; _isMockFunction?: boolean };
+  if (setTimeoutNow.clock !== undefined || (globalThis.Date as unknown as { clock?: unknown }).clock !== undefined || setTimeoutNow._isMockFunction === true) {
+    throw new FaultlineError('GLOBALS_UNAVAILABLE', {
+      what: 'simulate() was called while fake timers are installed (vi.useFakeTimers(), jest.useFakeTimers() or sinon)',
+      todo:
+        'A simulated run brings its own virtual clock and cannot share the globals with another one. Call vi.useRealTimers() ' +
+        '(or jest.useRealTimers(), clock.uninstall()) before simulate(), and install your fake timers again after it if the test needs them',
+    });
+  }
+  try {
+    return fakeTimers.install({ now: startTime, toFake: [...FAKED] });
+  } catch (error) {
+    throw new FaultlineError('GLOBALS_UNAVAILABLE', {
+      what: `Faultline could not install the run's virtual clock: ${errorText(error)}`,
+      todo: 'setTimeout, setInterval, Date and performance must be replaceable on the global object during a run; do not freeze or lock them',
+      cause: error,
+    });
+  }
+}
+
+/**
+ * During a run, freezing an object whose properties the run has replaced would stop them from being
+ * put back: Object.freeze, seal and preventExtensions refuse such an object, with the reason.
+ */
+function guardFreezing(): Array<() => void> {
+  const refuse = (how: string, target: unknown): FaultlineError =>
+    new FaultlineError('GLOBALS_UNAVAILABLE', {
+      what: `${how}(${nameOf(target as object)}) was called during a simulated run, while the run has replaced some of its properties`,
+      todo: 'A run puts every global it replaced back when it ends; freeze or seal globals outside simulated runs (after your simulation tests)',
+    });
+  const guard = (holder: object, key: 'freeze' | 'seal' | 'preventExtensions', how: string) => {
+    const original = (holder as Record<string, (o: unknown) => unknown>)[key] as (o: unknown) => unknown;
+    return patchProperty(holder, key, (o: unknown) => {
+      if (typeof o === 'object' && o !== null && isPatched(o)) throw refuse(how, o);
+      return original(o);
+    });
+  };
+  return [
+    guard(Object, 'freeze', 'Object.freeze'),
+    guard(Object, 'seal', 'Object.seal'),
+    guard(Object, 'preventExtensions', 'Object.preventExtensions'),
+    guard(Reflect, 'preventExtensions', 'Reflect.preventExtensions'),
+  ];
 }
 
 const FAKED = ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance', 'hrtime'] as const;
@@ -57,15 +108,19 @@ export class RunGlobals {
 
   private constructor(config: RunGlobalsConfig) {
     this.rng = config.rng;
-    this.clock = fakeTimers.install({ now: config.startTime, toFake: [...FAKED] });
+    this.clock = installClock(config.startTime);
     this.undo.push(() => this.clock.uninstall());
     try {
       this.patchRandomness();
       this.undo.push(installNetworkGuard(config.onBlocked, { httpModules: config.interceptHttp !== true }));
-      this.countImmediates();
+      this.undo.push(...installAgentCallbacks({ live: this.liveImmediates, isDead: () => this.isDead() }));
       this.virtualAbortTimeouts();
       this.undo.push(...installClockExtras(this.clock, config.startTime));
+      this.undo.push(...trackSubtle(this.realWork));
+      setWorkerObserver(observeWorker(this.realWork));
+      this.undo.push(() => setWorkerObserver(undefined));
       this.bridgeBuiltins(config.startTime);
+      this.undo.push(...guardFreezing());
     } catch (error) {
       this.restore();
       throw error;
@@ -78,6 +133,18 @@ export class RunGlobals {
 
   private get crypto(): RandomStream {
     return (this.cryptoStream ??= this.rng.stream('agent:crypto'));
+  }
+
+  /** Real work the run's agent code started (file system, DNS, crypto jobs, workers, …). */
+  readonly realWork = new RealWork();
+
+  /** Set when the run loop's agent code was stopped by the watchdog, or the run ended. */
+  dead = false;
+  /** The watchdog arming of the loop in progress, if any. */
+  watchGeneration: number | undefined;
+
+  private isDead(): boolean {
+    return this.dead || (this.watchGeneration !== undefined && watchdog.killed(this.watchGeneration));
   }
 
   /** Takes over the globals for one run. Only one run may hold them at a time. */
@@ -94,6 +161,7 @@ export class RunGlobals {
 
   /** Puts every patched global back. Safe to call more than once. */
   restore(): void {
+    this.dead = true;
     const errors: unknown[] = [];
     while (this.undo.length > 0) {
       try {
@@ -103,7 +171,13 @@ export class RunGlobals {
       }
     }
     if (installed === this) installed = undefined;
-    if (errors.length > 0) throw new AggregateError(errors, '[faultline] failed to restore globals after a run');
+    if (errors.length > 0) {
+      throw new FaultlineError('GLOBALS_UNAVAILABLE', {
+        what: `Faultline could not put back ${errors.length} global(s) after the run`,
+        todo: 'Each function left in place behaves as the original again; look for agent code that froze or redefined globals during the run',
+        details: errors.map((e) => (e instanceof Error ? safeString(e.message) : safeString(e))),
+      });
+    }
   }
 
   /**
@@ -114,7 +188,7 @@ export class RunGlobals {
     // Bounded: an agent that keeps re-arming setImmediate is never idle, and the run loop turns
     // that into a step-limit outcome instead of spinning here forever.
     for (let round = 0; round < 64; round++) {
-      await new Promise<void>((resolve) => realSetImmediate(resolve));
+      await realTurn();
       if (this.liveImmediates.size === 0) return;
     }
   }
@@ -166,10 +240,12 @@ export class RunGlobals {
 
   /** Puts the run's timers and seeded randomness behind the builtins agents import by name. */
   private bridgeBuiltins(startTime: number): void {
+    const seeded = seededCryptoTarget({ stream: () => this.crypto, unseeded: (source) => this.onUnseeded?.(source) });
     setBridgeTarget({
       ...timersTarget(),
       'os.uptime': virtualOsUptime(this.clock, startTime),
-      ...seededCryptoTarget({ stream: () => this.crypto, unseeded: (source) => this.onUnseeded?.(source) }),
+      ...seeded,
+      ...trackedWorkTarget(this.realWork, seeded),
     });
     this.undo.push(() => setBridgeTarget(undefined));
   }
@@ -188,26 +264,5 @@ export class RunGlobals {
       clock.setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms);
       return controller.signal;
     });
-  }
-
-  private countImmediates(): void {
-    const live = this.liveImmediates;
-    const setImmediate = (fn: (...args: unknown[]) => void, ...args: unknown[]): NodeJS.Immediate => {
-      const handle = realSetImmediate(() => {
-        live.delete(handle);
-        fn(...args);
-      });
-      live.add(handle);
-      return handle;
-    };
-    const clearImmediate = (handle: NodeJS.Immediate | undefined): void => {
-      live.delete(handle);
-      realClearImmediate(handle);
-    };
-    Object.defineProperty(setImmediate, promisify.custom, {
-      value: (realSetImmediate as unknown as Record<symbol, unknown>)[promisify.custom],
-    });
-    this.set(globalThis, 'setImmediate', setImmediate);
-    this.set(globalThis, 'clearImmediate', clearImmediate);
   }
 }

@@ -2,8 +2,10 @@
 // world by one step, until the agent has finished or a limit says the run is over.
 //
 // The terms, precisely (they decide every outcome):
-// - idle:     the microtask queue has drained and no setImmediate callback of agent code is
-//             waiting. Only then does the kernel look at its queue (DESIGN.md, rule 3).
+// - idle:     the microtask queue has drained, no setImmediate callback of agent code is waiting,
+//             and no real work the agent started (file system, DNS, crypto jobs, child processes,
+//             module loads, workers) is in flight. Only then does the kernel look at its queue
+//             (DESIGN.md, rules 3 and 7). Waiting for real work takes real time, never virtual time.
 // - finished: the main actor's promise has settled. The outcome is `ok` or `threw`, whatever other
 //             actors are still doing (their spans end as `unfinished`).
 // - stuck:    unfinished, idle, no kernel event ready, and no timer pending on the virtual clock
@@ -11,7 +13,13 @@
 // - a step:   one ready kernel event delivered, or one virtual-clock timer fired. More than
 //             `limits.steps` steps without finishing is `livelock`.
 // Virtual time only moves when the loop fires the next timer, so it never passes a pending event.
+//
+// Agent code (the agent's body, a delivered event's continuation, a timer callback) is only ever
+// started from a microtask (`act`), never from the loop's own frame, so that the watchdog can stop
+// code that never yields without taking the loop with it (see guard.ts).
 import { type Actor, type BlockedActor, describeBlocked } from './actors.ts';
+import { realSleep, realTurn } from './agentCallbacks.ts';
+import { guarded, type LoopControl } from './guard.ts';
 import type { Kernel } from './kernel.ts';
 import { setLongTimeout } from './longTimer.ts';
 import { type DeadlockCycle, findAnyCycle } from './waitGraph.ts';
@@ -22,7 +30,14 @@ export type Ending<T> =
   | { readonly outcome: 'deadlock'; readonly blocked: readonly BlockedActor[]; readonly cycle: DeadlockCycle | undefined }
   | { readonly outcome: 'crashed'; readonly reason: string }
   | { readonly outcome: 'budget'; readonly reason: string }
-  | { readonly outcome: 'timeout'; readonly limit: 'virtualTime' | 'wallClock' }
+  | {
+      readonly outcome: 'timeout';
+      readonly limit: 'virtualTime' | 'wallClock';
+      /** For a wall-clock timeout: the real work still in flight, if that is what the run waited for. */
+      readonly realWork?: readonly string[];
+      /** For a wall-clock timeout: the actor whose code never yielded, when the watchdog stopped it. */
+      readonly stuck?: { readonly actor: string };
+    }
   | { readonly outcome: 'livelock'; readonly limit: 'steps' | 'stallSteps' };
 
 function deadlock(kernel: Kernel, cycle: DeadlockCycle | undefined): Ending<never> {
@@ -53,37 +68,63 @@ export async function runLoop<T>(
     limit.reached = true;
   });
   try {
-    return await loop(kernel, main, start, limit);
+    return await guarded<T>(kernel, main, (control) => loop(kernel, main, start, limit, control));
   } finally {
     guard.clear();
   }
 }
 
-async function loop<T>(kernel: Kernel, main: Actor, start: () => Promise<T>, limit: { reached: boolean }): Promise<LoopResult<T>> {
+/**
+ * Real milliseconds a run that looks stuck is given before it is called a deadlock, for real work
+ * that Node does not list (module loads through a test runner's own loader).
+ */
+const STUCK_GRACE_MS = 50;
+
+/** Runs `fn` as a microtask of its own; resolves with what it threw, if it threw. */
+function act(fn: () => void): Promise<{ readonly error: unknown } | undefined> {
+  return new Promise((resolve) => {
+    queueMicrotask(() => {
+      try {
+        fn();
+        resolve(undefined);
+      } catch (error) {
+        resolve({ error });
+      }
+    });
+  });
+}
+
+async function loop<T>(kernel: Kernel, main: Actor, start: () => Promise<T>, limit: { reached: boolean }, control: LoopControl): Promise<LoopResult<T>> {
   const { globals, limits } = kernel;
   const clock = globals.clock;
   let settled: Ending<T> | undefined;
-  let running: Promise<T>;
-  try {
-    running = start();
-  } catch (error) {
-    running = Promise.reject(error);
-  }
-  running.then(
-    (value) => {
-      kernel.endActor(main, 'ok');
-      settled = { outcome: 'ok', value };
-    },
-    (error: unknown) => {
-      kernel.endActor(main, 'threw', error);
-      settled = { outcome: 'threw', error };
-    },
-  );
+  control.beat(main);
+  await act(() => {
+    let running: Promise<T>;
+    try {
+      running = start();
+    } catch (error) {
+      running = Promise.reject(error);
+    }
+    running.then(
+      (value) => {
+        kernel.endActor(main, 'ok');
+        settled = { outcome: 'ok', value };
+      },
+      (error: unknown) => {
+        kernel.endActor(main, 'threw', error);
+        settled = { outcome: 'threw', error };
+      },
+    );
+  });
 
   const wallDeadline = kernel.wallClock() + limits.wallClockMs;
   let needDrain = true;
+  let realPolls = 0;
+  let stuckSince: number | undefined;
   for (;;) {
     if (needDrain) await globals.drain();
+    if (control.over) return control.abandoned();
     needDrain = true;
     const steps = kernel.steps;
     if (settled !== undefined) return { ending: settled, steps };
@@ -95,6 +136,14 @@ async function loop<T>(kernel: Kernel, main: Actor, start: () => Promise<T>, lim
     if (kernel.lastProgressStep !== undefined && steps - kernel.lastProgressStep > limits.stallSteps) {
       return { ending: { outcome: 'livelock', limit: 'stallSteps' }, steps };
     }
+    // Real work in flight: wait for it in real time, without a step and without moving the clock.
+    const realWork = globals.realWork.pending();
+    if (realWork.length > 0) {
+      if (kernel.wallClock() > wallDeadline) return { ending: { outcome: 'timeout', limit: 'wallClock', realWork }, steps };
+      await (realPolls++ < 16 ? realTurn() : realSleep(1));
+      continue;
+    }
+    if (stuckSince === undefined) realPolls = 0;
     if ((steps & 63) === 0 && kernel.wallClock() > wallDeadline) {
       return { ending: { outcome: 'timeout', limit: 'wallClock' }, steps };
     }
@@ -103,20 +152,28 @@ async function loop<T>(kernel: Kernel, main: Actor, start: () => Promise<T>, lim
     // Deliver ready events once every event due at this instant has become ready, so that the
     // choice among simultaneous events is the kernel's and not the timers' creation order.
     if (kernel.ready.length > 0 && !kernel.eventsDueNow()) {
-      kernel.deliverNext();
+      await act(() => kernel.deliverNext((actor) => control.beat(actor)));
       continue;
     }
     if (globals.immediatesPending) continue;
     if (kernel.ready.length === 0 && clock.countTimers() <= 1) {
+      // Stuck, unless real work Node does not list (a module load through a test runner's loader,
+      // say) is about to wake the agent: a short real-time grace before calling it a deadlock.
+      if (stuckSince === undefined) stuckSince = kernel.wallClock();
+      if (kernel.wallClock() - stuckSince < STUCK_GRACE_MS) {
+        kernel.steps = steps;
+        await (realPolls++ < 16 ? realTurn() : realSleep(1));
+        continue;
+      }
       return { ending: deadlock(kernel, findAnyCycle(kernel.actors)), steps: kernel.steps };
     }
+    stuckSince = undefined;
+    control.beat(undefined);
     kernel.firedKernelTimer = false;
-    try {
-      clock.next();
-    } catch (error) {
-      // An exception thrown by an agent's timer callback: in Node it would be uncaught.
-      return { ending: { outcome: 'threw', error, fromTimer: true }, steps: kernel.steps };
-    }
+    // An exception thrown by an agent's timer callback: in Node it would be uncaught.
+    const thrown = await act(() => clock.next());
+    if (control.over) return control.abandoned();
+    if (thrown !== undefined) return { ending: { outcome: 'threw', error: thrown.error, fromTimer: true }, steps: kernel.steps };
     // A kernel timer only moves an event to the ready set; no agent code ran, nothing to drain.
     needDrain = !kernel.firedKernelTimer;
   }

@@ -62,10 +62,19 @@ export class TraceRecorder {
   private nextSpan = 1;
   private readonly liveSpans = new Set<number>();
 
-  constructor(private readonly now: () => number) {}
+  /**
+   * `mask` is applied to every string in an event's data (the run's secrets, credential-looking
+   * text), so that no credential the run saw reaches its trace.
+   */
+  constructor(
+    private readonly now: () => number,
+    private readonly mask: (text: string) => string = (text) => text,
+  ) {}
 
   /** Appends `event`, stamping it in place: callers always pass a fresh object literal. */
   record(event: Unstamped<TraceEvent>): void {
+    const withData = event as { data?: TraceData };
+    if (withData.data !== undefined) withData.data = maskData(withData.data, this.mask) as TraceData;
     const stamped = event as Unstamped<TraceEvent> & { seq: number; t: number };
     stamped.seq = this.events.length;
     stamped.t = this.now();
@@ -90,6 +99,15 @@ export class TraceRecorder {
   openSpans(): number[] {
     return [...this.liveSpans];
   }
+}
+
+function maskData(value: JsonValue | TraceData | undefined, mask: (text: string) => string): unknown {
+  if (typeof value === 'string') return value.length < 6 ? value : mask(value);
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((v) => maskData(v, mask));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = maskData(v, mask);
+  return out;
 }
 
 /** The stable hash of a trace: equal traces, and only equal traces, share it. */

@@ -8,10 +8,11 @@ import { retryAfterHeaders } from '../faults/kinds/rateLimit.ts';
 import { type FaultKind, kindsByLayer } from '../faults/plan.ts';
 import type { Actor } from '../sim/actors.ts';
 import { digestBytes } from '../sim/digest.ts';
-import { FaultlineError, isFaultlineError } from '../sim/errors.ts';
+import { FaultlineError, isFaultlineError, safeString } from '../sim/errors.ts';
 import type { Kernel, ServeContext } from '../sim/kernel.ts';
 import { type LatencyModel, sampleLatency } from '../sim/latency.ts';
 import { redactUrl } from '../sim/redact.ts';
+import { credentialsOf } from '../sim/secrets.ts';
 import { connectionError, HttpBody, isNetworkError, json } from './httpFaults.ts';
 import { observeBody } from './observedBody.ts';
 import { type RouteInfo, routeOf } from './route.ts';
@@ -80,7 +81,7 @@ async function serveFromHandlers(kernel: Kernel, actor: Actor, chain: HandlerCha
       throw error;
     }
     const failure = new FaultlineError('HANDLER_THREW', {
-      what: `The msw handler for ${request.method} ${shownUrl} threw: ${error instanceof Error ? error.message : String(error)}`,
+      what: `The msw handler for ${request.method} ${shownUrl} threw: ${error instanceof Error ? safeString(error.message) : safeString(error)}`,
       where: kernel.where(actor),
       todo: 'Fix the handler, or return an error response from it (HttpResponse.json(body, { status: 500 }))',
       cause: error,
@@ -129,6 +130,7 @@ export function createWorldFetch(kernel: Kernel, actor: Actor, config: FetchConf
       return Promise.reject(error);
     }
     const url = new URL(request.url);
+    kernel.rememberSecrets(credentialsOf(url, request.headers));
     const target = httpTarget(url);
     const shownUrl = redactUrl(url);
     const what = `fetch ${request.method} ${shownUrl}`;

@@ -2,7 +2,7 @@
 // replay to the same trace hash, and errors for people rather than stack traces. Method: run the
 // real command in child processes on the example scenario file and on broken input.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -93,7 +93,7 @@ describe('faultline', () => {
       .replaceAll('./weather.js', path.resolve('scenarios/examples/weather.ts'));
     writeFileSync(file, text);
     const run = faultline('run', file, '--out', out, '--no-progress', '--runs', '50');
-    expect(run.status).toBe(1);
+    expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(1);
     expect(run.stdout).toMatch(/^FAIL weather tool down × naive: failed gracefulDegradation/m);
     expect(run.stdout).toContain('1 of 2 expectations held; not: weather tool down × naive (expected to pass).');
   });
@@ -125,8 +125,60 @@ describe('faultline', () => {
     const replay = faultline('replay', badReport);
     expect(replay.status).toBe(2);
     expect(replay.stderr).not.toMatch(/\n\s+at /);
+    let bomb = 'a: &a ["x","x","x","x","x","x","x","x","x","x"]\n';
+    for (let i = 1; i <= 12; i++)
+      bomb += `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+        .fill(`*${String.fromCharCode(96 + i)}`)
+        .join(',')}]\n`;
+    const bombFile = path.join(out, 'bomb.yaml');
+    writeFileSync(bombFile, `${bomb}name: *m\n`);
+    const bombed = faultline('run', bombFile, '--out', out, '--no-progress');
+    expect(bombed.status).toBe(2);
+    expect(bombed.stderr).toMatch(/^\[faultline\] .*bomb\.yaml is not a valid scenario file[\s\S]*bomb\.yaml:2:\d+: too many aliases/);
+    expect(bombed.stderr).not.toMatch(/\n\s+at /);
     const usage = faultline('run', '--runs', 'many');
-    expect(usage.status).not.toBe(0);
-    expect(usage.stderr).toContain('--runs must be a whole number, got "many"');
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toContain('--runs must be a whole number of at least 1, got "many"');
+  });
+
+  it('never passes on nothing: zero runs, a path that reaches no run, an unknown agent, bad usage all exit 2', () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['run', '07', '--agent', 'naive', '--seed', '1', '--path', 'garbage'], /--path must be the path a failure printed/],
+      [['run', '07', '--agent', 'hardened', '--seed', '1', '--path', '9999:9999'], /reaches no run/],
+      [['run', '07', '--agent', 'hardened', '--runs', '0'], /--runs must be a whole number of at least 1/],
+      [['run', '07', '--agent', 'hardend', '--runs', '1'], /has no agent "hardend"\. Did you mean "hardened"\?/],
+      [['run', '--no-such-option'], /unknown option/],
+      [['nonsense'], /unknown command/],
+    ];
+    for (const [args, message] of cases) {
+      const r = faultline(...args, '--out', out, '--no-progress');
+      expect(r.status, `${args.join(' ')}\n${r.stdout}${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('quotes the replay command it prints, and the command reproduces the failure', () => {
+    const dir = path.join(out, 'a dir with spaces');
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, "it's weather.yaml");
+    writeFileSync(
+      file,
+      readFileSync('scenarios/examples/weather-tool-down.yaml', 'utf8').replaceAll('./weather.js', path.resolve('scenarios/examples/weather.js')),
+    );
+    const run = faultline('run', file, '--agent', 'naive', '--out', out, '--no-progress', '--runs', '30');
+    expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
+    const command = /replay: (npx faultline run .+)$/m.exec(run.stdout)?.[1];
+    expect(command, run.stdout).toContain(`'${dir}/it'\\''s weather.yaml'`);
+    const again = spawnSync(
+      'sh',
+      ['-c', `${(command as string).replace('npx faultline', `${process.execPath} --import tsx harness/cli/main.ts`)} --out ${out} --no-progress`],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+        timeout: 240_000,
+      },
+    );
+    expect(again.stdout, again.stderr).toMatch(/failed gracefulDegradation at run 1\b/);
   });
 });

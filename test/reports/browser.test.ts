@@ -11,6 +11,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simulate } from '../../harness/index.ts';
 import { type WrittenReportSet, writeReportSet } from '../../reports/writeReports.ts';
 import { launchBrowser, skipBrowser } from './chromium.ts';
 import { deadlockInput, XSS_IMG, XSS_SCRIPT } from './fixtures.ts';
@@ -112,6 +113,22 @@ describe.skipIf(skipBrowser)('HTML report in headless chromium', () => {
     await annotate(`full report screenshot: ${path.relative(process.cwd(), full)}`);
     console.log(`screenshots: ${full} ${timeline}`);
     expect(existsSync(full) && existsSync(timeline)).toBe(true);
+  });
+
+  it('wraps long unbroken strings instead of widening the page', async () => {
+    const long = 'x'.repeat(35_000);
+    const result = await simulate(async (w) => {
+      await w.stores.kv('notes').set(long, long);
+      throw new Error(`upstream said ${long}`);
+    });
+    const set = await writeReportSet(path.join(OUT, 'long'), [
+      { scenario: { name: `long ${long}`, file: 'x' }, agent: 'naive', result, verdicts: [{ property: 'gracefulDegradation', ok: false, message: long }] },
+    ]);
+    const wide = await context.newPage();
+    await wide.goto(pathToFileURL(set.reports[0]?.html ?? '').href, { waitUntil: 'load' });
+    const width = await wide.evaluate(() => document.documentElement.scrollWidth);
+    expect(width).toBeLessThanOrEqual(1400);
+    await wide.close();
   });
 
   it('links from the index page to the report, and the JUnit file parses as XML', async () => {

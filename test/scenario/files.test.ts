@@ -103,6 +103,57 @@ describe('scenario files', () => {
     );
   });
 
+  it('rejects at load time, located, what used to fail only at run time', async () => {
+    const exports = path.resolve('test/fixtures/fuzzExports.ts');
+    const cases: Array<[string, string, RegExp]> = [
+      [
+        'a tools ref that is a function',
+        `world:\n  tools: ${exports}#aFunction`,
+        /:\d+:\d+: world\.tools: expected an exported array of tools \(defineTool\(\.\.\.\)\), got a function/,
+      ],
+      ['virtualTimeMs 0', 'world:\n  limits:\n    virtualTimeMs: 0', /:\d+:\d+: world\.limits\.virtualTimeMs: Too small: expected number to be >0/],
+      [
+        'an unpriced model',
+        `world:\n  models:\n    my-model: ${exports}#brain`,
+        /:\d+:\d+: world\.models\["my-model"\]: no price for model "my-model": add world\.prices\["my-model"\]/,
+      ],
+      [
+        'an agent that is not a function',
+        `agents:\n  naive: ${exports}#aNumber`,
+        /:\d+:\d+: agents\.naive: expected a function exported by the module: an agent, \(world, input\) => answer, got the number 42/,
+      ],
+      [
+        'an expectation for no agent',
+        `agents:\n  naive: ${exports}#agent\nexpectations:\n  naiv: fail`,
+        /:\d+:\d+: expectations\.naiv: there is no agent "naiv" in agents\. Did you mean "naive"\?/,
+      ],
+      [
+        'a fault that cannot act where placed',
+        'faults:\n  - { target: "store:kv", kind: stream-cut }',
+        /:\d+:\d+: faults\[0\]\.kind: "stream-cut" cannot happen at "store:kv"/,
+      ],
+      ['a uniform latency upside down', 'world:\n  latency: { kind: uniform, minMs: 50, maxMs: 5 }', /:\d+:\d+: world\.latency: minMs must be <= maxMs/],
+    ];
+    for (const [label, fields, expected] of cases) {
+      const file = write(`late-${label.replaceAll(' ', '-')}.yaml`, `name: late\nagent: ${exports}#agent\nproperties: [noDeadlock]\n${fields}\n`);
+      const message = await rejection(file);
+      expect(message, label).toMatch(expected);
+      expect(message, label).toContain(file);
+    }
+  });
+
+  it('refuses a YAML alias bomb and absurd nesting, located, without parsing them whole', async () => {
+    let bomb = 'a: &a ["x","x","x","x","x","x","x","x","x","x"]\n';
+    for (let i = 1; i <= 12; i++)
+      bomb += `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+        .fill(`*${String.fromCharCode(96 + i)}`)
+        .join(',')}]\n`;
+    const bombFile = write('bomb.yaml', `${bomb}name: *m\n`);
+    expect(await rejection(bombFile)).toMatch(new RegExp(`${bombFile}:2:\\d+: too many aliases`));
+    const deepFile = write('deep.yaml', `name: ${'['.repeat(50_000)}${']'.repeat(50_000)}\n`);
+    expect(await rejection(deepFile)).toMatch(/deep\.yaml:1:\d+: the file nests more than 256 levels deep/);
+  });
+
   it('keeps the committed JSON Schema in step with the zod schema (npm run schema)', () => {
     expect(readFileSync(schemaFile, 'utf8')).toBe(schemaText());
     expect(schemaText()).toContain('"gracefulDegradation"');

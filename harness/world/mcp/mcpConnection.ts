@@ -20,6 +20,7 @@ import { seededFaker } from '../../faults/corrupt.ts';
 import type { FaultInjector } from '../../faults/injector.ts';
 import type { Actor, Wait } from '../../sim/actors.ts';
 import { digest } from '../../sim/digest.ts';
+import { safeString } from '../../sim/errors.ts';
 import type { Kernel } from '../../sim/kernel.ts';
 import { type LatencyModel, sampleLatency } from '../../sim/latency.ts';
 import type { RandomStream } from '../../sim/rng.ts';
@@ -142,7 +143,7 @@ export class McpConnection implements Transport {
   }
 
   private toServer(message: JSONRPCMessage): void {
-    this.config.inner.send(message).catch((error: unknown) => this.onerror?.(error instanceof Error ? error : new Error(String(error))));
+    this.config.inner.send(message).catch((error: unknown) => this.onerror?.(error instanceof Error ? error : new Error(safeString(error))));
   }
 
   /** Everything the server sends passes here, synchronously, and travels back in virtual time. */

@@ -9,6 +9,7 @@ import type { FaultKind } from '../../faults/plan.ts';
 import type { Actor } from '../../sim/actors.ts';
 import { canonicalJson } from '../../sim/canonicalJson.ts';
 import { digest } from '../../sim/digest.ts';
+import { safeString } from '../../sim/errors.ts';
 import type { Kernel } from '../../sim/kernel.ts';
 import { type LatencyModel, sampleLatency } from '../../sim/latency.ts';
 import type { RandomStream } from '../../sim/rng.ts';
@@ -153,7 +154,7 @@ export function runStoreOp<T>(ctx: StoreContext, spec: OpSpec<T>, stream: Random
     (error: unknown) => {
       // Only a certain failure is `fail`; anything else (a lost ack, an abort, a crash) may have applied.
       const type = error instanceof StoreError && !error.indeterminate ? 'fail' : 'info';
-      history.complete(op, type, { ...base, value: error instanceof Error ? error.message : String(error), t: kernel.now() });
+      history.complete(op, type, { ...base, value: error instanceof Error ? safeString(error.message) : safeString(error), t: kernel.now() });
       throw error;
     },
   );
