@@ -79,7 +79,7 @@ export async function simulate<T>(agent: Agent<T>, options: SimulateOptions = {}
     kernel.attach(globals);
     kernel.trace.record({ type: 'run.start', seed: q.seed });
     const main = kernel.addActor('main', undefined);
-    const llm = new LlmService(kernel, injector, ledger, q.models, q.prices, q.timing);
+    const llm = new LlmService(kernel, injector, ledger, q.models, q.prices, q.timing, q.hosts);
     // The agent's own handlers come first, so they can override the simulated providers.
     const handlers = chainHandlers([...q.handlers, ...(Object.keys(q.models).length > 0 ? providerRoutes(llm) : [])]);
     const context: WorldContext = {

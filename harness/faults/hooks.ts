@@ -69,14 +69,15 @@ export interface ReplyHooks {
   readonly streamed: boolean;
   readonly text: string;
   readonly toolCalls: readonly ReplyToolCall[];
-  readonly stopReason: 'stop' | 'tool_calls' | 'length' | 'stop_sequence';
+  readonly stopReason: 'stop' | 'tool_calls' | 'length' | 'stop_sequence' | 'malformed_call';
   /** Replaces the text. */
   setText(text: string): void;
   /** Replaces one call's arguments: the wire text and (when JSON) its parsed value. */
   setArguments(index: number, rawArguments: string, parsed: unknown): void;
   /** An answer with nothing in it: no text and no tool calls. */
   clear(): void;
-  setStopReason(reason: 'stop' | 'tool_calls' | 'length'): void;
+  /** `malformed_call`: the provider refuses the call and sends no content (Gemini's MALFORMED_FUNCTION_CALL). */
+  setStopReason(reason: 'stop' | 'tool_calls' | 'length' | 'malformed_call'): void;
   /**
    * Changes one fact of `fact` kind (in the first tool call whose arguments have one, else in the
    * text) to a plausible wrong value, and records a `taint` for rule `rule`; returns what changed, or undefined.
