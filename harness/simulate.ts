@@ -52,7 +52,8 @@ export async function simulate<T>(agent: Agent<T>, options: SimulateOptions = {}
         where: kernel.where(),
         todo:
           "A simulated run never touches the network. Give the client the world's fetch " +
-          "(new OpenAI({ fetch: world.fetch })) and add an msw handler for this URL to the run's handlers",
+          "(new OpenAI({ fetch: world.fetch })) and add an msw handler for this URL to the run's handlers" +
+          (q.network === 'global' ? '' : "; a client that takes no fetch option (@google/genai, the AWS SDK) runs in simulate({ network: 'global' })"),
       });
       kernel.problem('real-network', error.message, undefined);
       return error;

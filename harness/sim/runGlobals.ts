@@ -22,6 +22,20 @@ const fakeTimers = FakeTimers.withGlobal(globalThis);
 const realSetImmediate = globalThis.setImmediate;
 const realClearImmediate = globalThis.clearImmediate;
 const realPerformanceNow = performance.now.bind(performance); // allowed: the wall-clock guard only
+const realSetTimeout = globalThis.setTimeout;
+
+/** How long one drain may wait for real work, in real milliseconds. */
+const REAL_WORK_WAIT_MS = 2_000;
+
+/**
+ * True while a real file-system request or DNS lookup is in flight (libuv requests the process
+ * reports among its active resources: FSReqCallback, FSReqPromise, a FileHandle's CloseReq,
+ * GetAddrInfoReqWrap, …); their callbacks will run agent code, so the run is not idle.
+ */
+function ioInFlight(): boolean {
+  return process.getActiveResourcesInfo().some((name) => REAL_WORK.test(name));
+}
+const REAL_WORK = /^(?:FSReq|FileHandleCloseReq|CloseReq|GetAddrInfoReqWrap|GetNameInfoReqWrap|QueryReqWrap)/;
 
 /** Real milliseconds, for the wall-clock guard and for benchmarks; never for anything in a trace. */
 export function wallClockMs(): number {
@@ -51,6 +65,8 @@ export class RunGlobals {
   readonly clock: Clock;
   private readonly undo: Array<() => void> = [];
   private readonly liveImmediates = new Set<unknown>();
+  /** Web Crypto operations in flight (see trackSubtle). */
+  private cryptoInFlight = 0;
   private readonly rng: Rng;
   private mathStream: RandomStream | undefined;
   private cryptoStream: RandomStream | undefined;
@@ -113,9 +129,30 @@ export class RunGlobals {
   async drain(): Promise<void> {
     // Bounded: an agent that keeps re-arming setImmediate is never idle, and the run loop turns
     // that into a step-limit outcome instead of spinning here forever.
+    let until: number | undefined;
     for (let round = 0; round < 64; round++) {
       await new Promise<void>((resolve) => realSetImmediate(resolve));
-      if (this.liveImmediates.size === 0) return;
+      if (this.liveImmediates.size > 0) continue;
+      if (!this.realWorkInFlight()) return;
+      // Its callback may start more (a read after an open): look again once it is done.
+      until ??= realPerformanceNow() + REAL_WORK_WAIT_MS;
+      await this.awaitRealWork(until);
+    }
+  }
+
+  private realWorkInFlight(): boolean {
+    return this.cryptoInFlight > 0 || ioInFlight();
+  }
+
+  /**
+   * Real work outside the world is not idle (DESIGN.md, rule 7): while a file-system request, a
+   * DNS lookup or a Web Crypto operation is in flight (an SDK reading its config files or signing
+   * its request), the loop waits for it in real time, without moving virtual time, until `until`
+   * (REAL_WORK_WAIT_MS after the drain first saw it; the run's wall-clock limit bounds the whole).
+   */
+  private async awaitRealWork(until: number): Promise<void> {
+    while (this.realWorkInFlight() && realPerformanceNow() < until) {
+      await new Promise<void>((resolve) => realSetTimeout(resolve, 1));
     }
   }
 
@@ -162,6 +199,42 @@ export class RunGlobals {
         (source) => this.onUnseeded?.(source),
       ),
     );
+    this.trackSubtle(subtle as unknown as Record<string, unknown>);
+  }
+
+  /**
+   * Web Crypto's operations run on the thread pool and settle later, unseen by the process's list
+   * of active resources: each is counted while it is in flight, so that a run waiting for one (an
+   * SDK signing its request, say) is not taken for idle.
+   */
+  private trackSubtle(subtle: Record<string, unknown>): void {
+    const methods = [
+      'encrypt',
+      'decrypt',
+      'sign',
+      'verify',
+      'digest',
+      'generateKey',
+      'deriveKey',
+      'deriveBits',
+      'importKey',
+      'exportKey',
+      'wrapKey',
+      'unwrapKey',
+    ];
+    for (const name of methods) {
+      const original = subtle[name];
+      if (typeof original !== 'function') continue;
+      const globals = this;
+      this.set(subtle, name, function (this: unknown, ...args: unknown[]) {
+        const result = (original as (...a: unknown[]) => unknown).apply(this, args);
+        if (!(result instanceof Promise)) return result;
+        globals.cryptoInFlight++;
+        return result.finally(() => {
+          globals.cryptoInFlight--;
+        });
+      });
+    }
   }
 
   /** Puts the run's timers and seeded randomness behind the builtins agents import by name. */
