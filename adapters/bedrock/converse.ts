@@ -63,6 +63,8 @@ async function serve(service: LlmService, { request, params, call }: RouteReques
     switch (outcome.type) {
       case 'not_found':
         return bedrockError('ValidationException', MESSAGES.invalidModel, headers);
+      case 'not_ready':
+        return bedrockError('ModelNotReadyException', MESSAGES.notReady, headers);
       case 'rate_limit':
         // Bedrock sends no retry-after: the SDK's own backoff decides the wait.
         return bedrockError('ThrottlingException', throttlingMessage(outcome.rateLimit?.limit ?? 'requests'), headers);

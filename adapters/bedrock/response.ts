@@ -33,7 +33,9 @@ function usageOf({ usage }: ReplyOutcome) {
 export function converseBody(outcome: ReplyOutcome, latencyMs: number): unknown {
   const { reply } = outcome;
   const content: unknown[] = reply.text === '' ? [] : [{ text: reply.text }];
-  for (const call of reply.toolCalls) content.push({ toolUse: { toolUseId: call.id, name: call.name, input: call.arguments ?? {} } });
+  // A call the service refused (malformed_tool_use) is not sent.
+  const calls = reply.stopReason === 'malformed_call' ? [] : reply.toolCalls;
+  for (const call of calls) content.push({ toolUse: { toolUseId: call.id, name: call.name, input: call.arguments ?? {} } });
   return {
     output: { message: { role: 'assistant', content } },
     stopReason: STOP_REASONS[reply.stopReason],

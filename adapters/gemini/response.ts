@@ -44,9 +44,11 @@ function usageOf(outcome: ReplyOutcome, complete: boolean) {
   return { ...prompt, candidatesTokenCount: outputTokens, totalTokenCount: inputTokens + outputTokens, ...details };
 }
 
+/** A candidate; proto3 JSON leaves an empty list out, so an empty answer's content has only its role. */
 function candidate(reply: ProducedReply, index: number, parts: Part[], finish: boolean) {
   if (finish && reply.stopReason === 'malformed_call') return { content: {}, finishReason: finishReasonOf(reply), index };
-  return { content: { parts, role: 'model' }, ...(finish ? { finishReason: finishReasonOf(reply) } : {}), index };
+  const content = parts.length === 0 ? { role: 'model' } : { parts, role: 'model' };
+  return { content, ...(finish ? { finishReason: finishReasonOf(reply) } : {}), index };
 }
 
 /** Gemini's response ids are 23 base64url characters (`IZI2acSKMoWl0-kPmYj2yQc`); the outcome's id, in that alphabet. */

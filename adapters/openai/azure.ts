@@ -98,6 +98,7 @@ function azureError(outcome: ErrorOutcome, model: string, headers: Record<string
   const version = new URL(request.url).searchParams.get('api-version') ?? 'v1';
   switch (outcome.type) {
     case 'not_found':
+    case 'not_ready':
       return json(
         404,
         {

@@ -2,10 +2,13 @@
 // written once. A body is counted in one unit everywhere: a *content chunk* is a piece of up to 16
 // characters of generated text or tool-call arguments (Chat Completions `delta.content` and
 // `tool_calls[].function.arguments`, Responses `*.delta`, Anthropic `text_delta` and non-empty
-// `input_json_delta`). Framing (a stream's opening events, a tool call's header, Anthropic's empty
-// first `partial_json`) never counts. A *boundary* `k` is the moment before content chunk `k`; the
-// last boundary, `contentChunks`, is after the last content chunk and before the closing events
-// (finish reason, usage, `[DONE]`, `message_stop`, `response.completed`).
+// `input_json_delta`, Gemini text parts, Bedrock `contentBlockDelta` text and `toolUse.input`). One
+// exception: Gemini streams a function call whole, its args an object, so the call is one content
+// chunk whatever its length. Framing (a stream's opening events, a tool call's header, Anthropic's
+// empty first `partial_json`, Azure's prompt-filter chunk) never counts. A *boundary* `k` is the
+// moment before content chunk `k`; the last boundary, `contentChunks`, is after the last content
+// chunk and before the closing events (finish reason, usage, `[DONE]`, `message_stop`,
+// `response.completed`, Gemini's finishReason event, Bedrock's `messageStop`).
 //
 // Every hook takes an `applied` callback, called at the virtual moment the change reaches the
 // client (a stall when the stream gets there, not when the plan is made), so a fault whose moment
@@ -23,7 +26,7 @@ export interface InStreamError {
 
 /** A response body on its way to the client: the uniform hooks of every API (and of plain HTTP). */
 export interface BodyHooks {
-  /** `openai.chat`, `openai.responses`, `anthropic.messages`, `direct` (world.llm), or `http` for any other response. */
+  /** `openai.chat`, `openai.responses`, `anthropic.messages`, `gemini.generateContent`, `bedrock.converse`, `direct` (world.llm), or `http` for any other response. */
   readonly api: string;
   /** True for a server-sent-events body. */
   readonly streamed: boolean;

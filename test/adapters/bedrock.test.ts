@@ -161,6 +161,21 @@ describe('faults on Bedrock, and the SDK’s own retry strategy in virtual time'
   });
 });
 
+describe('broken tool calls on Bedrock', () => {
+  it('whole, not-json is the service’s malformed_tool_use without the toolUse block', async () => {
+    const r = await go(bedrockAgent(false), { faults: [{ target: 'llm:bedrock/*', kind: 'malformed', when: { calls: [0] }, params: { mode: 'not-json' } }] });
+    expect(r.value).toEqual({ text: '', stopReasons: ['malformed_tool_use'] });
+  });
+
+  it('streamed, truncated JSON reaches the client in the input fragments, and a naive JSON.parse throws', async () => {
+    const r = await go(bedrockAgent(true), {
+      faults: [{ target: 'llm:bedrock/*', kind: 'malformed', when: { calls: [0] }, params: { mode: 'truncated-json' } }],
+    });
+    expect(r.outcome).toBe('threw');
+    expect(String(r.error)).toMatch(/SyntaxError/);
+  });
+});
+
 describe('@ai-sdk/amazon-bedrock over world.fetch', () => {
   it.each(['generate', 'stream'] as const)('%s: calls the tool and answers, deterministically (requests signed with SigV4)', async (mode) => {
     const r = await expectDeterministic((seed) => go(aiSdkAgent(aiBedrock, mode), { seed, global: false }), 5);

@@ -141,6 +141,33 @@ describe('faults on Gemini', () => {
   });
 });
 
+describe('broken and empty answers on Gemini', () => {
+  it('a malformed call is Gemini’s own refusal, MALFORMED_FUNCTION_CALL with no content, whole or streamed', async () => {
+    for (const stream of [false, true]) {
+      const r = await go(geminiAgent(stream), {
+        faults: [{ target: 'llm:gemini/*', kind: 'malformed', when: { calls: [0] }, params: { mode: 'truncated-json' } }],
+      });
+      expect(r.value).toEqual({ text: '', finishReasons: ['MALFORMED_FUNCTION_CALL'] });
+      expect(marks(r, 'fault')).toEqual([expect.objectContaining({ kind: 'malformed', refused: true })]);
+    }
+  });
+
+  it('an empty answer has a content with only its role (proto JSON leaves the empty parts out)', async () => {
+    const r = await go(
+      async (world) => {
+        const raw = await world.fetch(`${BASE}:generateContent`, {
+          method: 'POST',
+          headers: { 'x-goog-api-key': 'k' },
+          body: JSON.stringify({ contents: [{ parts: [{ text: 'hi' }] }] }),
+        });
+        return (await raw.json()).candidates;
+      },
+      { faults: [{ target: 'llm:gemini/*', kind: 'empty' }], global: false },
+    );
+    expect(r.value).toEqual([{ content: { role: 'model' }, finishReason: 'STOP', index: 0 }]);
+  });
+});
+
 describe('@ai-sdk/google over world.fetch', () => {
   it.each(['generate', 'stream'] as const)('%s: calls the tool and answers, deterministically', async (mode) => {
     const r = await expectDeterministic((seed) => go(aiSdkAgent(google, mode), { seed, global: false }), 4);

@@ -166,7 +166,7 @@ export class LlmService {
       await kernel.delay(actor, ms);
     }
 
-    const early = earlyFault(hits, { kernel, span, model: conversation.model });
+    const early = earlyFault(hits, { kernel, span, model: conversation.model, provider: call.provider });
     if (early !== undefined) return early;
     const hang = firstOf(hits, 'hang');
     if (hang !== undefined) {
