@@ -3,9 +3,20 @@
 import type { RequestHandler } from 'msw';
 import type { LlmService } from '../harness/world/llm/llmService.ts';
 import { anthropicRoutes } from './anthropic/index.ts';
+import { bedrockRoutes } from './bedrock/index.ts';
+import { geminiRoutes } from './gemini/index.ts';
+import { azureRoutes } from './openai/azure.ts';
+import { compatibleRoutes } from './openai/compatible.ts';
 import { openaiRoutes } from './openai/index.ts';
 
 /** Every provider endpoint Faultline simulates, served by `service`. */
 export function providerRoutes(service: LlmService): RequestHandler[] {
-  return [...openaiRoutes(service), ...anthropicRoutes(service)];
+  return [
+    ...openaiRoutes(service),
+    ...anthropicRoutes(service),
+    ...geminiRoutes(service),
+    ...bedrockRoutes(service),
+    ...azureRoutes(service),
+    ...compatibleRoutes(service),
+  ];
 }

@@ -8,6 +8,28 @@ import type { Kernel } from '../harness/sim/kernel.ts';
 import { type BodyPiece, type BodyPlan, emptyPlan, virtualStream } from '../harness/world/virtualStream.ts';
 import { encodeSse, type SseEvent } from './sse.ts';
 
+/**
+ * How a provider puts its body on the wire: the stream's framing (server-sent events by default;
+ * Gemini's CRLF-separated events, AWS's binary event-stream) and the JSON serializer (Google and
+ * Azure order and space their JSON their own way).
+ */
+export interface WireEncoding {
+  /** One event as the bytes or text the provider sends. */
+  frame(event: SseEvent): string | Uint8Array;
+  /** A whole (not streamed) body. */
+  serialize(body: unknown): string;
+  /** The stream's content type. */
+  readonly streamType: string;
+  /** A whole body's content type (default `application/json`). */
+  readonly bodyType?: string;
+}
+
+export const sseEncoding: WireEncoding = {
+  frame: encodeSse,
+  serialize: (body) => JSON.stringify(body),
+  streamType: 'text/event-stream; charset=utf-8',
+};
+
 /** What an adapter renders beyond the normal answer, for the faults that need it. */
 export interface WireRender {
   /** The provider's in-stream error event(s) sent at content boundary `at` of `events`; absent when the API has none. */
@@ -27,6 +49,7 @@ export class WireBody implements BodyHooks {
     private body: unknown,
     private readonly render: WireRender,
     chunkDelayMs: number,
+    private readonly encoding: WireEncoding = sseEncoding,
   ) {
     this.plan = emptyPlan(chunkDelayMs);
   }
@@ -52,7 +75,7 @@ export class WireBody implements BodyHooks {
 
   failAt(at: number, error: InStreamError, applied: () => void): boolean {
     if (!this.streamed || this.render.errorEvents === undefined) return false;
-    const pieces = this.render.errorEvents(error, this.events, at).map(pieceOf);
+    const pieces = this.render.errorEvents(error, this.events, at).map((e) => this.piece(e));
     this.stop({ at, mode: 'pieces', pieces, applied });
     return true;
   }
@@ -87,23 +110,34 @@ export class WireBody implements BodyHooks {
   response(kernel: Kernel, actor: Actor, headers: Readonly<Record<string, string>>, signal: AbortSignal | undefined): Response {
     this.offSchemaApplied?.();
     if (this.streamed) {
-      return new Response(virtualStream(kernel, actor, this.events.map(pieceOf), this.plan, signal), {
-        status: 200,
-        headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...headers },
-      });
+      return new Response(
+        virtualStream(
+          kernel,
+          actor,
+          this.events.map((e) => this.piece(e)),
+          this.plan,
+          signal,
+        ),
+        {
+          status: 200,
+          headers: { 'content-type': this.encoding.streamType, 'cache-control': 'no-cache', ...headers },
+        },
+      );
     }
-    return new Response(virtualStream(kernel, actor, [{ text: JSON.stringify(this.body) }], this.plan, signal), {
+    return new Response(virtualStream(kernel, actor, [{ text: this.encoding.serialize(this.body) }], this.plan, signal), {
       status: 200,
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { 'content-type': this.encoding.bodyType ?? 'application/json', ...headers },
     });
+  }
+
+  private piece(event: SseEvent): BodyPiece {
+    const framed = this.encoding.frame(event);
+    const marks = { ...(event.content === true ? { content: true } : {}), ...(event.end === true ? { end: true } : {}) };
+    return typeof framed === 'string' ? { text: framed, ...marks } : { text: event.event ?? '', bytes: framed, ...marks };
   }
 
   /** The earliest stop wins; a stop that never comes never records an effect. */
   private stop(stop: NonNullable<BodyPlan['stop']>): void {
     if (this.plan.stop === undefined || stop.at < this.plan.stop.at) this.plan.stop = stop;
   }
-}
-
-function pieceOf(event: SseEvent): BodyPiece {
-  return { text: encodeSse(event), ...(event.content === true ? { content: true } : {}), ...(event.end === true ? { end: true } : {}) };
 }

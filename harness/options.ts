@@ -20,6 +20,7 @@ import type { Brain } from './world/llm/brains.ts';
 import type { SpendSummary } from './world/llm/ledger.ts';
 import type { GenerationTiming, ModelConfig } from './world/llm/llmService.ts';
 import { defaultPrices, type PriceTable, priceOf } from './world/llm/pricing.ts';
+import { compatibleHosts, NATIVE_PROVIDERS, PROVIDER_NAME } from './world/llm/providers.ts';
 import type { McpServerFactory } from './world/mcp/mcpHub.ts';
 import type { Snapshot } from './world/stores/versionedMap.ts';
 import type { Tool, ToolCallRecord } from './world/tools.ts';
@@ -95,6 +96,14 @@ export interface LlmOptions {
   readonly prices?: PriceTable;
   /** Generation time (default: first token after 200–800 ms, then 10 ms per token). */
   readonly timing?: Partial<GenerationTiming>;
+  /**
+   * More OpenAI-compatible hosts, by the provider name targets use (`llm:<name>/<model>`): the
+   * base URL(s) a client's `baseURL` points at, e.g. `{ 'my-proxy': 'https://llm.internal.example/v1' }`.
+   * Chat Completions and Responses are served under each. Well-known hosts (OpenRouter, Groq,
+   * Together, Fireworks, DeepSeek, Mistral, xAI, Ollama, vLLM, LiteLLM) are served already; a
+   * declared URL for one of those names adds to its own.
+   */
+  readonly hosts?: Readonly<Record<string, string | readonly string[]>>;
 }
 
 export interface RunResult<T = unknown> {
@@ -155,6 +164,23 @@ function qualifyModels(llm: LlmOptions | undefined, problems: string[]): Record<
   return out;
 }
 
+function qualifyHosts(declared: LlmOptions['hosts'], problems: string[]): Record<string, string[]> {
+  for (const [name, urls] of Object.entries(declared ?? {})) {
+    if (!PROVIDER_NAME.test(name) || (NATIVE_PROVIDERS as readonly string[]).includes(name)) {
+      problems.push(
+        `llm.hosts["${name}"]: a host's name is how targets name it (llm:${name}/<model>): lower case letters, digits and dashes, and not one of ${NATIVE_PROVIDERS.join(', ')}`,
+      );
+      continue;
+    }
+    for (const url of typeof urls === 'string' ? [urls] : urls) {
+      if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+        problems.push(`llm.hosts["${name}"]: expected an http(s) base URL such as "https://llm.example.com/v1", got ${JSON.stringify(url)}`);
+      }
+    }
+  }
+  return compatibleHosts(declared);
+}
+
 export interface QualifiedOptions {
   readonly seed: string;
   readonly handlers: RequestHandler[];
@@ -162,6 +188,8 @@ export interface QualifiedOptions {
   readonly models: Readonly<Record<string, ModelConfig>>;
   readonly prices: PriceTable;
   readonly timing: GenerationTiming;
+  /** OpenAI-compatible hosts by provider name, the built-in ones included. */
+  readonly hosts: Readonly<Record<string, readonly string[]>>;
   readonly tools: readonly Tool[];
   readonly mcp: Readonly<Record<string, McpServerFactory>>;
   readonly network: 'world' | 'global';
@@ -194,12 +222,15 @@ export function qualify(options: SimulateOptions): QualifiedOptions {
   const models = qualifyModels(options.llm, problems);
   const prices = { ...defaultPrices, ...options.llm?.prices };
   for (const [name, config] of Object.entries(models)) {
-    for (const version of [name, config.version, ...Object.keys(config.versions ?? {})]) {
+    // A name that answers as a priced version (an Azure deployment named after its team, say) is billed as that version.
+    const named = config.version !== undefined && priceOf(config.version, prices) !== undefined ? undefined : name;
+    for (const version of [named, config.version, ...Object.keys(config.versions ?? {})]) {
       if (version !== undefined && priceOf(version, prices) === undefined) {
         problems.push(`llm.models["${name}"]: no price for "${version}"; add llm.prices["${version}"] = { inputPerMTok, outputPerMTok }`);
       }
     }
   }
+  const hosts = qualifyHosts(options.llm?.hosts, problems);
   const timing: GenerationTiming = { ...DEFAULT_TIMING, ...options.llm?.timing };
   problems.push(...latencyModelProblems(timing.firstTokenMs, 'llm.timing.firstTokenMs'));
   if (options.network !== undefined && options.network !== 'world' && options.network !== 'global') {
@@ -226,6 +257,7 @@ export function qualify(options: SimulateOptions): QualifiedOptions {
     models,
     prices,
     timing,
+    hosts,
     tools,
     mcp: options.mcp ?? {},
     network: options.network ?? 'world',

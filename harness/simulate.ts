@@ -57,7 +57,8 @@ export async function simulate<T>(agent: Agent<T>, options: SimulateOptions = {}
         todo: via.startsWith('net.Server')
           ? "A simulated run serves nothing on real ports. Put the server's behaviour in an msw handler (or a route) and call it with world.fetch"
           : "A simulated run never touches the network. Give the client the world's fetch " +
-            "(new OpenAI({ fetch: world.fetch })) and add an msw handler for this URL to the run's handlers",
+            "(new OpenAI({ fetch: world.fetch })) and add an msw handler for this URL to the run's handlers" +
+            (q.network === 'global' ? '' : "; a client that takes no fetch option (@google/genai, the AWS SDK) runs in simulate({ network: 'global' })"),
       });
       kernel.problem('real-network', error.message, undefined);
       return error;
@@ -84,7 +85,7 @@ export async function simulate<T>(agent: Agent<T>, options: SimulateOptions = {}
     kernel.attach(globals);
     kernel.trace.record({ type: 'run.start', seed: q.seed });
     const main = kernel.addActor('main', undefined);
-    const llm = new LlmService(kernel, injector, ledger, q.models, q.prices, q.timing);
+    const llm = new LlmService(kernel, injector, ledger, q.models, q.prices, q.timing, q.hosts);
     // The agent's own handlers come first, so they can override the simulated providers.
     const handlers = chainHandlers([...q.handlers, ...(Object.keys(q.models).length > 0 ? providerRoutes(llm) : [])]);
     const context: WorldContext = {

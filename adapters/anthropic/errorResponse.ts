@@ -14,6 +14,8 @@ const ERROR_TYPES: Readonly<Record<ErrorType, AnthropicErrorType>> = {
   server: 'api_error',
   overloaded: 'overloaded_error',
   not_found: 'not_found_error',
+  // The Messages API has no not-ready answer; the not-ready kind leaves Anthropic calls alone (never used).
+  not_ready: 'api_error',
 };
 
 export function anthropicErrorType(type: ErrorType): AnthropicErrorType {

@@ -18,6 +18,8 @@ const STOP_REASONS: Readonly<Record<ProducedReply['stopReason'], StopReason>> = 
   tool_calls: 'tool_use',
   length: 'max_tokens',
   stop_sequence: 'stop_sequence',
+  // Only Gemini refuses a broken call outright; Anthropic streams the broken JSON (never set here).
+  malformed_call: 'end_turn',
 };
 
 export function stopReasonOf(reply: ProducedReply): StopReason {

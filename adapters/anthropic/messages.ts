@@ -64,6 +64,7 @@ async function serveMessages(service: LlmService, { request, call }: RouteReques
 function respond(service: LlmService, request: MessagesRequest, call: ServeContext): Promise<LlmOutcome> {
   return service.respond({
     api: 'anthropic.messages',
+    provider: 'anthropic',
     conversation: request.conversation,
     stream: request.stream,
     actor: call.actor,

@@ -10,6 +10,7 @@ import { route } from '../../harness/world/route.ts';
 import { type SseEvent, textChunks } from '../sse.ts';
 import { objectOf, parseArguments, textOf } from './content.ts';
 import { isRequestProblem, type RequestProblem, requestProblem } from './errors.ts';
+import type { OpenAiHost } from './host.ts';
 import { readFormat, readStop, readToolChoice } from './requestOptions.ts';
 import { invalidType, missing, type ReplyOutcome, serveWith, type WireApi, type WireRequest } from './serve.ts';
 import { findPairingProblem } from './toolPairing.ts';
@@ -19,9 +20,9 @@ interface ChatRequest extends WireRequest {
   readonly includeUsage: boolean;
 }
 
-/** The route serving Chat Completions at `{baseUrl}/chat/completions`. */
-export function chatCompletionsRoute(service: LlmService, baseUrl: string) {
-  return route.post(`${baseUrl}/chat/completions`, serveWith(service, chatCompletions));
+/** The route serving Chat Completions at `{baseUrl}/chat/completions`, as `host` serves it. */
+export function chatCompletionsRoute(service: LlmService, baseUrl: string, host?: OpenAiHost) {
+  return route.post(`${baseUrl}/chat/completions`, serveWith(service, chatCompletions, host));
 }
 
 export const chatCompletions: WireApi<ChatRequest> = {

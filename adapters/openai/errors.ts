@@ -60,6 +60,8 @@ export function outcomeError(outcome: ErrorOutcome, model: string, headers: Reco
       return errorResponse(outcome.status, { message: outcome.message, type: 'invalid_request_error', param: null, code: 'model_not_found' }, all);
     case 'server':
     case 'overloaded':
+    // api.openai.com has no not-ready answer (the not-ready kind leaves it alone; Azure's host answers its own).
+    case 'not_ready':
       // OpenAI has no 529; an `overloaded` fault on an OpenAI model still arrives as a server error,
       // which the client retries like any status of 500 and above.
       return errorResponse(outcome.status, { message: outcome.message, type: 'server_error', param: null, code: null }, all);

@@ -8,6 +8,7 @@ import type { Message } from '../../harness/world/llm/conversation.ts';
 import type { LlmService } from '../../harness/world/llm/llmService.ts';
 import { route } from '../../harness/world/route.ts';
 import { type SseEvent, textChunks } from '../sse.ts';
+import type { OpenAiHost } from './host.ts';
 import { parseResponsesRequest, type ResponseHistory, type ResponsesRequest } from './responsesRequest.ts';
 import { type ReplyOutcome, serveWith, type WireApi } from './serve.ts';
 
@@ -29,10 +30,10 @@ interface FunctionCallItem {
 type OutputItem = MessageItem | FunctionCallItem;
 
 /** The route serving the Responses API at `{baseUrl}/responses`. */
-export function responsesRoute(service: LlmService, baseUrl: string) {
+export function responsesRoute(service: LlmService, baseUrl: string, host?: OpenAiHost) {
   // Stored responses live as long as the route, which simulate() builds afresh for every run.
   const history: ResponseHistory = new Map();
-  return route.post(`${baseUrl}/responses`, serveWith(service, responsesApi(service, history)));
+  return route.post(`${baseUrl}/responses`, serveWith(service, responsesApi(service, history), host));
 }
 
 export function responsesApi(service: LlmService, history: ResponseHistory): WireApi<ResponsesRequest> {

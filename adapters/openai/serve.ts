@@ -5,14 +5,14 @@
 
 import { applyBodyFaults } from '../../harness/faults/applyKinds.ts';
 import type { InStreamError } from '../../harness/faults/hooks.ts';
-import { openaiRateLimitHeaders } from '../../harness/faults/kinds/rateLimit.ts';
 import { connectionError } from '../../harness/world/httpFaults.ts';
 import type { ApiName, Conversation } from '../../harness/world/llm/conversation.ts';
 import type { LlmOutcome, LlmService } from '../../harness/world/llm/llmService.ts';
 import type { RouteResolver } from '../../harness/world/route.ts';
 import type { SseEvent } from '../sse.ts';
 import { WireBody } from '../wireBody.ts';
-import { invalidRequest, isRequestProblem, outcomeError, outsideRun, type RequestProblem, requestProblem } from './errors.ts';
+import { isRequestProblem, outsideRun, type RequestProblem, requestProblem } from './errors.ts';
+import { type OpenAiHost, openaiHost } from './host.ts';
 
 export type ReplyOutcome = Extract<LlmOutcome, { kind: 'reply' }>;
 
@@ -40,19 +40,21 @@ export interface WireApi<R extends WireRequest> {
   onReply?(reply: ReplyOutcome, request: R): void;
 }
 
-/** A route resolver serving `wire` from `service`. */
-export function serveWith<R extends WireRequest>(service: LlmService, wire: WireApi<R>): RouteResolver {
-  return async ({ request, call }) => {
+/** A route resolver serving `wire` from `service`, as `host` serves it (api.openai.com by default). */
+export function serveWith<R extends WireRequest>(service: LlmService, wire: WireApi<R>, host: OpenAiHost = openaiHost()): RouteResolver {
+  return async ({ request, params, call }) => {
     if (call === undefined) throw outsideRun(request);
-    // Every response carries a request id, as the real API's do; the client exposes it as `_request_id`.
-    const headers: Record<string, string> = { 'x-request-id': `req_${service.newId()}` };
-    const parsed = await readRequest(request, wire);
+    const refused = host.admit?.(request, params);
+    if (refused !== undefined) return refused;
+    const headers = host.requestHeaders(service);
+    const parsed = await readRequest(request, wire, host.pathModel?.(params));
     if (isRequestProblem(parsed)) {
       service.refused(call.actor, modelOf(parsed), call.span);
-      return invalidRequest(parsed, headers);
+      return host.invalid(parsed, headers);
     }
     const outcome = await service.respond({
       api: wire.api,
+      provider: host.provider,
       conversation: parsed.conversation,
       stream: parsed.stream,
       actor: call.actor,
@@ -61,20 +63,22 @@ export function serveWith<R extends WireRequest>(service: LlmService, wire: Wire
       ...(parsed.n === undefined ? {} : { n: parsed.n }),
     });
     if (outcome.kind === 'connection') throw connectionError(outcome.mode, new URL(request.url).host);
-    Object.assign(headers, openaiRateLimitHeaders(service.quota(outcome.kind === 'error' ? outcome.rateLimit : undefined)));
-    if (outcome.kind === 'error') return outcomeError(outcome, parsed.conversation.model, headers);
+    Object.assign(headers, host.quotaHeaders(service, outcome.kind === 'error' ? outcome.rateLimit : undefined));
+    if (outcome.kind === 'error') return host.error(outcome, parsed.conversation.model, headers, request);
     wire.onReply?.(outcome, parsed);
     const events = parsed.stream ? wire.events(outcome, parsed) : [];
+    const whole = parsed.stream ? undefined : wire.body(outcome, parsed);
     const body = new WireBody(
       wire.api,
       parsed.stream,
-      events,
-      parsed.stream ? undefined : wire.body(outcome, parsed),
+      parsed.stream && host.events !== undefined ? host.events(events) : events,
+      whole !== undefined && host.body !== undefined ? host.body(whole) : whole,
       {
         offSchema: () => wire.offSchema(outcome, parsed),
         errorEvents: (error, rendered, at) => wire.errorEvents(error, rendered, at, outcome, parsed),
       },
       outcome.chunkDelayMs,
+      host.encoding,
     );
     applyBodyFaults(outcome.bodyFaults, body);
     return body.response(service.kernel, call.actor, headers, call.signal);
@@ -86,7 +90,7 @@ function modelOf(problem: RequestProblem): string {
   return problem.model ?? 'unknown';
 }
 
-async function readRequest<R extends WireRequest>(request: Request, wire: WireApi<R>): Promise<R | RequestProblem> {
+async function readRequest<R extends WireRequest>(request: Request, wire: WireApi<R>, pathModel: string | undefined): Promise<R | RequestProblem> {
   let body: unknown;
   try {
     body = JSON.parse(await request.text());
@@ -100,6 +104,8 @@ async function readRequest<R extends WireRequest>(request: Request, wire: WireAp
       'invalid_type',
     );
   }
+  // A deployment named in the path is the model, whatever the body says (Azure OpenAI).
+  if (pathModel !== undefined) (body as Record<string, unknown>).model = pathModel;
   const parsed = wire.parse(body as Record<string, unknown>);
   const model = (body as { model?: unknown }).model;
   return isRequestProblem(parsed) && typeof model === 'string' ? { ...parsed, model } : parsed;

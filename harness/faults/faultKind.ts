@@ -36,7 +36,9 @@ export interface FaultKindSpec<K extends string = string, P extends z.ZodType = 
   readonly layers: Readonly<Partial<Record<Layer, string>>>;
   /**
    * Where the shape differs per API (keys: `openai.chat`, `openai.responses`, `anthropic.messages`,
-   * `direct`), with the provider source the shape was taken from; printed by the conformance test.
+   * `gemini.generateContent`, `bedrock.converse`, `direct`, and the hosts with their own dialect of
+   * the OpenAI APIs, `azure.openai` and `openai-compatible hosts`), with the provider source the shape
+   * was taken from; printed by the conformance test.
    */
   readonly apis?: Readonly<Record<string, string>>;
   /** Why a rule with these params can never act at this placement, or undefined when it can. */

@@ -2,10 +2,13 @@
 // written once. A body is counted in one unit everywhere: a *content chunk* is a piece of up to 16
 // characters of generated text or tool-call arguments (Chat Completions `delta.content` and
 // `tool_calls[].function.arguments`, Responses `*.delta`, Anthropic `text_delta` and non-empty
-// `input_json_delta`). Framing (a stream's opening events, a tool call's header, Anthropic's empty
-// first `partial_json`) never counts. A *boundary* `k` is the moment before content chunk `k`; the
-// last boundary, `contentChunks`, is after the last content chunk and before the closing events
-// (finish reason, usage, `[DONE]`, `message_stop`, `response.completed`).
+// `input_json_delta`, Gemini text parts, Bedrock `contentBlockDelta` text and `toolUse.input`). One
+// exception: Gemini streams a function call whole, its args an object, so the call is one content
+// chunk whatever its length. Framing (a stream's opening events, a tool call's header, Anthropic's
+// empty first `partial_json`, Azure's prompt-filter chunk) never counts. A *boundary* `k` is the
+// moment before content chunk `k`; the last boundary, `contentChunks`, is after the last content
+// chunk and before the closing events (finish reason, usage, `[DONE]`, `message_stop`,
+// `response.completed`, Gemini's finishReason event, Bedrock's `messageStop`).
 //
 // Every hook takes an `applied` callback, called at the virtual moment the change reaches the
 // client (a stall when the stream gets there, not when the plan is made), so a fault whose moment
@@ -23,7 +26,7 @@ export interface InStreamError {
 
 /** A response body on its way to the client: the uniform hooks of every API (and of plain HTTP). */
 export interface BodyHooks {
-  /** `openai.chat`, `openai.responses`, `anthropic.messages`, `direct` (world.llm), or `http` for any other response. */
+  /** `openai.chat`, `openai.responses`, `anthropic.messages`, `gemini.generateContent`, `bedrock.converse`, `direct` (world.llm), or `http` for any other response. */
   readonly api: string;
   /** True for a server-sent-events body. */
   readonly streamed: boolean;
@@ -69,14 +72,15 @@ export interface ReplyHooks {
   readonly streamed: boolean;
   readonly text: string;
   readonly toolCalls: readonly ReplyToolCall[];
-  readonly stopReason: 'stop' | 'tool_calls' | 'length' | 'stop_sequence';
+  readonly stopReason: 'stop' | 'tool_calls' | 'length' | 'stop_sequence' | 'malformed_call';
   /** Replaces the text. */
   setText(text: string): void;
   /** Replaces one call's arguments: the wire text and (when JSON) its parsed value. */
   setArguments(index: number, rawArguments: string, parsed: unknown): void;
   /** An answer with nothing in it: no text and no tool calls. */
   clear(): void;
-  setStopReason(reason: 'stop' | 'tool_calls' | 'length'): void;
+  /** `malformed_call`: the provider refuses the call and sends no content (Gemini's MALFORMED_FUNCTION_CALL). */
+  setStopReason(reason: 'stop' | 'tool_calls' | 'length' | 'malformed_call'): void;
   /**
    * Changes one fact of `fact` kind (in the first tool call whose arguments have one, else in the
    * text) to a plausible wrong value, and records a `taint` for rule `rule`; returns what changed, or undefined.

@@ -106,14 +106,17 @@ export class FaultInjector {
    * in `kinds` (the layer's repertoire for this call) can select it. Nothing is recorded in the
    * trace here: a hit records its effect when (and if) it changes the call.
    */
-  decide(target: string, actor: string, kinds: readonly FaultKind[], span?: number): Hit[] {
-    this.targets.set(target, (this.targets.get(target) ?? 0) + 1);
+  decide(target: string | readonly string[], actor: string, kinds: readonly FaultKind[], span?: number): Hit[] {
+    // A yield point may have more than one name (an LLM call: `llm:<model>` and `llm:<provider>/<model>`);
+    // each is visited, a rule selects the call when its target matches any, and marks carry the first.
+    const names = typeof target === 'string' ? [target] : target;
+    for (const name of names) this.targets.set(name, (this.targets.get(name) ?? 0) + 1);
     if (this.rules.length === 0 || this.disabled) return [];
     const now = this.kernel.now();
     const hits: Hit[] = [];
     for (const armed of this.rules) {
       const { rule } = armed;
-      if (!armed.target(target)) continue;
+      if (!names.some((name) => armed.target(name))) continue;
       if (armed.actor !== undefined && !armed.actor(actor)) continue;
       armed.matched++;
       if (!kinds.includes(rule.kind)) continue;
@@ -121,7 +124,7 @@ export class FaultInjector {
       if (!selects(rule, call, now, armed.hits)) continue;
       if (rule.when?.probability !== undefined && !this.kernel.rng.stream(armed.streamName).bool(rule.when.probability)) continue;
       armed.hits++;
-      hits.push(this.hit(armed, { target, actor, span, call }));
+      hits.push(this.hit(armed, { target: names[0] as string, actor, span, call }));
     }
     return hits;
   }

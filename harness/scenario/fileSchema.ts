@@ -71,6 +71,10 @@ const fileSchema = (property: typeof namedProperty | typeof anyProperty) =>
         .object({
           models: z.record(z.string(), model).optional(),
           prices: z.record(z.string(), z.object({ inputPerMTok: z.number().min(0), outputPerMTok: z.number().min(0) }).strict()).optional(),
+          hosts: z
+            .record(z.string(), z.union([z.string(), z.array(z.string())]))
+            .optional()
+            .describe('More OpenAI-compatible hosts, by the provider name targets use (llm:<name>/<model>): their base URL(s)'),
           tools: moduleRef.optional().describe('An exported array of tools (defineTool)'),
           handlers: moduleRef.optional().describe('Exported msw handlers, or a function returning them'),
           mcp: z.record(z.string(), moduleRef).optional().describe('MCP server factories by server name'),

@@ -280,7 +280,11 @@ async function resolve(spec: ScenarioFile, properties: Property[], modules: Modu
           },
         }),
     world: {
-      ...(Object.keys(models).length === 0 ? {} : { llm: { models: models as never, ...(w?.prices === undefined ? {} : { prices: w.prices }) } }),
+      ...(Object.keys(models).length === 0
+        ? {}
+        : {
+            llm: { models: models as never, ...(w?.prices === undefined ? {} : { prices: w.prices }), ...(w?.hosts === undefined ? {} : { hosts: w.hosts }) },
+          }),
       ...(w?.tools === undefined ? {} : { tools: (await modules.get(w.tools, ['world', 'tools'])) as never }),
       ...(w?.handlers === undefined ? {} : { handlers: (await modules.get(w.handlers, ['world', 'handlers'])) as never }),
       ...(Object.keys(mcp).length === 0 ? {} : { mcp: mcp as never }),

@@ -1,9 +1,10 @@
 // During a run, agent code must not reach the real network: a run is a pure function of its inputs.
-// The guard covers the global fetch, node:http(s) and, underneath everything else (undici, ws,
-// database drivers), net.Socket#connect; and servers listening on real ports, and UDP. Each blocked
-// attempt becomes a clear error.
+// The guard covers the global fetch, node:http(s), node:http2 and, underneath everything else
+// (undici, ws, database drivers), net.Socket#connect; and servers listening on real ports, and UDP.
+// Each blocked attempt becomes a clear error.
 import dgram from 'node:dgram';
 import http from 'node:http';
+import http2 from 'node:http2';
 import https from 'node:https';
 import net from 'node:net';
 import { patchProperty } from './patch.ts';
@@ -46,6 +47,13 @@ export function installNetworkGuard(onBlocked: OnBlocked, { httpModules = true }
   });
   patch(dgram.Socket.prototype, 'send', () => {
     throw onBlocked('sending a UDP datagram', 'dgram.Socket#send');
+  });
+  // An HTTP/2 session connects its socket where no 'error' listener is attached yet, so a blocked
+  // socket would crash the process: the session is refused at connect instead (global mode serves
+  // node:http2 from the world, harness/world/http2Client.ts).
+  patch(http2, 'connect', (authority: string | URL) => {
+    const text = String(authority);
+    throw onBlocked(`connection to ${URL.canParse(text) ? new URL(text).origin : text}`, 'node:http2');
   });
   patch(net.Socket.prototype, 'connect', function (this: net.Socket, ...args: unknown[]) {
     // Fail the way a refused connection fails: asynchronously, through the socket's 'error' event,

@@ -8,27 +8,31 @@
 // tees the body and the unread branch blocks the cancel), and the openai SDK cancels the body of
 // every response it retries, so a 429 or 503 would hang the client forever. The global fetch is
 // therefore replaced by world.fetch itself (no interceptor, no tee, so cancel settles), while
-// setupServer keeps serving node:http(s) clients, whose bodies are Node streams.
+// setupServer keeps serving node:http(s) clients, whose bodies are Node streams. node:http2, which
+// msw does not intercept, is served by http2Client.ts (the AWS SDK's Bedrock client speaks it).
 import { http } from 'msw';
 import { setupServer } from 'msw/node';
 import { patchProperty } from '../sim/patch.ts';
 import type { WorldFetch } from './fetch.ts';
+import { installHttp2Client } from './http2Client.ts';
 
 /** Installs global mode around `fetch` (the main actor's world.fetch); returns the function that removes it. */
 export function installGlobalNetwork(fetch: WorldFetch): () => void {
   const server = setupServer(http.all('*', ({ request }) => fetch(request)));
   // Every request matches the catch-all; unhandled requests are reported by world.fetch itself.
   server.listen({ onUnhandledRequest: 'error' });
-  let unpatch: (() => void) | undefined;
+  const undo: Array<() => void> = [];
   try {
-    unpatch = patchProperty(globalThis, 'fetch', fetch);
+    undo.push(patchProperty(globalThis, 'fetch', fetch));
+    undo.push(installHttp2Client(fetch));
   } catch (error) {
+    for (const u of undo.reverse()) u();
     server.close();
     throw error;
   }
   return () => {
     try {
-      unpatch?.();
+      for (const u of undo.reverse()) u();
     } finally {
       server.close();
     }

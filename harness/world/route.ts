@@ -53,6 +53,32 @@ function create(method: Method, url: string, resolver: RouteResolver): HttpHandl
   return handler;
 }
 
+/**
+ * A route over every URL `match` accepts, for endpoints whose host varies (an Azure resource, an
+ * AWS region): `match` returns the path parameters, or undefined. `url` describes it in messages.
+ */
+function where(method: Method, url: string, match: (url: URL) => Record<string, string> | undefined, resolver: RouteResolver): HttpHandler {
+  const wantMethod = method.toUpperCase();
+  const info: RouteInfo = {
+    method: wantMethod,
+    url,
+    matches(requestMethod, requestUrl) {
+      if (wantMethod !== 'ALL' && requestMethod !== wantMethod) return undefined;
+      return match(requestUrl);
+    },
+    resolver,
+  };
+  const handler = http[method](
+    ({ request }) => {
+      const params = match(new URL(request.url));
+      return params === undefined ? false : { matches: true, params };
+    },
+    ({ request, params }) => resolver({ request, params: params as Record<string, string> }),
+  );
+  Object.defineProperty(handler, ROUTE, { value: info });
+  return handler;
+}
+
 /** Builders for routes, one per HTTP method, in msw's shape: `route.post(url, ({ request, params }) => Response)`. */
 export const route = {
   get: (url: string, resolver: RouteResolver) => create('get', url, resolver),
@@ -61,6 +87,8 @@ export const route = {
   patch: (url: string, resolver: RouteResolver) => create('patch', url, resolver),
   delete: (url: string, resolver: RouteResolver) => create('delete', url, resolver),
   all: (url: string, resolver: RouteResolver) => create('all', url, resolver),
+  /** A POST route over every URL `match` accepts: `route.postWhere(description, (url) => params | undefined, resolver)`. */
+  postWhere: (url: string, match: (url: URL) => Record<string, string> | undefined, resolver: RouteResolver) => where('post', url, match, resolver),
 };
 
 /** The route behind an msw handler, if it is one. */

@@ -7,9 +7,11 @@
 import type { Actor } from '../sim/actors.ts';
 import type { Kernel } from '../sim/kernel.ts';
 
-/** One piece of a body: an SSE event's text, or a whole JSON body. */
+/** One piece of a body: an SSE event's text, a binary event-stream message, or a whole JSON body. */
 export interface BodyPiece {
   readonly text: string;
+  /** The piece's bytes, for a binary body (AWS event-stream messages); `text` is then only a label. */
+  readonly bytes?: Uint8Array;
   /** A content chunk (generated text or tool arguments, in the uniform unit): paced, and counted for boundaries. */
   readonly content?: boolean;
   /** The first of the closing events (finish reason, usage, `[DONE]`, `message_delta`, `response.completed`…). */
@@ -105,7 +107,7 @@ export function virtualStream(kernel: Kernel, actor: Actor, pieces: readonly Bod
           kernel.trace.record({ type: 'mark', name: 'stream.cut', actor: actor.name, data: { afterChunks: boundary, mode: stop.mode } });
           if (stop.mode === 'error') controller.error(terminated());
           else {
-            for (const p of stop.pieces ?? []) controller.enqueue(encoder.encode(p.text));
+            for (const p of stop.pieces ?? []) controller.enqueue(bytesOf(p));
             controller.close();
           }
           cancelled = true;
@@ -136,7 +138,7 @@ export function virtualStream(kernel: Kernel, actor: Actor, pieces: readonly Bod
         return;
       }
       if (plan.cutBytes !== undefined && pieces.length === 1) {
-        const bytes = encoder.encode(piece.text);
+        const bytes = bytesOf(piece);
         const keep = Math.floor(bytes.length * plan.cutBytes.keepFraction);
         plan.cutBytes.applied();
         if (keep > 0) controller.enqueue(bytes.slice(0, keep));
@@ -144,7 +146,11 @@ export function virtualStream(kernel: Kernel, actor: Actor, pieces: readonly Bod
         cancelled = true;
         return;
       }
-      controller.enqueue(encoder.encode(piece.text));
+      controller.enqueue(bytesOf(piece));
     },
   });
+}
+
+function bytesOf(piece: BodyPiece): Uint8Array {
+  return piece.bytes ?? encoder.encode(piece.text);
 }

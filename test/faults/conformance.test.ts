@@ -1,7 +1,8 @@
 // Goal: every fault kind means the same on every layer and API it applies to, and is real or
 // refused. Method: a table with one cell per kind × (layer, API) column. A kind a layer does not
 // know is refused when the plan is validated, with a reason. Every other cell runs one client —
-// the official openai and Anthropic SDKs (whole and streamed), world.llm, world.fetch, world.tools,
+// the official openai, Anthropic, AzureOpenAI, @google/genai and Bedrock clients (whole and
+// streamed), world.llm, world.fetch, world.tools,
 // the official MCP client, a store — once clean and once with a one-rule plan, and asserts that
 // the fault left a `fault` mark exactly when what the client saw changed, and that it did change
 // except in the cells documented (in the kind's file) to have no shape on that API, which must say
@@ -24,7 +25,20 @@ const PARAMS: Partial<Record<FaultKind, Record<string, unknown>>> = {
 /** Server changes happen at a time: the MCP column fires them once its connection is up. */
 const TIMED_ON_MCP = new Set<FaultKind>(['tool-removed', 'tool-renamed', 'schema-drift', 'description-changed', 'list-changed']);
 
-const WHOLE = ['openai.chat', 'openai.responses', 'anthropic.messages', 'direct'];
+const WHOLE = ['openai.chat', 'openai.responses', 'anthropic.messages', 'direct', 'azure.openai', 'gemini.generateContent', 'bedrock.converse'];
+
+/** The columns of providers without a not-ready answer of their own (harness/faults/kinds/notReady.ts). */
+const NO_NOT_READY = [
+  'openai.chat',
+  'openai.chat+stream',
+  'openai.responses',
+  'openai.responses+stream',
+  'anthropic.messages',
+  'anthropic.messages+stream',
+  'direct',
+  'gemini.generateContent',
+  'gemini.generateContent+stream',
+];
 
 /** Cells a kind's file documents as having no shape on that API: the rule fires, changes nothing, and says why. */
 const DOCUMENTED_NO_OP: Partial<Record<FaultKind, readonly string[]>> = {
@@ -35,6 +49,7 @@ const DOCUMENTED_NO_OP: Partial<Record<FaultKind, readonly string[]>> = {
   'held-open': ['direct'],
   truncate: ['direct'],
   'off-schema': ['direct'],
+  'not-ready': NO_NOT_READY,
 };
 
 type Cell = { kind: 'refused'; why: string } | { kind: 'effect'; what: string } | { kind: 'no-op'; why: string };
@@ -47,7 +62,12 @@ function ruleFor(kind: FaultKind, column: Column): FaultRuleInput {
 
 async function observe(column: Column, faults: FaultRuleInput[]) {
   const handlerCalls = { n: 0 };
-  const r = await simulate(column.drive, { ...worldOptions(handlerCalls), seed: 1, faults });
+  const r = await simulate(column.drive, {
+    ...worldOptions(handlerCalls),
+    seed: 1,
+    faults,
+    ...(column.network === undefined ? {} : { network: column.network }),
+  });
   const error = r.error instanceof Error ? `${r.error.name}: ${r.error.message}` : r.error === undefined ? undefined : String(r.error);
   const seen = canonicalJson({ outcome: r.outcome, value: r.value ?? null, error: error ?? null, t: r.virtualTimeMs, handlerCalls: handlerCalls.n });
   return { r, seen };
@@ -113,7 +133,11 @@ describe('fault kinds × layers × APIs', () => {
 
 function render(table: ReadonlyMap<string, Cell>): string[] {
   const width = Math.max(...faultKinds.map((k) => k.kind.length));
-  const heads = COLUMNS.map((c) => c.api.replace('openai.', '').replace('anthropic.', '').replace('+stream', '~'));
+  const short: Readonly<Record<string, string>> = { 'azure.openai': 'azure', 'gemini.generateContent': 'gemini', 'bedrock.converse': 'bedrock' };
+  const heads = COLUMNS.map((c) => {
+    const [api = '', stream] = c.api.split('+');
+    return `${short[api] ?? api.replace('openai.', '').replace('anthropic.', '')}${stream === undefined ? '' : '~'}`;
+  });
   const lines = [
     'Fault conformance (✓ effect, · documented no-op, – refused at validation; ~ = streamed):',
     `${''.padEnd(width)}  ${heads.map((h) => h.padEnd(12)).join('')}`,

@@ -1,13 +1,16 @@
 // The clients the conformance table drives, one per (layer, API) column: the official openai and
-// @anthropic-ai/sdk clients (whole and streamed), world.llm, world.fetch against an msw handler,
+// @anthropic-ai/sdk clients (whole and streamed), AzureOpenAI, @google/genai and the AWS SDK's
+// Bedrock client (the last two in global network mode), world.llm, world.fetch against an msw handler,
 // world.tools, the official MCP Client, and a store. Each returns a digest of what its caller saw,
 // so a cell can compare a faulted run with a clean one.
 import Anthropic from '@anthropic-ai/sdk';
+import { BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
+import { GoogleGenAI } from '@google/genai';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { HttpResponse, http } from 'msw';
-import OpenAI from 'openai';
+import OpenAI, { AzureOpenAI } from 'openai';
 import { z } from 'zod';
 import { defineTool, type Layer, rules, type SimulateOptions, type World } from '../../harness/index.ts';
 
@@ -56,6 +59,8 @@ export interface Column {
   /** The target a rule in this column names. */
   readonly target: string;
   readonly drive: (world: World) => Promise<unknown>;
+  /** The run's network mode: clients that take no fetch option (@google/genai, the AWS SDK) need `global`. */
+  readonly network?: 'global';
 }
 
 const openai = (world: World) => new OpenAI({ apiKey: 'sk-sim', fetch: world.fetch, maxRetries: 0 });
@@ -101,6 +106,68 @@ async function messages(world: World, stream: boolean) {
   const request = { model: MODEL, max_tokens: 256, messages: question, tools: [{ name: 'weather', input_schema: WEATHER_SCHEMA }] };
   const m = stream ? await client.messages.stream(request).finalMessage() : await client.messages.create(request);
   return { model: m.model, content: m.content, stop: m.stop_reason };
+}
+
+async function azure(world: World, stream: boolean) {
+  const client = new AzureOpenAI({
+    endpoint: 'https://contoso.openai.azure.com',
+    apiKey: 'azure-key',
+    apiVersion: '2024-10-21',
+    deployment: MODEL,
+    fetch: world.fetch,
+    maxRetries: 0,
+  });
+  if (!stream) {
+    const c = await client.chat.completions.create({ model: MODEL, messages: question, tools: chatTools });
+    const choice = c.choices[0];
+    return { model: c.model, text: choice?.message.content, calls: choice?.message.tool_calls, finish: choice?.finish_reason };
+  }
+  const s = await client.chat.completions.create({ model: MODEL, messages: question, tools: chatTools, stream: true });
+  let text = '';
+  const args: string[] = [];
+  let finish: string | null | undefined;
+  for await (const chunk of s) {
+    const choice = chunk.choices[0];
+    text += choice?.delta.content ?? '';
+    for (const call of choice?.delta.tool_calls ?? []) args[call.index] = (args[call.index] ?? '') + (call.function?.arguments ?? '');
+    finish = choice?.finish_reason ?? finish;
+  }
+  return { text, args, finish };
+}
+
+/** @google/genai (global mode): the answer's parts and finish reason, whole or from the stream's chunks. */
+async function gemini(_world: World, stream: boolean) {
+  const ai = new GoogleGenAI({ apiKey: 'AIza-sim' });
+  const request = {
+    model: MODEL,
+    contents: 'Where is my order, and the weather in Zürich?',
+    config: { tools: [{ functionDeclarations: [{ name: 'weather', parametersJsonSchema: WEATHER_SCHEMA }] }] },
+  };
+  if (!stream) {
+    const r = await ai.models.generateContent(request);
+    return { model: r.modelVersion, candidates: r.candidates, usage: r.usageMetadata };
+  }
+  const chunks: unknown[] = [];
+  for await (const chunk of await ai.models.generateContentStream(request)) chunks.push({ model: chunk.modelVersion, candidates: chunk.candidates });
+  return chunks;
+}
+
+/** The AWS SDK's Bedrock client (global mode, HTTP/2), no retries: the message and stop reason, whole or from the events. */
+async function bedrock(_world: World, stream: boolean) {
+  const client = new BedrockRuntimeClient({ region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: 'AKIDSIMULATED', secretAccessKey: 'secret' } });
+  const request = {
+    modelId: MODEL,
+    messages: [{ role: 'user' as const, content: [{ text: 'Where is my order, and the weather in Zürich?' }] }],
+    toolConfig: { tools: [{ toolSpec: { name: 'weather', inputSchema: { json: WEATHER_SCHEMA } } }] },
+  };
+  if (!stream) {
+    const r = await client.send(new ConverseCommand(request));
+    return { content: r.output?.message?.content, stop: r.stopReason, usage: r.usage };
+  }
+  const r = await client.send(new ConverseStreamCommand(request));
+  const events: unknown[] = [];
+  for await (const event of r.stream ?? []) events.push(event);
+  return events;
 }
 
 async function mcp(world: World) {
@@ -153,6 +220,12 @@ export const COLUMNS: readonly Column[] = [
     target: `llm:${MODEL}`,
     drive: (w) => w.llm.complete({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], tools: [{ name: 'weather', parameters: WEATHER_SCHEMA }] }),
   },
+  { layer: 'llm', api: 'azure.openai', target: `llm:azure/${MODEL}`, drive: (w) => azure(w, false) },
+  { layer: 'llm', api: 'azure.openai+stream', target: `llm:azure/${MODEL}`, drive: (w) => azure(w, true) },
+  { layer: 'llm', api: 'gemini.generateContent', target: `llm:gemini/${MODEL}`, drive: (w) => gemini(w, false), network: 'global' },
+  { layer: 'llm', api: 'gemini.generateContent+stream', target: `llm:gemini/${MODEL}`, drive: (w) => gemini(w, true), network: 'global' },
+  { layer: 'llm', api: 'bedrock.converse', target: `llm:bedrock/${MODEL}`, drive: (w) => bedrock(w, false), network: 'global' },
+  { layer: 'llm', api: 'bedrock.converse+stream', target: `llm:bedrock/${MODEL}`, drive: (w) => bedrock(w, true), network: 'global' },
   {
     layer: 'tool',
     api: 'world.tools',

@@ -24,6 +24,12 @@ const kinds: Record<string, () => Promise<unknown>> = {
   'fs.promises.stat': () => fs.promises.stat(here),
   'fs.readFile (callback)': () =>
     new Promise((resolve, reject) => fs.readFile(path.join(here, 'realWork.test.ts'), (e, b) => (e ? reject(e) : resolve(b.length)))),
+  // A FileHandle's close is a request of its own (an SDK loading its config files does this).
+  'fs.promises.readFile (open, read, close)': () => fs.promises.readFile(path.join(here, 'realWork.test.ts'), 'utf8').then((t) => t.length > 0),
+  'crypto.subtle.importKey and sign (request signing)': async () => {
+    const key = await crypto.subtle.importKey('raw', new Uint8Array(32), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    return (await crypto.subtle.sign('HMAC', key, new TextEncoder().encode('payload'))).byteLength;
+  },
   'crypto.subtle.digest': () => crypto.subtle.digest('SHA-256', new Uint8Array(1 << 16)),
   'crypto.pbkdf2': () => new Promise((resolve) => crypto.pbkdf2('pw', 'salt', 20_000, 32, 'sha256', (_e, key) => resolve(key.length))),
   'zlib.gzip': () => new Promise((resolve) => zlib.gzip(Buffer.alloc(1 << 18), (_e, out) => resolve(out.length))),

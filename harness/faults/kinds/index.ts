@@ -14,6 +14,7 @@ import { latency } from './latency.ts';
 import { listChanged } from './listChanged.ts';
 import { lostAck } from './lostAck.ts';
 import { malformed } from './malformed.ts';
+import { notReady } from './notReady.ts';
 import { offSchema } from './offSchema.ts';
 import { outage } from './outage.ts';
 import { partialWrite } from './partialWrite.ts';
@@ -34,6 +35,7 @@ export const faultKinds = [
   outage,
   rateLimit,
   serverError,
+  notReady,
   error,
   hang,
   truncate,

@@ -24,6 +24,11 @@ export const malformed = defineFaultKind({
     'anthropic.messages':
       'streamed: the `partial_json` fragments carry the broken text; whole: `input` stays an object — truncated-json and cut-multibyte keep the fields that were complete (`{}` when none, as for a max_tokens cut: mattmezza/humux#77), wrong-type changes a field, empty-arguments is `{}`, not-json and null-arguments have no whole-response shape and change nothing',
     direct: 'as Chat Completions, on the ToolCall’s rawArguments',
+    'gemini.generateContent':
+      'function-call `args` are an object on the wire, whole or streamed, so broken JSON never reaches the client: truncated-json, not-json and cut-multibyte are Gemini’s own answer to a broken call, a candidate with finishReason MALFORMED_FUNCTION_CALL and no content (captured gemini-1.5-pro streams; ai.google.dev/api/generate-content#FinishReason); wrong-type changes a field; empty-arguments is `args: {}`; null-arguments has no shape',
+    'bedrock.converse':
+      'streamed: the `toolUse.input` fragments carry the broken text; whole: `input` is an object — truncated-json and cut-multibyte keep the complete fields (stopReason max_tokens), not-json is stopReason `malformed_tool_use` without the toolUse block (API_runtime_Converse.html#StopReason), wrong-type changes a field, empty-arguments is `{}`, null-arguments has no shape',
+    'azure.openai': 'as Chat Completions',
   },
   onReply: (reply, params, hit) => breakReply(reply, params.mode, hit),
 });
@@ -34,7 +39,12 @@ function breakReply(reply: ReplyHooks, mode: Mode, hit: EffectRecorder): void {
     breakText(reply, mode, hit);
     return;
   }
-  const wholeAnthropic = reply.api === 'anthropic.messages' && !reply.streamed;
+  // Where the server parses the call's JSON, the client gets an object (or the server's refusal), never the broken text.
+  const wholeAnthropic = (reply.api === 'anthropic.messages' || reply.api === 'bedrock.converse') && !reply.streamed;
+  if (reply.api === 'gemini.generateContent' && (mode === 'truncated-json' || mode === 'not-json' || mode === 'cut-multibyte')) {
+    return refuseCall(reply, mode, call.name, hit);
+  }
+  if (reply.api === 'bedrock.converse' && wholeAnthropic && mode === 'not-json') return refuseCall(reply, mode, call.name, hit);
   const raw = call.rawArguments;
   let next: { raw: string; parsed: unknown; length?: boolean } | string;
   switch (mode) {
@@ -52,7 +62,7 @@ function breakReply(reply: ReplyHooks, mode: Mode, hit: EffectRecorder): void {
       next = wrongTypeOf(call.arguments);
       break;
     case 'empty-arguments':
-      next = reply.api === 'anthropic.messages' ? { raw: '{}', parsed: {} } : { raw: '', parsed: undefined };
+      next = OBJECT_ARGUMENTS.has(reply.api) ? { raw: '{}', parsed: {} } : { raw: '', parsed: undefined };
       break;
     case 'null-arguments':
       next = reply.api === 'openai.chat' || reply.api === 'direct' ? { raw: 'null', parsed: null } : `${reply.api} never sends null tool arguments`;
@@ -72,6 +82,15 @@ function breakReply(reply: ReplyHooks, mode: Mode, hit: EffectRecorder): void {
   reply.setArguments(0, next.raw, next.parsed);
   if (next.length === true) reply.setStopReason('length');
   hit.effect({ mode, tool: call.name });
+}
+
+/** APIs whose tool arguments are a JSON object on the wire, so an empty call is `{}`. */
+const OBJECT_ARGUMENTS = new Set(['anthropic.messages', 'bedrock.converse', 'gemini.generateContent']);
+
+/** The provider refuses the broken call itself: Gemini's MALFORMED_FUNCTION_CALL, Bedrock's malformed_tool_use. */
+function refuseCall(reply: ReplyHooks, mode: Mode, tool: string, hit: EffectRecorder): void {
+  reply.setStopReason('malformed_call');
+  hit.effect({ mode, tool, refused: true });
 }
 
 /** A JSON text answer (no tool calls) breaks the same way; other modes need a tool call. */

@@ -15,6 +15,10 @@ export const offSchema = defineFaultKind({
     'openai.responses': 'no `output`; the items under `result`',
     'anthropic.messages': '`{ type: "completion", completion, stop_reason }` (the legacy Text Completions API); streamed as `event: completion`',
     direct: 'world.llm has no wire schema: no effect',
+    'gemini.generateContent': 'the PaLM API’s `{ candidates: [{ output, safetyRatings }] }` (generateText), whole or streamed',
+    'bedrock.converse':
+      'InvokeModel’s native Anthropic body where Converse was asked; streamed, InvokeModelWithResponseStream `chunk` events, which a ConverseStream reader does not know',
+    'azure.openai': 'as Chat Completions',
   },
   onBody: (body, _params, hit) => {
     if (!body.offSchema(() => hit.effect())) hit.noEffect(`${body.api} has no wire schema to break`);

@@ -32,6 +32,14 @@ export const rateLimit = defineFaultKind({
     'anthropic.messages':
       '`{ type: "error", error: { type: "rate_limit_error", message }, request_id }` with `anthropic-ratelimit-{requests,tokens,input-tokens,output-tokens}-{limit,remaining,reset}` (reset as RFC 3339); source: docs.anthropic.com/en/api/rate-limits',
     direct: 'world.llm throws LlmError 429 with the headers',
+    'gemini.generateContent':
+      '`{ error: { code: 429, message: "You exceeded your current quota, … * Quota exceeded for metric: …generate_content_free_tier_requests, limit: 15, model: <model>\nPlease retry in 2.5s.", status: "RESOURCE_EXHAUSTED", details: [google.rpc.Help, google.rpc.QuotaFailure, google.rpc.RetryInfo { retryDelay: "2.500s" }] } }` (input_token_count for limit tokens); the hint is in the body only, so `header` does not apply and neither official client reads it; source: captured Gemini API 429 bodies (2025)',
+    'bedrock.converse':
+      '`{"message":"Too many requests, please wait before trying again."}` ("Too many tokens, …" for limit tokens) with `x-amzn-ErrorType: ThrottlingException:…`; Bedrock sends no retry hint (`header` does not apply): the AWS SDK backs off on its own (1 s base, full jitter), the AI SDK 2 s then 4 s',
+    'azure.openai':
+      '`{ error: { code: "RateLimitReached", message: "Your requests to <deployment> for <deployment> in East US have exceeded the call|token rate limit … under Azure OpenAI API version <v>. Please retry after N seconds. …" } }` with the retry-after header(s) and `x-ratelimit-remaining-*`; source: learn.microsoft.com/azure/ai-foundry/openai/quotas-limits and captured 429s',
+    'openai-compatible hosts':
+      'as Chat Completions; OpenRouter answers `{ error: { code: 429, message } }` (openrouter.ai/docs/api/reference/errors-and-debugging)',
   },
 });
 

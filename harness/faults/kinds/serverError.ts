@@ -19,5 +19,10 @@ export const serverError = defineFaultKind({
     'openai.responses': 'as Chat Completions',
     'anthropic.messages': '`{ type: "error", error: { type: "api_error" | "overloaded_error", message }, request_id }`',
     direct: 'world.llm throws LlmError with the status',
+    'gemini.generateContent':
+      '`{ error: { code, message, status } }`: 500 INTERNAL, 503 UNAVAILABLE "The model is overloaded. Please try again later.", 504 DEADLINE_EXCEEDED; Google has no 529 and answers no 502 in this shape, so both arrive as 503 UNAVAILABLE (ai.google.dev/gemini-api/docs/troubleshooting)',
+    'bedrock.converse':
+      '500 InternalServerException; Bedrock has no 502, 504 or 529 of its own, so those arrive as 503 ServiceUnavailableException (`x-amzn-ErrorType`, `{"message"}`), which the AWS SDK retries as transient (50 ms base, full jitter)',
+    'azure.openai': '503 `{ error: { code: "ServiceUnavailable", message } }`; other statuses pass the model backend’s OpenAI-shaped error through',
   },
 });

@@ -16,6 +16,11 @@ export const streamCut = defineFaultKind({
   layers: {
     llm: 'the stream ends before content chunk afterChunks (uniform unit; of the tool-call argument deltas with within: arguments); at afterChunks equal to the chunk count only the finish events (finish_reason, usage, `[DONE]`, `message_stop`, `response.completed`) are lost; `error` fails the body with `TypeError: terminated`',
   },
+  apis: {
+    'gemini.generateContent':
+      'Gemini streams have no terminator: a `close` cut looks like the end of the answer to a client that does not check for the finishReason event (@google/genai raises nothing); a function call arrives whole, in one event, so it is one content chunk and a cut within its arguments falls before or after it',
+    'bedrock.converse': 'a `close` cut ends the event stream before `messageStop`; the AWS SDK’s iterator simply ends',
+  },
   onBody: (body, params, hit) => {
     if (!body.streamed) return hit.noEffect('the response was not streamed (use truncate for a whole body)');
     const at = boundaryOf(body, params.afterChunks, params.within);

@@ -26,6 +26,11 @@ export const streamError = defineFaultKind({
     'openai.chat':
       'a last `data: {"error":{"message":…,"type":…,"param":null,"code":…}}` line with no choices and no `[DONE]`; openai-node Stream throws APIError on `data.error` (core/streaming.js)',
     direct: 'not streamed: no effect',
+    'gemini.generateContent':
+      'a last event `data: {"error": {"code": 503, "message": "The model is overloaded. …", "status": "UNAVAILABLE"}}` (429 RESOURCE_EXHAUSTED, 500 INTERNAL likewise); @google/genai throws it as an ApiError (throwIfStreamErrorChunk in its reader)',
+    'bedrock.converse':
+      'an event-stream message of type `exception` (`:exception-type: serviceUnavailableException` | `internalServerException` | `throttlingException`) with `{"message"}`; the AWS SDK throws the modeled exception from the stream (API_runtime_ConverseStream.html)',
+    'azure.openai': 'as Chat Completions',
   },
   onBody: (body, params, hit) => {
     if (!body.streamed) return hit.noEffect('the response was not streamed: an error inside a stream needs a stream');

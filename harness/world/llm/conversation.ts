@@ -5,7 +5,7 @@
 export type Role = 'system' | 'user' | 'assistant' | 'tool';
 
 export interface ToolCall {
-  /** The id the provider gave the call (`call_…`, `toolu_…`); tool results refer to it. */
+  /** The id the provider gave the call (`call_…`, `toolu_…`, `tooluse_…`); tool results refer to it. */
   readonly id: string;
   readonly name: string;
   /** The parsed arguments; `undefined` when `rawArguments` is not valid JSON. */
@@ -35,7 +35,11 @@ export interface ToolSpec {
   readonly parameters: Readonly<Record<string, unknown>>;
 }
 
-export type ApiName = 'openai.chat' | 'openai.responses' | 'anthropic.messages' | 'direct';
+/**
+ * The wire API a call came in on. Hosts that speak another provider's format (Azure OpenAI and the
+ * OpenAI-compatible hosts speak `openai.chat` and `openai.responses`) are told apart by provider.
+ */
+export type ApiName = 'openai.chat' | 'openai.responses' | 'anthropic.messages' | 'gemini.generateContent' | 'bedrock.converse' | 'direct';
 
 /** What a brain sees: the conversation so far and the tools on offer. */
 export interface Conversation {
@@ -74,7 +78,11 @@ export interface Reply {
 export interface ProducedReply {
   readonly text: string;
   readonly toolCalls: readonly ToolCall[];
-  readonly stopReason: 'stop' | 'tool_calls' | 'length' | 'stop_sequence';
+  /**
+   * Why the answer ended. `malformed_call`: the provider refused the tool call the model wrote and
+   * sends no content (Gemini's MALFORMED_FUNCTION_CALL; only a `malformed` fault on Gemini sets it).
+   */
+  readonly stopReason: 'stop' | 'tool_calls' | 'length' | 'stop_sequence' | 'malformed_call';
   /** The stop sequence that ended the answer, when `stopReason` is `stop_sequence`. */
   readonly stopSequence?: string;
 }

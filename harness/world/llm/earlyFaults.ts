@@ -1,10 +1,11 @@
 // Faults that answer an LLM request before any model runs: a failed connection, a 429, a 5xx.
 // Each records its effect as it answers; the adapters render the outcome in their provider's shape.
 import { firstOf, type Hit } from '../../faults/injector.ts';
+import { NOT_READY_PROVIDERS } from '../../faults/kinds/notReady.ts';
 import { retryAfterHeaders } from '../../faults/kinds/rateLimit.ts';
 import type { Kernel } from '../../sim/kernel.ts';
 
-export type ErrorType = 'rate_limit' | 'server' | 'overloaded' | 'not_found';
+export type ErrorType = 'rate_limit' | 'server' | 'overloaded' | 'not_found' | 'not_ready';
 
 export interface ErrorOutcome {
   readonly kind: 'error';
@@ -18,8 +19,8 @@ export interface ErrorOutcome {
 
 export type EarlyOutcome = ErrorOutcome | { readonly kind: 'connection'; readonly mode: 'refused' | 'reset' };
 
-/** The outcome of the first early fault among `hits` (outage, then rate-limit, then server-error), or undefined. */
-export function earlyFault(hits: readonly Hit[], at: { kernel: Kernel; span: number; model: string }): EarlyOutcome | undefined {
+/** The outcome of the first early fault among `hits` (outage, then rate-limit, server-error, not-ready), or undefined. */
+export function earlyFault(hits: readonly Hit[], at: { kernel: Kernel; span: number; model: string; provider: string | undefined }): EarlyOutcome | undefined {
   const { kernel, span } = at;
   const outage = firstOf(hits, 'outage');
   if (outage !== undefined) {
@@ -54,6 +55,17 @@ export function earlyFault(hits: readonly Hit[], at: { kernel: Kernel; span: num
       message: failed.params.message ?? (status === 529 ? 'Overloaded' : 'The server had an error while processing your request.'),
       headers: {},
     };
+  }
+  const notReady = firstOf(hits, 'not-ready');
+  if (notReady !== undefined) {
+    if (at.provider === undefined || !NOT_READY_PROVIDERS.has(at.provider)) {
+      notReady.noEffect(`${at.provider ?? 'world.llm'} has no not-ready answer (only ${[...NOT_READY_PROVIDERS].join(' and ')} do)`);
+      return undefined;
+    }
+    const status = at.provider === 'azure' ? 404 : 429;
+    notReady.effect({ status });
+    kernel.trace.close(span, 'fault', { fault: notReady.id, status });
+    return { kind: 'error', status, type: 'not_ready', message: 'The model is not ready to serve inference requests.', headers: {} };
   }
   return undefined;
 }

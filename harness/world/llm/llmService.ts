@@ -20,6 +20,7 @@ import type { ApiName, Conversation, ProducedReply, Reply, ToolCall } from './co
 import { type ErrorOutcome, earlyFault } from './earlyFaults.ts';
 import type { Ledger } from './ledger.ts';
 import { dollars, type PriceTable, priceOf } from './pricing.ts';
+import { compatibleHosts, llmTargets, NATIVE_PROVIDERS } from './providers.ts';
 import { quotaState } from './quota.ts';
 import { ReplyEditor } from './replyEditor.ts';
 import { applyRequestLimits, checkToolChoice } from './requestLimits.ts';
@@ -52,6 +53,12 @@ export interface LlmCall {
   readonly signal?: AbortSignal | undefined;
   /** `n` (Chat Completions): how many answers to produce (default 1). */
   readonly n?: number;
+  /**
+   * The provider the request was sent to (`openai`, `azure`, `gemini`, `bedrock`, `groq`, …;
+   * harness/world/llm/providers.ts); absent for world.llm. Fault rules can select it by
+   * `llm:<provider>/<model>`. The brain is not told.
+   */
+  readonly provider?: string;
 }
 
 export type LlmOutcome =
@@ -77,9 +84,14 @@ export type LlmOutcome =
   | { readonly kind: 'connection'; readonly mode: 'refused' | 'reset' };
 
 const LLM_KINDS = kindsByLayer.llm as FaultKind[];
+const BASE36 = '0123456789abcdefghijklmnopqrstuvwxyz';
+/** The alphabet of ids Google and AWS write (base64url). */
+export const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 export class LlmService {
   private readonly calls = new Map<string, number>();
+  /** Every provider name a target can qualify a model with. */
+  private readonly providers: ReadonlySet<string>;
 
   constructor(
     readonly kernel: Kernel,
@@ -88,7 +100,11 @@ export class LlmService {
     readonly models: Readonly<Record<string, ModelConfig>>,
     private readonly prices: PriceTable,
     private readonly timing: GenerationTiming,
-  ) {}
+    /** The OpenAI-compatible hosts served, by provider name (providers.ts `compatibleHosts`). */
+    readonly hosts: Readonly<Record<string, readonly string[]>> = compatibleHosts(),
+  ) {
+    this.providers = new Set([...NATIVE_PROVIDERS, ...Object.keys(hosts)]);
+  }
 
   // Streams are made on first use: seeding one costs microseconds, and most runs need few of them.
   private get ids(): RandomStream {
@@ -99,11 +115,17 @@ export class LlmService {
     return this.kernel.rng.stream('llm:timing');
   }
 
-  /** A deterministic id: 24 base-36 characters from the run's `llm:ids` stream. */
-  newId(): string {
+  /** A deterministic id from the run's `llm:ids` stream: `length` characters of `alphabet` (24 base-36 characters by default). */
+  newId(length = 24, alphabet = BASE36): string {
     let id = '';
-    for (let i = 0; i < 24; i++) id += this.ids.int(0, 35).toString(36);
+    for (let i = 0; i < length; i++) id += alphabet[this.ids.int(0, alphabet.length - 1)];
     return id;
+  }
+
+  /** A deterministic version-4 UUID (the request ids of Azure and AWS). */
+  newUuid(): string {
+    const hex = this.newId(32, '0123456789abcdef');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${'89ab'[Number.parseInt(hex[16] as string, 16) % 4]}${hex.slice(17, 20)}-${hex.slice(20)}`;
   }
 
   /** What the provider's rate-limit headers report now (see quota.ts). */
@@ -119,15 +141,22 @@ export class LlmService {
   async respond(call: LlmCall): Promise<LlmOutcome> {
     const { kernel } = this;
     const { conversation, actor } = call;
-    const target = `llm:${conversation.model}`;
+    const targets = llmTargets(conversation.model, call.provider, this.providers);
     const span = kernel.trace.open({
       parent: call.parentSpan,
       actor: actor.name,
       kind: 'llm',
-      target,
-      data: { api: call.api, model: conversation.model, stream: call.stream, messages: conversation.messages.length, prompt: promptDigest(conversation) },
+      target: targets[0] as string,
+      data: {
+        api: call.api,
+        ...(call.provider === undefined ? {} : { provider: call.provider }),
+        model: conversation.model,
+        stream: call.stream,
+        messages: conversation.messages.length,
+        prompt: promptDigest(conversation),
+      },
     });
-    const hits = this.injector.decide(target, actor.name, LLM_KINDS, span);
+    const hits = this.injector.decide(targets, actor.name, LLM_KINDS, span);
     // A refused connection never reached the provider; everything else did, and counts.
     if (firstOf(hits, 'outage')?.params.mode !== 'refused') this.ledger.attempt({ t: kernel.now(), actor: actor.name, model: conversation.model, span });
     for (const hit of hits) {
@@ -137,7 +166,7 @@ export class LlmService {
       await kernel.delay(actor, ms);
     }
 
-    const early = earlyFault(hits, { kernel, span, model: conversation.model });
+    const early = earlyFault(hits, { kernel, span, model: conversation.model, provider: call.provider });
     if (early !== undefined) return early;
     const hang = firstOf(hits, 'hang');
     if (hang !== undefined) {
@@ -254,7 +283,7 @@ export class LlmService {
 
   /** Gives tool calls ids and wire-ready arguments. */
   private produce(reply: Reply, api: ApiName): ProducedReply {
-    const prefix = api === 'anthropic.messages' ? 'toolu_' : 'call_';
+    const prefix = api === 'anthropic.messages' ? 'toolu_' : api === 'bedrock.converse' ? 'tooluse_' : 'call_';
     const toolCalls: ToolCall[] = (reply.toolCalls ?? []).map((c) => {
       const rawArguments = c.rawArguments ?? JSON.stringify(c.arguments ?? {});
       return {

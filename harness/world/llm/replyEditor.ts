@@ -55,7 +55,7 @@ export class ReplyEditor implements ReplyHooks {
     this.current = { text: '', toolCalls: [], stopReason: 'stop' };
   }
 
-  setStopReason(reason: 'stop' | 'tool_calls' | 'length'): void {
+  setStopReason(reason: 'stop' | 'tool_calls' | 'length' | 'malformed_call'): void {
     this.current = { ...this.current, stopReason: reason };
   }
 
