@@ -20,7 +20,7 @@ import type { Brain } from './world/llm/brains.ts';
 import type { SpendSummary } from './world/llm/ledger.ts';
 import type { GenerationTiming, ModelConfig } from './world/llm/llmService.ts';
 import { defaultPrices, type PriceTable, priceOf } from './world/llm/pricing.ts';
-import type { McpServerFactory } from './world/mcp/mcpHub.ts';
+import { type McpServerSpec, type QualifiedMcpServer, qualifyMcpServers } from './world/mcp/serverConfig.ts';
 import type { Snapshot } from './world/stores/versionedMap.ts';
 import type { Tool, ToolCallRecord } from './world/tools.ts';
 import type { World } from './world/world.ts';
@@ -51,8 +51,12 @@ export interface SimulateOptions {
   readonly llm?: LlmOptions;
   /** Tools agent code calls through world.tools. */
   readonly tools?: readonly Tool[];
-  /** Simulated MCP servers by name, each built fresh per run by its factory. */
-  readonly mcp?: Readonly<Record<string, McpServerFactory>>;
+  /**
+   * Simulated MCP servers by name: a factory (a fresh McpServer per connection and per HTTP
+   * session), or `{ server: factory, url?, response?, resumable? }`. Each is reached
+   * in-process (`world.mcp.connect(name)`) and over HTTP at `world.mcp.url(name)`.
+   */
+  readonly mcp?: Readonly<Record<string, McpServerSpec>>;
   /** One-way latency of each half of a store call (default fixed 1 ms). */
   readonly storeLatency?: LatencyModel;
   /** A fault-free phase after the run, in which `agent` must make the stores converge. */
@@ -163,7 +167,7 @@ export interface QualifiedOptions {
   readonly prices: PriceTable;
   readonly timing: GenerationTiming;
   readonly tools: readonly Tool[];
-  readonly mcp: Readonly<Record<string, McpServerFactory>>;
+  readonly mcp: Readonly<Record<string, QualifiedMcpServer>>;
   readonly network: 'world' | 'global';
   readonly schedule: StrategyOptions;
   readonly storeLatency: LatencyModel;
@@ -214,6 +218,7 @@ export function qualify(options: SimulateOptions): QualifiedOptions {
     if (names.has(tool.name)) problems.push(`tools: two tools are called "${tool.name}"`);
     names.add(tool.name);
   }
+  const mcp = qualifyMcpServers(options.mcp, problems);
   // The fault plan reports its own problems, with field paths, in one error.
   const faults = parseFaultPlan(options.faults ?? []);
   if (problems.length > 0) {
@@ -227,7 +232,7 @@ export function qualify(options: SimulateOptions): QualifiedOptions {
     prices,
     timing,
     tools,
-    mcp: options.mcp ?? {},
+    mcp,
     network: options.network ?? 'world',
     schedule: options.schedule ?? { kind: 'fifo' },
     storeLatency: options.storeLatency ?? { kind: 'fixed', ms: 1 },

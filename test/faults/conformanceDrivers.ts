@@ -1,9 +1,10 @@
 // The clients the conformance table drives, one per (layer, API) column: the official openai and
 // @anthropic-ai/sdk clients (whole and streamed), world.llm, world.fetch against an msw handler,
-// world.tools, the official MCP Client, and a store. Each returns a digest of what its caller saw,
+// world.tools, the official MCP Client (in-process, and over Streamable HTTP), and a store. Each returns a digest of what its caller saw,
 // so a cell can compare a faulted run with a clean one.
 import Anthropic from '@anthropic-ai/sdk';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { HttpResponse, http } from 'msw';
@@ -103,15 +104,15 @@ async function messages(world: World, stream: boolean) {
   return { model: m.model, content: m.content, stop: m.stop_reason };
 }
 
-async function mcp(world: World) {
+async function mcp(world: World, http: boolean) {
   const client = new Client({ name: 'agent', version: '1.0.0' });
   let notified = 0;
   client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
     notified++;
   });
-  await client.connect(world.mcp.connect('crm'));
-  // Timed server faults fire at when.afterMs = 1, once the connection is up.
-  await world.sleep(5);
+  await client.connect(http ? new StreamableHTTPClientTransport(new URL(world.mcp.url('crm')), { fetch: world.fetch }) : world.mcp.connect('crm'));
+  // Timed server faults fire at when.afterMs = 250, once the connection is up on either transport.
+  await world.sleep(300);
   const listed = (await client.listTools()).tools.map((t) => ({
     name: t.name,
     description: t.description,
@@ -159,6 +160,7 @@ export const COLUMNS: readonly Column[] = [
     target: 'tool:lookup_order',
     drive: async (w) => ({ listed: w.tools.list(), result: await w.tools.call('lookup_order', { id: 'A1' }) }),
   },
-  { layer: 'mcp', api: 'mcp.client', target: 'mcp:crm', drive: mcp },
+  { layer: 'mcp', api: 'mcp.client', target: 'mcp:crm', drive: (w) => mcp(w, false) },
+  { layer: 'mcp', api: 'mcp.http', target: 'mcp:crm', drive: (w) => mcp(w, true) },
   { layer: 'store', api: 'world.stores', target: 'store:orders', drive: store },
 ];

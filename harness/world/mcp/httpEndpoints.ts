@@ -1,0 +1,47 @@
+// The HTTP side of the simulated MCP servers: the msw routes at each server's URLs hand requests
+// to that server's endpoint (built on first use), which serves them with the MCP SDK's own server
+// transport inside the run, in virtual time.
+import type { FaultInjector } from '../../faults/injector.ts';
+import type { Actor } from '../../sim/actors.ts';
+import { FaultlineError } from '../../sim/errors.ts';
+import type { Kernel } from '../../sim/kernel.ts';
+import type { RouteRequestInfo } from '../route.ts';
+import type { Deployment } from './serverFaults.ts';
+import type { Site } from './site.ts';
+import { StreamableEndpoint } from './streamableEndpoint.ts';
+
+export interface EndpointsContext {
+  readonly kernel: Kernel;
+  readonly injector: FaultInjector;
+  /** The site of a server by name. */
+  readonly site: (actor: Actor, name: string) => Site;
+  /** Builds a server for a new session of a site. */
+  readonly open: (site: Site, actor: Actor) => Deployment;
+}
+
+export class McpHttpEndpoints {
+  private readonly streamables = new Map<string, StreamableEndpoint>();
+
+  constructor(private readonly context: EndpointsContext) {}
+
+  /** Serves a request to server `name`'s Streamable HTTP URL. */
+  streamable(name: string, info: RouteRequestInfo): Promise<Response> {
+    const call = this.inRun(name, info);
+    let endpoint = this.streamables.get(name);
+    if (endpoint === undefined) {
+      const { kernel, injector } = this.context;
+      const site = this.context.site(call.actor, name);
+      endpoint = new StreamableEndpoint({ kernel, injector, site, open: (actor) => this.context.open(site, actor) });
+      this.streamables.set(name, endpoint);
+    }
+    return endpoint.serve(info.request, call);
+  }
+
+  private inRun(name: string, info: RouteRequestInfo): NonNullable<RouteRequestInfo['call']> {
+    if (info.call !== undefined) return info.call;
+    throw new FaultlineError('INVALID_OPTIONS', {
+      what: `MCP server "${name}" was asked for ${info.request.method} ${info.request.url} outside a simulated run`,
+      todo: 'Simulated MCP servers answer only inside simulate(): reach them with world.fetch, or with network: "global"',
+    });
+  }
+}
