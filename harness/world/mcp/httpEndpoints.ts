@@ -1,6 +1,7 @@
 // The HTTP side of the simulated MCP servers: the msw routes at each server's URLs hand requests
 // to that server's endpoint (built on first use), which serves them with the MCP SDK's own server
 // transport inside the run, in virtual time.
+import { STATUS_CODES } from 'node:http';
 import type { FaultInjector } from '../../faults/injector.ts';
 import type { Actor } from '../../sim/actors.ts';
 import { FaultlineError } from '../../sim/errors.ts';
@@ -34,7 +35,7 @@ export class McpHttpEndpoints {
       endpoint = new StreamableEndpoint({ kernel, injector, site, open: (actor) => this.context.open(site, actor) });
       this.streamables.set(name, endpoint);
     }
-    return endpoint.serve(info.request, call);
+    return endpoint.serve(info.request, call).then(withReason);
   }
 
   private inRun(name: string, info: RouteRequestInfo): NonNullable<RouteRequestInfo['call']> {
@@ -44,4 +45,14 @@ export class McpHttpEndpoints {
       todo: 'Simulated MCP servers answer only inside simulate(): reach them with world.fetch, or with network: "global"',
     });
   }
+}
+
+/**
+ * The response as it reaches a client over the wire: with its status line's reason phrase, which
+ * a Response built in-process lacks and clients print (`Failed to open SSE stream: Conflict`).
+ */
+function withReason(response: Response): Response {
+  if (response.statusText !== '') return response;
+  const statusText = STATUS_CODES[response.status] ?? '';
+  return new Response(response.body, { status: response.status, statusText, headers: response.headers });
 }

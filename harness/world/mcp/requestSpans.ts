@@ -70,9 +70,9 @@ export class RequestSpans {
     const flight = id === undefined ? undefined : this.take(id);
     if (flight === undefined) return;
     const data: TraceData = { reason: String(reason) };
-    if (flight.fault?.kind === 'hang' || flight.fault?.kind === 'slow-initialize') {
-      this.finish(flight, 'fault', { fault: flight.fault.kind, rule: flight.fault.rule, ...data });
-    } else this.finish(flight, 'aborted', data);
+    // A request a fault lost (a hang, an answer lost with its stream) ends when the client gives up.
+    if (flight.fault !== undefined) this.finish(flight, 'fault', { fault: flight.fault.kind, rule: flight.fault.rule, ...data });
+    else this.finish(flight, 'aborted', data);
   }
 
   /** Ends one request's span without an answer (its HTTP exchange failed, say). */

@@ -64,6 +64,10 @@ export class StreamableEndpoint {
     if (session === undefined && !requests.some(isInitializeRequest)) return this.unopened(forward);
     const spans = session?.spans ?? new RequestSpans(this.context.kernel, this.context.site.name);
     const fates = requests.map((r) => this.decide(spans, call.actor, r));
+    // A client that aborts its POST (it closed, or gave up on a handshake) abandons the requests in it.
+    call.signal?.addEventListener('abort', () => {
+      for (const r of requests) spans.cancelled(r.id, 'the client aborted the HTTP request');
+    });
     const early = await this.atTheDoor(spans, requests, fates, call.actor);
     if (early !== undefined) return early;
     // The session may have ended while the request was on its way (a restart during a delay).
