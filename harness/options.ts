@@ -53,7 +53,7 @@ export interface SimulateOptions {
   readonly tools?: readonly Tool[];
   /**
    * Simulated MCP servers by name: a factory (a fresh McpServer per connection and per HTTP
-   * session), or `{ server: factory, url?, response?, resumable? }`. Each is reached
+   * session), or `{ server: factory, url?, response?, resumable?, sseUrl? }`. Each is reached
    * in-process (`world.mcp.connect(name)`) and over HTTP at `world.mcp.url(name)`.
    */
   readonly mcp?: Readonly<Record<string, McpServerSpec>>;

@@ -75,11 +75,13 @@ export interface WorldMcp {
   /** An in-process transport to server `server`: `await new Client(info).connect(world.mcp.connect('crm'))`. */
   connect(server: string): Transport;
   /**
-   * Where server `server` is served over Streamable HTTP. Reach it with the SDK's own transport over
-   * world.fetch: `new StreamableHTTPClientTransport(new URL(world.mcp.url('crm')), { fetch: world.fetch })`
+   * Where server `server` is served over HTTP: its Streamable HTTP URL, or with `'sse'` the legacy
+   * HTTP+SSE URL. Reach it with the SDK's own transport over world.fetch:
+   * `new StreamableHTTPClientTransport(new URL(world.mcp.url('crm')), { fetch: world.fetch })`
    * (or without `fetch` in `network: 'global'` mode).
+   * @throws FaultlineError INVALID_OPTIONS for a server that does not exist, or `'sse'` for one served without it.
    */
-  url(server: string): string;
+  url(server: string, transport?: 'streamable-http' | 'sse'): string;
 }
 
 export interface WorldLock {
@@ -125,7 +127,7 @@ export function createWorld(context: WorldContext, actor: Actor): World {
       call: <T>(name: string, args: unknown) => context.tools.call(actor, name, args) as Promise<T>,
       list: () => context.tools.list(),
     },
-    mcp: { connect: (server) => context.mcp.connect(actor, server), url: (server) => context.mcp.url(actor, server) },
+    mcp: { connect: (server) => context.mcp.connect(actor, server), url: (server, transport) => context.mcp.url(actor, server, transport) },
     now: () => kernel.now(),
     sleep: (ms, options) => {
       if (!(typeof ms === 'number' && Number.isFinite(ms) && ms >= 0)) {

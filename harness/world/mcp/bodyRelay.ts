@@ -99,15 +99,19 @@ export class BodyRelay {
     return new Response(outer, { status: response.status, statusText: response.statusText, headers: response.headers });
   }
 
-  /** The connection drops: the body fails as a dropped connection does (or the fetch, before the head). */
-  terminate(): void {
+  /**
+   * The connection drops: the body fails as a dropped connection does (or the fetch, before the
+   * head); with `close`, the stream ends cleanly instead, as a proxy closing it does.
+   */
+  terminate(mode: 'error' | 'close' = 'error'): void {
     if (this.failHead !== undefined) {
       this.failHead(connectionError('reset', this.config.host));
       this.failHead = undefined;
       this.finish();
       return;
     }
-    this.fail(terminated());
+    if (mode === 'close') this.close();
+    else this.fail(terminated());
   }
 
   /** A whole (JSON) body: delivered with the head, its messages seen as the client reads it. */

@@ -1,18 +1,16 @@
 // One Streamable HTTP session of a simulated MCP server: a real McpServer behind the MCP SDK's own
 // WebStandardStreamableHTTPServerTransport, which does the protocol (session ids, SSE or JSON
 // answers, the GET stream, DELETE, event ids and replay). Faultline only stands between the two:
-// a thin link passes every JSON-RPC message through, so per-request faults act on messages
-// (a tool failure instead of the call, a corrupted or lost answer) and every response body goes
-// through a relay that carries it to the client in virtual time and can drop it.
+// a thin link (messageLink.ts) passes every JSON-RPC message through, so per-request faults act
+// on messages, and every response body goes through a relay that carries it to the client in
+// virtual time and can drop it.
 import { type EventStore, WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
   isJSONRPCErrorResponse,
   isJSONRPCNotification,
-  isJSONRPCRequest,
   isJSONRPCResultResponse,
   type JSONRPCMessage,
-  type MessageExtraInfo,
   type RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Actor } from '../../sim/actors.ts';
@@ -20,9 +18,9 @@ import type { Kernel } from '../../sim/kernel.ts';
 import type { RandomStream } from '../../sim/rng.ts';
 import type { TraceData } from '../../sim/trace.ts';
 import { BodyRelay } from './bodyRelay.ts';
-import { damageAnswer } from './damageAnswer.ts';
 import { OrderedEventStore, streamOf } from './eventStore.ts';
-import { type RequestSpans, toolFailure } from './requestSpans.ts';
+import { linkServer } from './messageLink.ts';
+import type { RequestSpans } from './requestSpans.ts';
 import type { Deployment } from './serverFaults.ts';
 import { type LiveLink, type Site, TRANSIT } from './site.ts';
 
@@ -71,7 +69,14 @@ export class HttpSession implements LiveLink {
       keepAliveMs: 0,
       onsessionclosed: () => this.close('client'),
     });
-    this.link = this.linkTo(this.transport);
+    this.link = linkServer(this.transport, {
+      kernel: config.kernel,
+      site,
+      spans: this.spans,
+      mark: (name, data, span) => this.mark(name, data, span),
+      loseAnswer: (id) => this.relayOf.get(id)?.terminate(),
+      closed: () => this.closed,
+    });
   }
 
   /** The id the server issued at initialize (undefined before). */
@@ -202,68 +207,6 @@ export class HttpSession implements LiveLink {
         this.relayOf.delete(message.id);
       }
     } else if (isJSONRPCNotification(message)) this.mark('mcp.notification', { method: message.method });
-  }
-
-  /** The transport McpServer connects to: the SDK transport, with Faultline between the two. */
-  private linkTo(transport: WebStandardStreamableHTTPServerTransport): Transport {
-    const link: Transport = {
-      start: () => transport.start(),
-      close: () => transport.close(),
-      send: (message, options) => this.fromServer(message, options),
-    };
-    Object.defineProperty(link, 'sessionId', { get: () => transport.sessionId });
-    transport.onmessage = (message, extra) => this.fromClient(message, extra);
-    transport.onclose = () => link.onclose?.();
-    transport.onerror = (error) => link.onerror?.(error);
-    return link;
-  }
-
-  /** A message from the client, on its way into the server. */
-  private fromClient(message: JSONRPCMessage, extra: MessageExtraInfo | undefined): void {
-    if (isJSONRPCRequest(message)) {
-      const flight = this.spans.get(message.id);
-      const error = flight?.fate?.error;
-      if (flight !== undefined && error !== undefined) {
-        // The tool fails before it runs: the answer is a tool failure, as McpServer reports one.
-        error.effect({ message: error.params.message });
-        flight.fault = { kind: 'error', rule: error.id };
-        this.forward(toolFailure(message.id, error.params.message), { relatedRequestId: message.id });
-        return;
-      }
-    } else if (isJSONRPCNotification(message) && message.method === 'notifications/cancelled') {
-      this.spans.cancelled(message.params?.requestId as RequestId | undefined, message.params?.reason);
-    }
-    this.link.onmessage?.(message, extra);
-  }
-
-  /** A message from the server, on its way to the client: where answers are corrupted, lost or late. */
-  private async fromServer(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
-    if (!(isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message)) || message.id === undefined) return this.forward(message, options);
-    const id = message.id;
-    const flight = this.spans.get(id);
-    if (flight === undefined) return this.forward(message, options);
-    const answer = damageAnswer(message, flight, {
-      stream: this.config.site.faultStream,
-      target: this.target,
-      taint: (data, span) => this.mark('taint', data, span),
-    });
-    const lost = flight.fate?.lostAck;
-    if (lost === undefined) return this.forward(answer, options);
-    // The server ran the request; its reply is lost with the connection, or arrives late.
-    lost.effect({ mode: lost.params.mode, ...(lost.params.mode === 'late' ? { lateMs: lost.params.lateMs } : {}) });
-    flight.fault = { kind: 'lost-ack', rule: lost.id };
-    if (lost.params.mode === 'reset') {
-      this.relayOf.get(id)?.terminate();
-      return;
-    }
-    const { kernel } = this.config;
-    kernel.schedule(lost.params.lateMs, flight.actor, () => void this.forward(answer, options));
-  }
-
-  private async forward(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
-    if (this.closed || this.config.kernel.ended) return;
-    // A stream that dropped without a cursor cannot take the message; the server would log it.
-    await this.transport.send(message, options).catch(() => undefined);
   }
 
   private mark(name: string, data: TraceData, span?: number): void {

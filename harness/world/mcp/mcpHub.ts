@@ -1,7 +1,8 @@
 // Simulated MCP servers: real `McpServer`s from the official SDK, built fresh for every connection
 // or HTTP session by the scenario's factories. An unmodified MCP `Client` reaches them in-process
 // through a transport whose every message is a kernel event in virtual time, or over HTTP at each
-// server's URL (Streamable HTTP), served by the SDK's own server transport through world.fetch. Faults on `mcp:<server>` apply per request (latency, hang, error,
+// server's URLs (Streamable HTTP, and the legacy HTTP+SSE transport), served by the SDK's own
+// server transports through world.fetch. Faults on `mcp:<server>` apply per request (latency, hang, error,
 // corrupt, disconnect, and over HTTP the HTTP faults) or, once per run at `when.afterMs`, to the
 // servers themselves (tool removed, renamed, schema drift, list changed, a timed disconnect, and a
 // restart that forgets every session), whichever transport the agent uses.
@@ -42,12 +43,28 @@ export class McpHub {
 
   /** The msw routes that serve every server over HTTP, for the run's handler chain. */
   routes(): RequestHandler[] {
-    return Object.values(this.servers).map((server) => route.all(server.url.href, (info) => this.http.streamable(server.name, info)));
+    return Object.values(this.servers).flatMap((server) => {
+      const routes = [route.all(server.url.href, (info) => this.http.streamable(server.name, info))];
+      if (server.legacy !== undefined) {
+        routes.push(route.get(server.legacy.sse.href, (info) => this.http.legacyStream(server.name, info)));
+        routes.push(route.post(server.legacy.messages.href, (info) => this.http.legacyMessage(server.name, info)));
+      }
+      return routes;
+    });
   }
 
   /** Where server `name` is served over Streamable HTTP: `new StreamableHTTPClientTransport(new URL(world.mcp.url('crm')), { fetch: world.fetch })`. */
-  url(actor: Actor, name: string): string {
-    return this.siteOf(actor, name, `world.mcp.url("${name}")`).config.url.href;
+  url(actor: Actor, name: string, transport: 'streamable-http' | 'sse' = 'streamable-http'): string {
+    const { config } = this.siteOf(actor, name, `world.mcp.url("${name}")`);
+    if (transport === 'streamable-http') return config.url.href;
+    if (config.legacy === undefined) {
+      throw new FaultlineError('INVALID_OPTIONS', {
+        what: `world.mcp.url("${name}", "sse"): MCP server "${name}" does not serve the legacy HTTP+SSE transport (its options say sseUrl: false)`,
+        where: this.kernel.where(actor),
+        todo: `Reach it over Streamable HTTP at ${config.url.href}, or leave sseUrl out of its options`,
+      });
+    }
+    return config.legacy.sse.href;
   }
 
   /** A client-side transport connected to server `name`: `await client.connect(world.mcp.connect('crm'))`. */

@@ -1,7 +1,7 @@
 // How a simulated MCP server is offered: the factory that builds it, and where and how it is served
-// over HTTP. Every server is reachable in-process through world.mcp.connect(name) and over
-// Streamable HTTP at its URL, so an agent's own transport code is what a test runs. simulate()
-// validates the options once and fills in defaults.
+// over HTTP. Every server is reachable in-process through world.mcp.connect(name), over Streamable
+// HTTP at its URL, and over the legacy HTTP+SSE transport at its SSE URL, so an agent's own
+// transport code is what a test runs. simulate() validates the options once and fills in defaults.
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 
 /** Builds a fresh MCP server for each connection or HTTP session (servers keep state; a run must be a pure function of its seed). */
@@ -24,6 +24,12 @@ export interface McpServerOptions {
    * what it missed. Without one, a dropped stream loses whatever it was carrying.
    */
   readonly resumable?: boolean;
+  /**
+   * Where the legacy HTTP+SSE transport (protocol 2024-11-05) is served: the GET that opens the
+   * event stream, beside the Streamable HTTP URL by default (`…/mcp` → `…/sse`), its POST endpoint
+   * being `messages` beside that (`…/messages`); false for none.
+   */
+  readonly sseUrl?: string | false;
 }
 
 /** A server as `simulate({ mcp })` takes it: a factory, or a factory with HTTP settings. */
@@ -36,6 +42,8 @@ export interface QualifiedMcpServer {
   readonly url: URL;
   readonly response: 'sse' | 'json';
   readonly resumable: boolean;
+  /** The legacy transport's GET URL and POST URL, or undefined when it is not served. */
+  readonly legacy: { readonly sse: URL; readonly messages: URL } | undefined;
 }
 
 /** A host name label made from a server name: `CRM v2` → `crm-v2`. */
@@ -72,7 +80,7 @@ function qualifyOne(name: string, spec: McpServerSpec, problems: string[]): Qual
   const field = `mcp["${name}"]`;
   const options: McpServerOptions | undefined = typeof spec === 'function' ? { server: spec } : typeof spec === 'object' && spec !== null ? spec : undefined;
   if (options === undefined || typeof options.server !== 'function') {
-    problems.push(`${field}: expected a factory () => new McpServer(…), or { server: factory, url?, response?, resumable? }`);
+    problems.push(`${field}: expected a factory () => new McpServer(…), or { server: factory, url?, response?, resumable?, sseUrl? }`);
     return undefined;
   }
   const url = httpUrl(options.url ?? defaultMcpUrl(name), `${field}.url`, problems);
@@ -82,8 +90,13 @@ function qualifyOne(name: string, spec: McpServerSpec, problems: string[]): Qual
   if (options.resumable !== undefined && typeof options.resumable !== 'boolean') {
     problems.push(`${field}.resumable: expected true or false, got ${JSON.stringify(options.resumable)}`);
   }
+  let legacy: QualifiedMcpServer['legacy'];
+  if (options.sseUrl !== false && url !== undefined) {
+    const sse = httpUrl(options.sseUrl ?? new URL('sse', url).href, `${field}.sseUrl`, problems);
+    if (sse !== undefined) legacy = { sse, messages: new URL('messages', sse) };
+  }
   if (url === undefined) return undefined;
-  return { name, factory: options.server, url, response: options.response ?? 'sse', resumable: options.resumable ?? true };
+  return { name, factory: options.server, url, response: options.response ?? 'sse', resumable: options.resumable ?? true, legacy };
 }
 
 /** Validates `simulate({ mcp })`, adding a sentence to `problems` for each thing wrong, and fills in defaults. */
@@ -94,10 +107,13 @@ export function qualifyMcpServers(specs: Readonly<Record<string, McpServerSpec>>
     const server = qualifyOne(name, spec, problems);
     if (server === undefined) continue;
     out[name] = server;
-    const key = `${server.url.origin}${server.url.pathname}`;
-    const owner = owners.get(key);
-    if (owner !== undefined) problems.push(`mcp["${name}"]: ${key} is already where MCP server "${owner}" is served; give one of them its own url`);
-    owners.set(key, name);
+    for (const url of [server.url, ...(server.legacy === undefined ? [] : [server.legacy.sse, server.legacy.messages])]) {
+      const key = `${url.origin}${url.pathname}`;
+      const owner = owners.get(key);
+      if (owner !== undefined)
+        problems.push(`mcp["${name}"]: ${key} is already where MCP server "${owner}" is served; give one of them its own url (or sseUrl)`);
+      owners.set(key, name);
+    }
   }
   return out;
 }

@@ -3,31 +3,21 @@
 // initialize without a session id opens a new session (a fresh McpServer and SDK transport); any
 // other request is handed to the session its Mcp-Session-Id names, and one that names no live
 // session is answered by the SDK transport's own 404 `Session not found`. Before a request reaches
-// a session, the faults of the plan decide its fate at the HTTP layer: a refused or reset
-// connection, a 401 challenge, a 5xx from the proxy, a lost request or a late one.
+// a session, the faults of the plan decide its fate at the HTTP layer (httpDoor.ts).
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { isInitializeRequest, isJSONRPCRequest, type JSONRPCMessage, type JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
-import type { FaultInjector } from '../../faults/injector.ts';
-import { challengeDescription } from '../../faults/kinds/unauthorized.ts';
+import { isInitializeRequest, isJSONRPCRequest, type JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Actor } from '../../sim/actors.ts';
-import type { Kernel, ServeContext } from '../../sim/kernel.ts';
+import type { ServeContext } from '../../sim/kernel.ts';
 import type { RandomStream } from '../../sim/rng.ts';
-import { connectionError } from '../httpFaults.ts';
+import { atTheDoor, type DoorContext, decideRequest, parse, resetInOutage } from './httpDoor.ts';
 import { HttpSession } from './httpSession.ts';
-import { decideFate, isScheduled, lostOnTheWay, type RequestFate } from './requestFaults.ts';
 import { RequestSpans } from './requestSpans.ts';
 import type { Deployment } from './serverFaults.ts';
-import type { Site } from './site.ts';
 
-export interface EndpointContext {
-  readonly kernel: Kernel;
-  readonly injector: FaultInjector;
-  readonly site: Site;
+export interface EndpointContext extends DoorContext {
   /** Builds the server of a new session (and schedules the site's timed faults on the first). */
   readonly open: (actor: Actor) => Deployment;
 }
-
-const REASONS: Readonly<Record<number, string>> = { 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
 
 export class StreamableEndpoint {
   private readonly sessions = new Map<string, HttpSession>();
@@ -48,7 +38,7 @@ export class StreamableEndpoint {
     const id = request.headers.get('mcp-session-id');
     const session = id === null ? undefined : this.sessions.get(id);
     if (request.method !== 'POST') {
-      this.resetInOutage();
+      resetInOutage(this.context);
       if (session === undefined) return id === null ? this.unopened(request) : this.gone(request);
       return request.method === 'GET' ? session.get(call.actor, request, call.signal) : session.other(request);
     }
@@ -58,17 +48,17 @@ export class StreamableEndpoint {
     const requests = (body?.messages ?? []).filter(isJSONRPCRequest);
     if (id !== null && session === undefined) return this.deadSession(forward, id, requests, call.actor);
     if (body === undefined || requests.length === 0) {
-      this.resetInOutage();
+      resetInOutage(this.context);
       return session === undefined ? this.unopened(forward) : session.post(call.actor, forward, body?.value, [], call.signal);
     }
     if (session === undefined && !requests.some(isInitializeRequest)) return this.unopened(forward);
     const spans = session?.spans ?? new RequestSpans(this.context.kernel, this.context.site.name);
-    const fates = requests.map((r) => this.decide(spans, call.actor, r));
+    const fates = requests.map((r) => decideRequest(this.context, spans, call.actor, r));
     // A client that aborts its POST (it closed, or gave up on a handshake) abandons the requests in it.
     call.signal?.addEventListener('abort', () => {
       for (const r of requests) spans.cancelled(r.id, 'the client aborted the HTTP request');
     });
-    const early = await this.atTheDoor(spans, requests, fates, call.actor);
+    const early = await atTheDoor(this.context, spans, requests, fates, call.actor);
     if (early !== undefined) return early;
     // The session may have ended while the request was on its way (a restart during a delay).
     if (session !== undefined && this.sessions.get(id as string) !== session) {
@@ -132,80 +122,6 @@ export class StreamableEndpoint {
     return this.gone(request);
   }
 
-  /** Opens the span of a request and decides what the plan does to it. */
-  private decide(spans: RequestSpans, actor: Actor, request: JSONRPCRequest): RequestFate {
-    const { injector, site } = this.context;
-    const flight = spans.open(actor, request.id, request.method, request.params);
-    const fate = decideFate({ injector, target: site.target, actor: actor.name, method: request.method, span: flight.span, stream: site.faultStream });
-    flight.fate = fate;
-    return fate;
-  }
-
-  /**
-   * Applies the faults that act before the request reaches its session: a delay, a refused or
-   * reset connection, a 401, a 5xx, a lost request. Returns the answer when one of them gave it.
-   */
-  private async atTheDoor(
-    spans: RequestSpans,
-    requests: readonly JSONRPCRequest[],
-    fates: readonly RequestFate[],
-    actor: Actor,
-  ): Promise<Response | undefined> {
-    const { kernel, site } = this.context;
-    const extraMs = Math.max(0, ...fates.map((f) => f.extraMs));
-    if (extraMs > 0) await kernel.delay(actor, extraMs);
-    const fault = (kind: string, rule: string) => {
-      for (const r of requests) spans.end(r.id, 'fault', { fault: kind, rule });
-    };
-    for (const fate of fates) {
-      const connection = fate.outage ?? fate.disconnect;
-      if (connection !== undefined) {
-        const mode = connection.kind === 'outage' ? connection.params.mode : 'reset';
-        connection.effect({ mode });
-        fault(connection.kind, connection.id);
-        throw connectionError(mode, site.config.url.host);
-      }
-      if (fate.unauthorized !== undefined) {
-        const { params, id } = fate.unauthorized;
-        const description = challengeDescription(params);
-        fate.unauthorized.effect({ status: 401, error: params.error });
-        fault('unauthorized', id);
-        return new Response(JSON.stringify({ error: params.error, error_description: description }), {
-          status: 401,
-          headers: { 'content-type': 'application/json', 'www-authenticate': `Bearer error="${params.error}", error_description="${description}"` },
-        });
-      }
-      if (fate.serverError !== undefined) {
-        const { params, id } = fate.serverError;
-        fate.serverError.effect({ status: params.status });
-        fault('server-error', id);
-        return new Response(params.message ?? REASONS[params.status] ?? 'Server Error', {
-          status: params.status,
-          headers: { 'content-type': 'text/plain; charset=utf-8' },
-        });
-      }
-    }
-    for (const [i, fate] of fates.entries()) {
-      const lost = lostOnTheWay(fate);
-      if (lost === undefined) continue;
-      // The request is lost on its way: no response head ever comes, only the client's timeout or abort ends it.
-      lost.effect(lost.kind === 'slow-initialize' ? { forever: true } : undefined);
-      const flight = spans.get(requests[i]?.id);
-      if (flight !== undefined) flight.fault = { kind: lost.kind, rule: lost.id };
-      return new Promise<Response>(() => undefined);
-    }
-    return undefined;
-  }
-
-  /** Inside a timed disconnect's window, every connection attempted is reset, not only JSON-RPC requests. */
-  private resetInOutage(): void {
-    const { injector, site } = this.context;
-    const outage = injector.activeNow(site.target, ['disconnect']).find((hit) => isScheduled(hit.rule));
-    if (outage === undefined) return;
-    outage.effect({ mode: 'reset' });
-    throw connectionError('reset', site.config.url.host);
-  }
-
   /** The SDK transport's own answer to a session id it does not know: 404 `Session not found`. */
   private async gone(request: Request): Promise<Response> {
     const closed = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: () => '' });
@@ -217,15 +133,5 @@ export class StreamableEndpoint {
   private async unopened(request: Request): Promise<Response> {
     const fresh = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: () => '', keepAliveMs: 0 });
     return fresh.handleRequest(request);
-  }
-}
-
-/** A POST body as JSON, and its messages (one, or a batch), or undefined when it is not JSON. */
-function parse(text: string): { value: unknown; messages: JSONRPCMessage[] } | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return { value, messages: (Array.isArray(value) ? value : [value]) as JSONRPCMessage[] };
-  } catch {
-    return undefined;
   }
 }
