@@ -119,6 +119,30 @@ describe('an unmodified MCP Client over Streamable HTTP', () => {
     expect(spansOf(r.trace).filter((s) => s.kind === 'fetch')[0]?.target).toBe('http:tools.example.test');
   });
 
+  it('gives each actor its own session and server, and interleaves their requests deterministically', async () => {
+    const fanOut = async (world: World) => {
+      const worker = async (w: World) => {
+        const client = new Client(INFO);
+        await client.connect(new StreamableHTTPClientTransport(new URL(w.mcp.url('crm')), { fetch: w.fetch }));
+        const calls = range(0, 3).map((i) => client.callTool({ name: 'lookup', arguments: { id: `${i}` } }));
+        return (await Promise.all(calls)).map((r) => (JSON.parse(textOf(r)) as { id: string }).id);
+      };
+      return Promise.all([world.spawn('a', worker), world.spawn('b', worker)]);
+    };
+    const r = await expectDeterministic((seed) => run(fanOut, [], seed), 4);
+    expect(r.value).toEqual([
+      ['0', '1', '2'],
+      ['0', '1', '2'],
+    ]);
+    expect(marks(r, 'mcp.connect').map((m) => [m.actor, m.data?.session])).toEqual(
+      expect.arrayContaining([
+        ['a', expect.any(Number)],
+        ['b', expect.any(Number)],
+      ]),
+    );
+    expect(new Set(mcpSpans(r).map((s) => s.actor))).toEqual(new Set(['a', 'b']));
+  });
+
   it('answers a request without a session 400 and one with an unknown session 404, in the SDK transport’s words', async () => {
     const r = await run(async (world) => {
       const post = (headers: Record<string, string>) =>

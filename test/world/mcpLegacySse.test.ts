@@ -86,6 +86,19 @@ describe('an unmodified MCP Client over the legacy HTTP+SSE transport', () => {
     expect(await distinctTraces((seed) => run(session, [], seed), range(1, 4))).toBeGreaterThan(1);
   });
 
+  it('is reached through the global fetch in global mode, as code that cannot be handed world.fetch does', async () => {
+    const r = await simulate(
+      async (world) => {
+        const client = new Client(INFO);
+        await client.connect(new SSEClientTransport(new URL(world.mcp.url('crm', 'sse'))));
+        return (await client.listTools()).tools.map((t) => t.name);
+      },
+      { seed: 1, mcp: { crm: buildCrm }, network: 'global' },
+    );
+    expect(r.outcome, r.message).toBe('ok');
+    expect(r.value).toEqual(['lookup']);
+  });
+
   it('is not served where the options say sseUrl: false', async () => {
     const r = await simulate(async (world) => world.mcp.url('crm', 'sse'), { mcp: { crm: { server: buildCrm, sseUrl: false } } });
     expect(isFaultlineError(r.error)).toBe(true);
