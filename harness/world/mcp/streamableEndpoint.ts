@@ -78,11 +78,6 @@ export class StreamableEndpoint {
     return response;
   }
 
-  /** Every session of the server, in the order they were opened. */
-  get live(): readonly HttpSession[] {
-    return [...this.sessions.values()];
-  }
-
   private async openSession(actor: Actor, spans: RequestSpans): Promise<HttpSession> {
     const { kernel, site } = this.context;
     const deployment = this.context.open(actor);
