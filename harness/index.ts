@@ -78,7 +78,7 @@ export type { GenerationTiming, ModelConfig } from './world/llm/llmService.ts';
 export type { Price, PriceTable } from './world/llm/pricing.ts';
 export { defaultPrices, priceOf } from './world/llm/pricing.ts';
 export { tokensIn } from './world/llm/tokens.ts';
-export type { McpServerFactory } from './world/mcp/mcpHub.ts';
+export type { McpServerFactory, McpServerOptions, McpServerSpec } from './world/mcp/serverConfig.ts';
 export type { RouteInfo, RouteRequestInfo, RouteResolver } from './world/route.ts';
 export { route, routeOf } from './world/route.ts';
 export type { WriteOptions } from './world/stores/storeBase.ts';
@@ -87,4 +87,4 @@ export type { WorldStores } from './world/stores/stores.ts';
 export type { Tool, ToolContext } from './world/tools.ts';
 export { defineTool, ToolError } from './world/tools.ts';
 // The world agents see.
-export type { World, WorldChannel, WorldLock, WorldTools } from './world/world.ts';
+export type { World, WorldChannel, WorldLock, WorldMcp, WorldTools } from './world/world.ts';

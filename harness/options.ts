@@ -21,7 +21,7 @@ import type { SpendSummary } from './world/llm/ledger.ts';
 import type { GenerationTiming, ModelConfig } from './world/llm/llmService.ts';
 import { defaultPrices, type PriceTable, priceOf } from './world/llm/pricing.ts';
 import { compatibleHosts, NATIVE_PROVIDERS, PROVIDER_NAME } from './world/llm/providers.ts';
-import type { McpServerFactory } from './world/mcp/mcpHub.ts';
+import { type McpServerSpec, type QualifiedMcpServer, qualifyMcpServers } from './world/mcp/serverConfig.ts';
 import type { Snapshot } from './world/stores/versionedMap.ts';
 import type { Tool, ToolCallRecord } from './world/tools.ts';
 import type { World } from './world/world.ts';
@@ -52,8 +52,12 @@ export interface SimulateOptions {
   readonly llm?: LlmOptions;
   /** Tools agent code calls through world.tools. */
   readonly tools?: readonly Tool[];
-  /** Simulated MCP servers by name, each built fresh per run by its factory. */
-  readonly mcp?: Readonly<Record<string, McpServerFactory>>;
+  /**
+   * Simulated MCP servers by name: a factory (a fresh McpServer per connection and per HTTP
+   * session), or `{ server: factory, url?, response?, resumable?, sseUrl? }`. Each is reached
+   * in-process (`world.mcp.connect(name)`) and over HTTP at `world.mcp.url(name)`.
+   */
+  readonly mcp?: Readonly<Record<string, McpServerSpec>>;
   /** One-way latency of each half of a store call (default fixed 1 ms). */
   readonly storeLatency?: LatencyModel;
   /** A fault-free phase after the run, in which `agent` must make the stores converge. */
@@ -191,7 +195,7 @@ export interface QualifiedOptions {
   /** OpenAI-compatible hosts by provider name, the built-in ones included. */
   readonly hosts: Readonly<Record<string, readonly string[]>>;
   readonly tools: readonly Tool[];
-  readonly mcp: Readonly<Record<string, McpServerFactory>>;
+  readonly mcp: Readonly<Record<string, QualifiedMcpServer>>;
   readonly network: 'world' | 'global';
   readonly schedule: StrategyOptions;
   readonly storeLatency: LatencyModel;
@@ -245,6 +249,7 @@ export function qualify(options: SimulateOptions): QualifiedOptions {
     if (names.has(tool.name)) problems.push(`tools: two tools are called "${tool.name}"`);
     names.add(tool.name);
   }
+  const mcp = qualifyMcpServers(options.mcp, problems);
   // The fault plan reports its own problems, with field paths, in one error.
   const faults = parseFaultPlan(options.faults ?? []);
   if (problems.length > 0) {
@@ -259,7 +264,7 @@ export function qualify(options: SimulateOptions): QualifiedOptions {
     timing,
     hosts,
     tools,
-    mcp: options.mcp ?? {},
+    mcp,
     network: options.network ?? 'world',
     schedule: options.schedule ?? { kind: 'fifo' },
     storeLatency: options.storeLatency ?? { kind: 'fixed', ms: 1 },

@@ -86,14 +86,15 @@ export async function simulate<T>(agent: Agent<T>, options: SimulateOptions = {}
     kernel.trace.record({ type: 'run.start', seed: q.seed });
     const main = kernel.addActor('main', undefined);
     const llm = new LlmService(kernel, injector, ledger, q.models, q.prices, q.timing, q.hosts);
-    // The agent's own handlers come first, so they can override the simulated providers.
-    const handlers = chainHandlers([...q.handlers, ...(Object.keys(q.models).length > 0 ? providerRoutes(llm) : [])]);
+    const mcp = new McpHub(kernel, injector, q.mcp);
+    // The agent's own handlers come first, so they can override the simulated providers and MCP servers.
+    const handlers = chainHandlers([...q.handlers, ...(Object.keys(q.models).length > 0 ? providerRoutes(llm) : []), ...mcp.routes()]);
     const context: WorldContext = {
       kernel,
       injector,
       llm,
       tools,
-      mcp: new McpHub(kernel, injector, q.mcp),
+      mcp,
       coordination: new Coordination(kernel),
       stores,
       fetch: { handlers, latency: q.latency, injector },

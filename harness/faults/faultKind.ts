@@ -10,10 +10,17 @@ import type { BodyHooks, ReplyHooks } from './hooks.ts';
 export const LAYERS = ['http', 'llm', 'tool', 'mcp', 'store'] as const;
 export type Layer = (typeof LAYERS)[number];
 
-/** Where a rule is placed, for `refuse`: its layer (undefined for a target glob such as `*`). */
+/** Where a rule is placed, for `refuse`: its layer (undefined for a target glob such as `*`), and when it selects calls. */
 export interface Placement {
   readonly layer: Layer | undefined;
   readonly target: string;
+  readonly when?: {
+    readonly afterMs?: number | undefined;
+    readonly beforeMs?: number | undefined;
+    readonly calls?: unknown;
+    readonly times?: number | undefined;
+    readonly probability?: number | undefined;
+  };
 }
 
 /** What a hook is given to report on one hit: the change it made, or why it made none. */

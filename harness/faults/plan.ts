@@ -83,7 +83,7 @@ export function refusal(r: FaultRule): string | undefined {
     const where = Object.keys(spec.layers).map((l) => `${l}:`);
     return `"${r.kind}" cannot happen at "${r.target}"; at ${layer}: targets the kinds are ${kindsByLayer[layer].join(', ')} (${r.kind} acts at ${where.join(', ')})`;
   }
-  return spec.refuse?.(r.params, { layer, target: r.target });
+  return spec.refuse?.(r.params, { layer, target: r.target, ...(r.when === undefined ? {} : { when: r.when }) });
 }
 
 /**

@@ -77,7 +77,10 @@ const fileSchema = (property: typeof namedProperty | typeof anyProperty) =>
             .describe('More OpenAI-compatible hosts, by the provider name targets use (llm:<name>/<model>): their base URL(s)'),
           tools: moduleRef.optional().describe('An exported array of tools (defineTool)'),
           handlers: moduleRef.optional().describe('Exported msw handlers, or a function returning them'),
-          mcp: z.record(z.string(), moduleRef).optional().describe('MCP server factories by server name'),
+          mcp: z
+            .record(z.string(), moduleRef)
+            .optional()
+            .describe('MCP servers by name: a module reference to a factory () => McpServer, or to { server, url?, response?, resumable?, sseUrl? }'),
           latency: latency.optional(),
           storeLatency: latency.optional(),
           network: z.enum(['world', 'global']).optional(),

@@ -209,6 +209,21 @@ export class RunGlobals {
     }
   }
 
+  /**
+   * Runs `fn` with the crypto functions drawing from `stream`, so that a simulated server's own
+   * draws (the SDK server transport's stream ids) do not consume the agent's. Only what `fn` does
+   * synchronously draws from `stream`.
+   */
+  withCryptoRandom<T>(stream: RandomStream, fn: () => T): T {
+    const saved = this.crypto;
+    this.cryptoStream = stream;
+    try {
+      return fn();
+    } finally {
+      this.cryptoStream = saved;
+    }
+  }
+
   private set(target: object, key: string, value: unknown): void {
     this.undo.push(patchProperty(target, key, value));
   }

@@ -36,8 +36,8 @@ export interface World {
   /** The simulated LLMs, without HTTP. */
   readonly llm: DirectLlm;
   readonly tools: WorldTools;
-  /** The simulated MCP servers: `await new Client(info).connect(world.mcp.connect('crm'))`. */
-  readonly mcp: { connect(server: string): Transport };
+  /** The simulated MCP servers, in-process or over HTTP. */
+  readonly mcp: WorldMcp;
   /** Virtual milliseconds since the run started. */
   now(): number;
   /** Waits `ms` virtual milliseconds. */
@@ -69,6 +69,19 @@ export interface World {
   readonly stores: WorldStores;
   /** Puts a real client's async methods behind yield points and store faults, as store `name`. */
   wrap<T extends object>(name: string, client: T): T;
+}
+
+export interface WorldMcp {
+  /** An in-process transport to server `server`: `await new Client(info).connect(world.mcp.connect('crm'))`. */
+  connect(server: string): Transport;
+  /**
+   * Where server `server` is served over HTTP: its Streamable HTTP URL, or with `'sse'` the legacy
+   * HTTP+SSE URL. Reach it with the SDK's own transport over world.fetch:
+   * `new StreamableHTTPClientTransport(new URL(world.mcp.url('crm')), { fetch: world.fetch })`
+   * (or without `fetch` in `network: 'global'` mode).
+   * @throws FaultlineError INVALID_OPTIONS for a server that does not exist, or `'sse'` for one served without it.
+   */
+  url(server: string, transport?: 'streamable-http' | 'sse'): string;
 }
 
 export interface WorldLock {
@@ -114,7 +127,7 @@ export function createWorld(context: WorldContext, actor: Actor): World {
       call: <T>(name: string, args: unknown) => context.tools.call(actor, name, args) as Promise<T>,
       list: () => context.tools.list(),
     },
-    mcp: { connect: (server) => context.mcp.connect(actor, server) },
+    mcp: { connect: (server) => context.mcp.connect(actor, server), url: (server, transport) => context.mcp.url(actor, server, transport) },
     now: () => kernel.now(),
     sleep: (ms, options) => {
       if (!(typeof ms === 'number' && Number.isFinite(ms) && ms >= 0)) {

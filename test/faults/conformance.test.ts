@@ -22,8 +22,9 @@ const PARAMS: Partial<Record<FaultKind, Record<string, unknown>>> = {
   'tool-renamed': { to: 'find_order' },
 };
 
-/** Server changes happen at a time: the MCP column fires them once its connection is up. */
-const TIMED_ON_MCP = new Set<FaultKind>(['tool-removed', 'tool-renamed', 'schema-drift', 'description-changed', 'list-changed']);
+/** Server changes happen at a time: the MCP columns fire them once their connection is up (an HTTP handshake takes longer). */
+const MCP_CHANGE_AT = 250;
+const TIMED_ON_MCP = new Set<FaultKind>(['tool-removed', 'tool-renamed', 'schema-drift', 'description-changed', 'list-changed', 'session-expired']);
 
 const WHOLE = ['openai.chat', 'openai.responses', 'anthropic.messages', 'direct', 'azure.openai', 'gemini.generateContent', 'bedrock.converse'];
 
@@ -50,13 +51,18 @@ const DOCUMENTED_NO_OP: Partial<Record<FaultKind, readonly string[]>> = {
   truncate: ['direct'],
   'off-schema': ['direct'],
   'not-ready': NO_NOT_READY,
+  // HTTP faults have no shape on the in-process MCP transport.
+  'server-error': ['mcp.client'],
+  outage: ['mcp.client'],
+  unauthorized: ['mcp.client'],
+  'sse-drop': ['mcp.client'],
 };
 
 type Cell = { kind: 'refused'; why: string } | { kind: 'effect'; what: string } | { kind: 'no-op'; why: string };
 
 function ruleFor(kind: FaultKind, column: Column): FaultRuleInput {
   const params = PARAMS[kind];
-  const when = column.layer === 'mcp' && TIMED_ON_MCP.has(kind) ? { when: { afterMs: 1 } } : {};
+  const when = column.layer === 'mcp' && TIMED_ON_MCP.has(kind) ? { when: { afterMs: MCP_CHANGE_AT } } : {};
   return { target: column.target, kind, ...when, ...(params === undefined ? {} : { params }) } as FaultRuleInput;
 }
 

@@ -1,13 +1,17 @@
 // The clients the conformance table drives, one per (layer, API) column: the official openai and
 // @anthropic-ai/sdk clients (whole and streamed), AzureOpenAI, @google/genai and the AWS SDK's
 // Bedrock client (the last two in global network mode), world.llm, world.fetch against an msw handler,
-// world.tools, the official MCP Client, and a store. Each returns a digest of what its caller saw,
+// world.tools, the official MCP Client (in-process, over Streamable HTTP, and over the legacy
+// HTTP+SSE transport), and a store. Each returns a digest of what its caller saw,
 // so a cell can compare a faulted run with a clean one.
 import Anthropic from '@anthropic-ai/sdk';
 import { BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
 import { GoogleGenAI } from '@google/genai';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { HttpResponse, http } from 'msw';
 import OpenAI, { AzureOpenAI } from 'openai';
@@ -170,15 +174,22 @@ async function bedrock(_world: World, stream: boolean) {
   return events;
 }
 
-async function mcp(world: World) {
+/** The transports an MCP client reaches the server with, one column each. */
+const dial: Record<'memory' | 'http' | 'sse', (world: World) => Transport> = {
+  memory: (world) => world.mcp.connect('crm'),
+  http: (world) => new StreamableHTTPClientTransport(new URL(world.mcp.url('crm')), { fetch: world.fetch }),
+  sse: (world) => new SSEClientTransport(new URL(world.mcp.url('crm', 'sse')), { fetch: world.fetch }),
+};
+
+async function mcp(world: World, via: keyof typeof dial) {
   const client = new Client({ name: 'agent', version: '1.0.0' });
   let notified = 0;
   client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
     notified++;
   });
-  await client.connect(world.mcp.connect('crm'));
-  // Timed server faults fire at when.afterMs = 1, once the connection is up.
-  await world.sleep(5);
+  await client.connect(dial[via](world));
+  // Timed server faults fire at when.afterMs = 250, once the connection is up on either transport.
+  await world.sleep(300);
   const listed = (await client.listTools()).tools.map((t) => ({
     name: t.name,
     description: t.description,
@@ -232,6 +243,8 @@ export const COLUMNS: readonly Column[] = [
     target: 'tool:lookup_order',
     drive: async (w) => ({ listed: w.tools.list(), result: await w.tools.call('lookup_order', { id: 'A1' }) }),
   },
-  { layer: 'mcp', api: 'mcp.client', target: 'mcp:crm', drive: mcp },
+  { layer: 'mcp', api: 'mcp.client', target: 'mcp:crm', drive: (w) => mcp(w, 'memory') },
+  { layer: 'mcp', api: 'mcp.http', target: 'mcp:crm', drive: (w) => mcp(w, 'http') },
+  { layer: 'mcp', api: 'mcp.sse', target: 'mcp:crm', drive: (w) => mcp(w, 'sse') },
   { layer: 'store', api: 'world.stores', target: 'store:orders', drive: store },
 ];

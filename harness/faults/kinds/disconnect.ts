@@ -7,6 +7,6 @@ export const disconnect = defineFaultKind({
   summary: 'The MCP connection drops: the client sees onclose and its requests in flight fail.',
   params: none,
   layers: {
-    mcp: 'per request: the connection breaks while the request is on its way; with only a time window (when.afterMs, no calls): every connection drops at afterMs and connections attempted inside the window drop too',
+    mcp: 'per request: the connection breaks while the request is on its way (in-process the client sees onclose; over HTTP fetch rejects with ECONNRESET); with only a time window (when.afterMs, no calls): every connection drops at afterMs (over HTTP, every open SSE stream of the server) and connections attempted inside the window drop too',
   },
 });

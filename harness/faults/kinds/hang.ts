@@ -10,7 +10,7 @@ export const hang = defineFaultKind({
     http: 'the request is sent and no response head ever arrives (the SDK timeout fires in virtual time)',
     llm: 'the model never answers: no response head reaches the client',
     tool: 'the tool call never settles',
-    mcp: 'the request is lost on the way: the MCP client request timeout or abort ends it',
+    mcp: 'the request is lost on the way (over HTTP, no response head arrives): the MCP client request timeout or abort ends it',
     store: 'the store call never settles',
   },
 });

@@ -21,6 +21,9 @@ import { partialWrite } from './partialWrite.ts';
 import { rateLimit } from './rateLimit.ts';
 import { schemaDrift } from './schemaDrift.ts';
 import { serverError } from './serverError.ts';
+import { sessionExpired } from './sessionExpired.ts';
+import { slowInitialize } from './slowInitialize.ts';
+import { sseDrop } from './sseDrop.ts';
 import { staleRead } from './staleRead.ts';
 import { streamCut } from './streamCut.ts';
 import { streamError } from './streamError.ts';
@@ -28,6 +31,7 @@ import { streamStall } from './streamStall.ts';
 import { toolRemoved } from './toolRemoved.ts';
 import { toolRenamed } from './toolRenamed.ts';
 import { truncate } from './truncate.ts';
+import { unauthorized } from './unauthorized.ts';
 import { versionSkew } from './versionSkew.ts';
 
 export const faultKinds = [
@@ -55,6 +59,10 @@ export const faultKinds = [
   toolRemoved,
   toolRenamed,
   listChanged,
+  sessionExpired,
+  sseDrop,
+  unauthorized,
+  slowInitialize,
   partialWrite,
   crash,
   lostAck,

@@ -16,7 +16,7 @@ export const lostAck = defineFaultKind({
     http: 'the handler runs (its side effects happen), then `reset` rejects fetch with ECONNRESET, or `late` delays the response by lateMs',
     llm: 'the model answers and the call is billed, then the reply is lost (ECONNRESET) or arrives lateMs later',
     tool: 'the handler runs, then `reset` rejects with ToolError (reason `lost-reply`), or `late` settles lateMs later',
-    mcp: 'the server runs the request, then `reset` drops the connection before the reply, or `late` delays the reply by lateMs (after the client request timeout)',
+    mcp: 'the server runs the request, then `reset` drops the connection before the reply (over HTTP, the stream or response carrying it), or `late` delays the reply by lateMs (after the client request timeout)',
     store: 'the write is applied, then `reset` rejects with StoreError (reason `lost-ack`, an `info` in the history), or `late` acknowledges lateMs later',
   },
   refuse: (params) => (params.mode === 'late' && params.lateMs === 0 ? 'lateMs 0 delivers the reply on time' : undefined),

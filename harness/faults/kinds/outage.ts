@@ -10,5 +10,6 @@ export const outage = defineFaultKind({
   layers: {
     http: 'fetch rejects before the request reaches the handler (`refused`: nothing was sent; `reset`: dropped while sending)',
     llm: 'the request to the provider fails at the connection; `reset` counts as an attempt the provider saw, `refused` does not',
+    mcp: 'over HTTP, fetch rejects before the server sees the request; the in-process transport has no connection to refuse (no effect, with the reason: `disconnect` is its connection fault)',
   },
 });

@@ -13,7 +13,12 @@ export const serverError = defineFaultKind({
   layers: {
     http: "the status with a JSON error body: Anthropic's `{ type: 'error', error }` for api.anthropic.com, `{ error: { message, type } }` elsewhere",
     llm: 'the status with the provider’s error body; 529 is `overloaded_error` on Anthropic and a plain `server_error` on OpenAI, which has no 529',
+    mcp: 'over HTTP, the request is answered with the status and a plain-text reason, as from the proxy in front of the server, before the server sees it; the in-process transport has no HTTP status (no effect, with the reason)',
   },
+  refuse: (params, where) =>
+    where.layer === 'mcp' && params.status === 529
+      ? "529 is Anthropic's own overload status; the proxy in front of an MCP server answers 500, 502, 503 or 504"
+      : undefined,
   apis: {
     'openai.chat': '`{ error: { message, type: "server_error", param: null, code: null } }`',
     'openai.responses': 'as Chat Completions',

@@ -9,14 +9,11 @@ import {
   isJSONRPCNotification,
   isJSONRPCRequest,
   isJSONRPCResultResponse,
-  type JSONRPCErrorResponse,
   type JSONRPCMessage,
   type JSONRPCRequest,
-  type JSONRPCResultResponse,
   type MessageExtraInfo,
   type RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
-import { seededFaker } from '../../faults/corrupt.ts';
 import type { FaultInjector } from '../../faults/injector.ts';
 import type { Actor, Wait } from '../../sim/actors.ts';
 import { digest } from '../../sim/digest.ts';
@@ -25,8 +22,9 @@ import type { Kernel } from '../../sim/kernel.ts';
 import { type LatencyModel, sampleLatency } from '../../sim/latency.ts';
 import type { RandomStream } from '../../sim/rng.ts';
 import type { SpanOutcome, TraceData } from '../../sim/trace.ts';
-import { corruptToolResult } from './corruptToolResult.ts';
-import { decideFate, type RequestFate } from './requestFaults.ts';
+import { damageAnswer } from './damageAnswer.ts';
+import { decideFate, lostOnTheWay, notOverHttp } from './requestFaults.ts';
+import { type Flight, type McpResponse, RequestSpans, toolFailure } from './requestSpans.ts';
 
 export interface ConnectionConfig {
   readonly kernel: Kernel;
@@ -45,19 +43,8 @@ export interface ConnectionConfig {
   readonly onClosed: (connection: McpConnection) => void;
 }
 
-/** A client request the server has not answered yet. */
-interface InFlight {
-  readonly span: number;
-  readonly wait: Wait;
-  readonly fate: RequestFate;
-  readonly tool: string | undefined;
-  /** The fault that decided this request's answer, once one has. */
-  fault: { readonly kind: string; readonly rule: string } | undefined;
-}
-
 type Direction = 'up' | 'down';
-type Response = JSONRPCResultResponse | JSONRPCErrorResponse;
-type ClosedBy = 'client' | 'server' | 'fault';
+type ClosedBy = 'client' | 'server' | 'fault' | 'expired';
 
 export class McpConnection implements Transport {
   onclose?: (() => void) | undefined;
@@ -66,12 +53,13 @@ export class McpConnection implements Transport {
 
   readonly target: string;
   private closed = false;
-  private readonly inFlight = new Map<RequestId, InFlight>();
+  private readonly spans: RequestSpans;
   /** When the last message in each direction arrives: later messages never overtake it. */
   private readonly lastArrival: Record<Direction, number> = { up: 0, down: 0 };
 
   constructor(private readonly config: ConnectionConfig) {
     this.target = `mcp:${config.server}`;
+    this.spans = new RequestSpans(config.kernel, config.server);
     config.inner.onmessage = (message) => this.fromServer(message);
     config.inner.onclose = () => this.drop('server');
     config.inner.onerror = (error) => this.onerror?.(error);
@@ -105,20 +93,18 @@ export class McpConnection implements Transport {
     this.drop('fault');
   }
 
+  /** The server forgot the session (a restart): the connection ends as a restarted process's does. */
+  expire(): void {
+    this.drop('expired');
+  }
+
   private sendRequest(request: JSONRPCRequest): void {
-    const { kernel, actor, injector, faultStream } = this.config;
-    const method = request.method;
-    const tool = method === 'tools/call' ? String(request.params?.name) : undefined;
-    const wait = kernel.beginWait(actor, {
-      kind: 'mcp',
-      target: this.target,
-      what: `mcp ${this.config.server} ${method}${tool === undefined ? '' : ` ${tool}`}`,
-      data: tool === undefined ? { method, params: digest(request.params) } : { method, tool, params: digest(request.params) },
-    });
-    const span = wait.span;
-    const fate = decideFate({ injector, target: this.target, actor: actor.name, method, span, stream: faultStream });
-    const flight: InFlight = { span, wait, fate, tool, fault: undefined };
-    this.inFlight.set(request.id, flight);
+    const { actor, injector, faultStream } = this.config;
+    const flight = this.spans.open(actor, request.id, request.method, request.params);
+    const fate = decideFate({ injector, target: this.target, actor: actor.name, method: request.method, span: flight.span, stream: faultStream });
+    flight.fate = fate;
+    notOverHttp(fate);
+    const lost = lostOnTheWay(fate);
     if (fate.disconnect !== undefined) {
       // The connection breaks while the request is on its way: the server never sees it.
       const hit = fate.disconnect;
@@ -127,11 +113,11 @@ export class McpConnection implements Transport {
         hit.effect();
         this.drop('fault');
       });
-    } else if (fate.hang !== undefined) {
+    } else if (lost !== undefined) {
       // The request is lost on the way, so nothing answers it: only the client's own request
       // timeout (a virtual timer) or its abort signal ends the wait.
-      fate.hang.effect();
-      flight.fault = { kind: 'hang', rule: fate.hang.id };
+      lost.effect(lost.kind === 'slow-initialize' ? { forever: true } : undefined);
+      flight.fault = { kind: lost.kind, rule: lost.id };
     } else if (fate.error !== undefined) {
       fate.error.effect({ message: fate.error.params.message });
       flight.fault = { kind: 'error', rule: fate.error.id };
@@ -151,9 +137,9 @@ export class McpConnection implements Transport {
     if (this.closed) return;
     if (isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message)) {
       const id = message.id;
-      const flight = id === undefined ? undefined : this.inFlight.get(id);
+      const flight = this.spans.get(id);
       const answer = flight === undefined ? message : this.damage(message, flight);
-      const lost = flight?.fate.lostAck;
+      const lost = flight?.fate?.lostAck;
       if (lost !== undefined && flight !== undefined) {
         // The server ran the request; its reply is lost with the connection, or arrives late.
         lost.effect({ mode: lost.params.mode, ...(lost.params.mode === 'late' ? { lateMs: lost.params.lateMs } : {}) });
@@ -164,7 +150,7 @@ export class McpConnection implements Transport {
         }
       }
       this.transmit('down', lost?.params.mode === 'late' ? lost.params.lateMs : 0, () => {
-        if (id !== undefined) this.answered(id, answer);
+        if (id !== undefined) this.spans.answered(id, answer);
         this.onmessage?.(answer);
       });
       return;
@@ -176,57 +162,30 @@ export class McpConnection implements Transport {
   }
 
   /** Corrupts one fact of a tools/call result when a `corrupt` rule hit the request. */
-  private damage(response: Response, flight: InFlight): Response {
-    const hit = flight.fate.corrupt;
-    if (hit === undefined || !isJSONRPCResultResponse(response)) return response;
-    const stream = this.config.faultStream;
-    const changed = corruptToolResult(response.result, hit.params.fact, stream, () => seededFaker(stream));
-    if (changed === undefined) {
-      hit.noEffect(`the result has no ${hit.params.fact === 'any' ? '' : `${hit.params.fact} `}fact to change`);
-      return response;
-    }
-    hit.effect({ path: changed.taint.path });
-    flight.fault = { kind: 'corrupt', rule: hit.id };
-    const where = `${this.target}/${flight.tool ?? ''}`;
-    this.mark('taint', { rule: hit.id, target: this.target, where, ...changed.taint }, flight.span);
-    return { ...response, result: changed.result as JSONRPCResultResponse['result'] };
-  }
-
-  private answered(id: RequestId, answer: Response): void {
-    const flight = this.inFlight.get(id);
-    if (flight === undefined) return;
-    this.inFlight.delete(id);
-    if (flight.fault !== undefined) this.finish(flight, 'fault', { fault: flight.fault.kind, rule: flight.fault.rule });
-    else if (isJSONRPCErrorResponse(answer)) this.finish(flight, 'error', { error: `${answer.error.code}: ${answer.error.message}` });
-    else if (answer.result.isError === true) this.finish(flight, 'error', { isError: true, error: firstText(answer.result).slice(0, 200) });
-    else this.finish(flight, 'ok', { result: digest(answer.result) });
+  private damage(response: McpResponse, flight: Flight): McpResponse {
+    return damageAnswer(response, flight, {
+      stream: this.config.faultStream,
+      target: this.target,
+      taint: (data, span) => this.mark('taint', data, span),
+    });
   }
 
   /** The client gave up on a request (its timeout fired, or its signal aborted). */
   private cancelled(id: RequestId | undefined, reason: unknown): void {
-    const flight = id === undefined ? undefined : this.inFlight.get(id);
-    if (id === undefined || flight === undefined) return;
-    this.inFlight.delete(id);
-    const data: TraceData = { reason: String(reason) };
-    if (flight.fault?.kind === 'hang') this.finish(flight, 'fault', { fault: 'hang', rule: flight.fault.rule, ...data });
-    else this.finish(flight, 'aborted', data);
+    this.spans.cancelled(id, reason);
   }
 
   private drop(by: ClosedBy): void {
     if (this.closed) return;
     this.closed = true;
-    const outcome: SpanOutcome = by === 'fault' ? 'fault' : by === 'client' ? 'aborted' : 'error';
-    for (const flight of this.inFlight.values()) this.finish(flight, outcome, { closedBy: by, ...(by === 'fault' ? { fault: 'disconnect' } : {}) });
-    this.inFlight.clear();
+    const outcome: SpanOutcome = by === 'fault' || by === 'expired' ? 'fault' : by === 'client' ? 'aborted' : 'error';
+    const fault: TraceData = by === 'fault' ? { fault: 'disconnect' } : by === 'expired' ? { fault: 'session-expired' } : {};
+    this.spans.endAll(outcome, { closedBy: by, ...fault });
     this.mark('mcp.close', { by });
     this.config.onClosed(this);
     // Closing the in-memory pair closes the server's end too, which aborts its handlers in flight.
     if (by !== 'server') this.config.inner.close().catch(() => undefined);
     this.onclose?.();
-  }
-
-  private finish(flight: InFlight, outcome: SpanOutcome, data?: TraceData): void {
-    this.config.kernel.endWait(this.config.actor, flight.wait, outcome, data);
   }
 
   /**
@@ -253,19 +212,4 @@ export class McpConnection implements Transport {
       span === undefined ? { type: 'mark', name, actor: actor.name, data: fields } : { type: 'mark', name, actor: actor.name, span, data: fields },
     );
   }
-}
-
-/**
- * A tool failure as servers built on McpServer report it: when a tool's callback throws, the SDK
- * answers a *result* with `isError: true` and the message as text, not a JSON-RPC error, which the
- * MCP specification reserves for protocol problems; an agent (or its LLM) is meant to see it.
- */
-function toolFailure(id: RequestId, message: string): JSONRPCResultResponse {
-  return { jsonrpc: '2.0', id, result: { content: [{ type: 'text', text: message }], isError: true } };
-}
-
-function firstText(result: Record<string, unknown>): string {
-  const content = Array.isArray(result.content) ? (result.content as unknown[]) : [];
-  const text = content.find((c): c is { text: string } => typeof (c as { text?: unknown })?.text === 'string');
-  return text?.text ?? '';
 }

@@ -1,66 +1,77 @@
 // Simulated MCP servers: real `McpServer`s from the official SDK, built fresh for every connection
-// by the scenario's factories, reached by an unmodified MCP `Client` through a transport whose
-// every message is a kernel event in virtual time. Faults on `mcp:<server>` apply per request
-// (latency, hang, error, corrupt, disconnect) or, once per run at `when.afterMs`, to the servers
-// themselves (tool removed, renamed, schema drift, list changed, and a timed disconnect).
+// or HTTP session by the scenario's factories. An unmodified MCP `Client` reaches them in-process
+// through a transport whose every message is a kernel event in virtual time, or over HTTP at each
+// server's URLs (Streamable HTTP, and the legacy HTTP+SSE transport), served by the SDK's own
+// server transports through world.fetch. Faults on `mcp:<server>` apply per request (latency, hang, error,
+// corrupt, disconnect, and over HTTP the HTTP faults) or, once per run at `when.afterMs`, to the
+// servers themselves (tool removed, renamed, schema drift, list changed, a timed disconnect, and a
+// restart that forgets every session), whichever transport the agent uses.
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { RequestHandler } from 'msw';
 import type { FaultInjector } from '../../faults/injector.ts';
 import type { FaultRule } from '../../faults/plan.ts';
 import type { Actor } from '../../sim/actors.ts';
 import { FaultlineError } from '../../sim/errors.ts';
 import { describeError, type Kernel } from '../../sim/kernel.ts';
-import type { LatencyModel } from '../../sim/latency.ts';
-import type { RandomStream } from '../../sim/rng.ts';
+import { route } from '../route.ts';
+import { McpHttpEndpoints } from './httpEndpoints.ts';
 import { McpConnection } from './mcpConnection.ts';
 import { isScheduled, SCHEDULED_KINDS } from './requestFaults.ts';
+import type { QualifiedMcpServer } from './serverConfig.ts';
 import { applyServerFault, type Deployment, deploymentOf, type ServerFaultRule, serverFaultProblems } from './serverFaults.ts';
+import { type LiveLink, type Site, TRANSIT } from './site.ts';
 
-/** Builds a fresh MCP server for each connection (servers keep state; a run must be a pure function of its seed). */
-export type McpServerFactory = () => McpServer;
-
-/** One-way transit time of an MCP message: in-process servers answer in a few milliseconds. */
-const TRANSIT: LatencyModel = { kind: 'uniform', minMs: 1, maxMs: 5 };
-
-/** Everything the hub knows about one named server during a run. */
-interface Site {
-  readonly name: string;
-  readonly target: string;
-  readonly factory: McpServerFactory;
-  readonly transitStream: RandomStream;
-  readonly faultStream: RandomStream;
-  /** Open connections and the server each one talks to. */
-  readonly live: Map<McpConnection, Deployment>;
-  /** Server changes that have happened, in order: servers built later start out with them. */
-  readonly changes: ServerFaultRule[];
-  /** Whether this site's timed faults have been scheduled (on its first connection, once per run). */
-  scheduled: boolean;
-}
+export type { McpServerFactory } from './serverConfig.ts';
+export type { LiveLink, Site };
 
 export class McpHub {
   private readonly sites = new Map<string, Site>();
   /** Every server built in this run, to catch a factory that hands out one shared instance. */
   private readonly built = new WeakSet<object>();
   private connections = 0;
+  private readonly http: McpHttpEndpoints;
 
   constructor(
     private readonly kernel: Kernel,
     private readonly injector: FaultInjector,
-    private readonly servers: Readonly<Record<string, McpServerFactory>>,
-  ) {}
+    private readonly servers: Readonly<Record<string, QualifiedMcpServer>>,
+  ) {
+    this.http = new McpHttpEndpoints({ kernel, injector, site: (actor, name) => this.siteOf(actor, name), open: (site, actor) => this.open(site, actor) });
+  }
+
+  /** The msw routes that serve every server over HTTP, for the run's handler chain. */
+  routes(): RequestHandler[] {
+    return Object.values(this.servers).flatMap((server) => {
+      const routes = [route.all(server.url.href, (info) => this.http.streamable(server.name, info))];
+      if (server.legacy !== undefined) {
+        routes.push(route.get(server.legacy.sse.href, (info) => this.http.legacyStream(server.name, info)));
+        routes.push(route.post(server.legacy.messages.href, (info) => this.http.legacyMessage(server.name, info)));
+      }
+      return routes;
+    });
+  }
+
+  /** Where server `name` is served over Streamable HTTP: `new StreamableHTTPClientTransport(new URL(world.mcp.url('crm')), { fetch: world.fetch })`. */
+  url(actor: Actor, name: string, transport: 'streamable-http' | 'sse' = 'streamable-http'): string {
+    const { config } = this.siteOf(actor, name, `world.mcp.url("${name}")`);
+    if (transport === 'streamable-http') return config.url.href;
+    if (config.legacy === undefined) {
+      throw new FaultlineError('INVALID_OPTIONS', {
+        what: `world.mcp.url("${name}", "sse"): MCP server "${name}" does not serve the legacy HTTP+SSE transport (its options say sseUrl: false)`,
+        where: this.kernel.where(actor),
+        todo: `Reach it over Streamable HTTP at ${config.url.href}, or leave sseUrl out of its options`,
+      });
+    }
+    return config.legacy.sse.href;
+  }
 
   /** A client-side transport connected to server `name`: `await client.connect(world.mcp.connect('crm'))`. */
   connect(actor: Actor, name: string): Transport {
     this.kernel.assertLive(actor, `world.mcp.connect("${name}")`);
-    const site = this.siteOf(actor, name);
-    const deployment = this.deploy(site, actor);
-    if (!site.scheduled) {
-      site.scheduled = true;
-      this.scheduleFaults(site, actor);
-    }
-    // A server built after a change happened starts out changed, and says nothing about it.
-    for (const change of site.changes) applyServerFault(change, deployment);
+    const site = this.siteOf(actor, name, `world.mcp.connect("${name}")`);
+    const deployment = this.open(site, actor);
     const [clientEnd, serverEnd] = InMemoryTransport.createLinkedPair();
     const connection = new McpConnection({
       kernel: this.kernel,
@@ -81,17 +92,31 @@ export class McpHub {
     return connection;
   }
 
-  private siteOf(actor: Actor, name: string): Site {
+  /**
+   * Builds a server for a new connection or session of `site`: its timed faults are scheduled on the
+   * first, and a server built after a change happened starts out changed, and says nothing about it.
+   */
+  private open(site: Site, actor: Actor): Deployment {
+    const deployment = this.deploy(site, actor);
+    if (!site.scheduled) {
+      site.scheduled = true;
+      this.scheduleFaults(site, actor);
+    }
+    for (const change of site.changes) applyServerFault(change, deployment);
+    return deployment;
+  }
+
+  private siteOf(actor: Actor, name: string, asked = `MCP server "${name}"`): Site {
     const known = this.sites.get(name);
     if (known !== undefined) return known;
-    const factory = Object.hasOwn(this.servers, name) ? this.servers[name] : undefined;
-    if (typeof factory !== 'function') {
+    const config = Object.hasOwn(this.servers, name) ? this.servers[name] : undefined;
+    if (config === undefined) {
       const offered =
         Object.keys(this.servers)
           .map((s) => `"${s}"`)
           .join(', ') || 'none';
       throw new FaultlineError('INVALID_OPTIONS', {
-        what: `world.mcp.connect("${name}"): there is no simulated MCP server "${name}"; the servers are ${offered}`,
+        what: `${asked}: there is no simulated MCP server "${name}"; the servers are ${offered}`,
         where: this.kernel.where(actor),
         todo: `Add it to simulate()'s options: mcp: { ${JSON.stringify(name)}: () => buildServer() }`,
       });
@@ -99,7 +124,7 @@ export class McpHub {
     const site: Site = {
       name,
       target: `mcp:${name}`,
-      factory,
+      config,
       transitStream: this.kernel.rng.stream(`mcp:${name}`),
       faultStream: this.kernel.rng.stream(`mcp:${name}:faults`),
       live: new Map(),
@@ -114,7 +139,7 @@ export class McpHub {
   private deploy(site: Site, actor: Actor): Deployment {
     let server: McpServer;
     try {
-      server = site.factory();
+      server = site.config.factory();
     } catch (error) {
       throw new FaultlineError('INVALID_OPTIONS', {
         what: `The factory of MCP server "${site.name}" threw: ${describeError(error)}`,
@@ -147,7 +172,7 @@ export class McpHub {
   private serverRules(site: Site): Array<{ id: string; rule: ServerFaultRule }> {
     return this.injector
       .scheduled(site.target, SCHEDULED_KINDS)
-      .filter(({ rule }) => rule.kind !== 'disconnect')
+      .filter(({ rule }) => rule.kind !== 'disconnect' && rule.kind !== 'session-expired')
       .map(({ id, rule }) => ({ id, rule: rule as ServerFaultRule }));
   }
 
@@ -173,10 +198,13 @@ export class McpHub {
     const live = [...site.live];
     const hit = this.injector.timed(id, site.target, actor.name);
     const data = { connections: live.length };
-    if (rule.kind === 'disconnect') {
-      if (live.length === 0) hit?.noEffect('no connection was open when it fired');
+    if (rule.kind === 'disconnect' || rule.kind === 'session-expired') {
+      if (live.length === 0) hit?.noEffect(`no ${rule.kind === 'disconnect' ? 'connection' : 'session'} was open when it fired`);
       else hit?.effect(data);
-      for (const [connection] of live) connection.disconnect();
+      for (const [link] of live) {
+        if (rule.kind === 'disconnect') link.disconnect();
+        else link.expire();
+      }
       return;
     }
     const change = rule as ServerFaultRule;
