@@ -30,8 +30,17 @@ const entry = <P extends z.ZodType>(params: P, make: (params: z.output<P>) => Pr
 const none = z.object({}).strict();
 
 export const propertyRegistry = {
-  gracefulDegradation: entry(z.object({ withinMs: count.optional() }).strict(), (p) =>
-    gracefulDegradation(p.withinMs === undefined ? {} : { withinMs: p.withinMs }),
+  gracefulDegradation: entry(
+    z
+      .object({
+        withinMs: count.optional(),
+        fallbacks: z
+          .array(z.array(z.string().min(1)).min(2))
+          .optional()
+          .describe('Groups of interchangeable call targets (llm:gpt-4o-mini, http:api.openai.com, tool:search; globs allowed)'),
+      })
+      .strict(),
+    (p) => gracefulDegradation(stripUndefined(p)),
   ),
   noDeadlock: entry(none, () => noDeadlock()),
   boundedSpend: entry(z.object({ usd: amount.optional(), tokens: count.optional(), llmCalls: count.optional() }).strict(), (p) =>

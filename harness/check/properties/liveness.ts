@@ -1,5 +1,6 @@
 // Properties about finishing: no deadlock, and graceful degradation (the agent answered, within its
 // time bound, and said what was missing when faults took something away).
+import picomatch from 'picomatch';
 import type { RunResult } from '../../options.ts';
 import { spansOf } from '../../sim/trace.ts';
 import { overBudget } from './bounds.ts';
@@ -20,6 +21,13 @@ export interface GracefulDegradationOptions {
   readonly saysWhatIsMissing?: (value: unknown) => boolean;
   /** Whether the agent answered at all (default: it returned something non-empty). */
   readonly answered?: (value: unknown) => boolean;
+  /**
+   * Groups of interchangeable call targets (span targets such as `llm:gpt-4o-mini`,
+   * `http:api.openai.com`, `tool:search`; globs allowed): a call that failed is recovered when the
+   * last call to any target of its group succeeded, as a fallback from one provider (or tool) to
+   * another is. Default: none, so each target stands alone.
+   */
+  readonly fallbacks?: ReadonlyArray<ReadonlyArray<string>>;
 }
 
 const ADMITS =
@@ -31,15 +39,24 @@ const FAILED = new Set(['error', 'aborted', 'fault', 'crashed', 'timeout']);
  * What the agent went without: the world calls (by kind and target) whose last attempt failed. A
  * call that failed and then succeeded on a retry was recovered, and takes nothing away.
  */
-function missingCalls(r: RunResult): string[] {
-  const last = new Map<string, string>();
+function missingCalls(r: RunResult, fallbacks: ReadonlyArray<ReadonlyArray<string>>): string[] {
+  const groups = fallbacks.map((patterns) => picomatch([...patterns], { bash: true, dot: true }));
+  // Per call (or per group of interchangeable calls): the outcome of its last attempt, and what it was.
+  const last = new Map<string, { outcome: string; calls: Set<string> }>();
   for (const s of spansOf(r.trace)) {
     if (s.kind === 'actor' || s.kind === 'sleep') continue;
     // An HTTP answer of 429 or 5xx is a failed call, though the exchange itself completed.
     const status = typeof s.data.status === 'number' ? s.data.status : 0;
-    last.set(`${s.kind} ${s.target}`, s.outcome === 'ok' && (status === 429 || status >= 500) ? 'error' : s.outcome);
+    const outcome = s.outcome === 'ok' && (status === 429 || status >= 500) ? 'error' : s.outcome;
+    const call = `${s.kind} ${s.target}`;
+    const group = groups.findIndex((matches) => matches(s.target));
+    const key = group === -1 ? call : `fallback group ${group}`;
+    const entry = last.get(key) ?? { outcome, calls: new Set<string>() };
+    entry.outcome = outcome;
+    if (FAILED.has(outcome)) entry.calls.add(call);
+    last.set(key, entry);
   }
-  return [...last].filter(([, outcome]) => FAILED.has(outcome)).map(([call]) => call);
+  return [...last.values()].filter((e) => FAILED.has(e.outcome)).flatMap((e) => [...e.calls]);
 }
 
 /**
@@ -55,7 +72,7 @@ export function gracefulDegradation(options: GracefulDegradationOptions = {}): P
     if (options.withinMs !== undefined && r.virtualTimeMs > options.withinMs) {
       return { message: `The agent answered at t=${r.virtualTimeMs}ms, past its bound of ${options.withinMs}ms.` };
     }
-    const missing = missingCalls(r);
+    const missing = missingCalls(r, options.fallbacks ?? []);
     if (missing.length > 0 && !admits(r.value)) {
       const faults = [...new Set(marks(r, 'fault').map((m) => String(m.data?.rule)))];
       return {
