@@ -5,12 +5,14 @@ import { checkersBench } from './checkers.ts';
 import { detectionBench } from './detection.ts';
 import { kernelBench } from './kernel.ts';
 import { llmBench } from './llm.ts';
+import { providersBench } from './providers.ts';
 import { runnerBench } from './runner.ts';
 import { schedulesBench } from './schedules.ts';
 
 const benches: Record<string, () => Promise<string>> = {
   kernel: kernelBench,
   llm: llmBench,
+  providers: providersBench,
   checkers: checkersBench,
   runner: runnerBench,
   schedules: schedulesBench,
