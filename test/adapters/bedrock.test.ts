@@ -113,7 +113,7 @@ describe('Bedrock’s shapes on the wire', () => {
       return { unknown, unanswered: [unanswered.status, unanswered.headers.get('x-amzn-errortype'), await unanswered.json()] };
     });
     expect(r.value?.unknown).toBeInstanceOf(ValidationException);
-    expect((r.value?.unknown as Error).message).toBe('The provided model identifier is invalid.');
+    expect((r.value?.unknown as Error | undefined)?.message).toBe('The provided model identifier is invalid.');
     expect(r.value?.unanswered).toEqual([
       400,
       'ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/',

@@ -42,9 +42,13 @@ function breakReply(reply: ReplyHooks, mode: Mode, hit: EffectRecorder): void {
   // Where the server parses the call's JSON, the client gets an object (or the server's refusal), never the broken text.
   const wholeAnthropic = (reply.api === 'anthropic.messages' || reply.api === 'bedrock.converse') && !reply.streamed;
   if (reply.api === 'gemini.generateContent' && (mode === 'truncated-json' || mode === 'not-json' || mode === 'cut-multibyte')) {
-    return refuseCall(reply, mode, call.name, hit);
+    refuseCall(reply, mode, call.name, hit);
+    return;
   }
-  if (reply.api === 'bedrock.converse' && wholeAnthropic && mode === 'not-json') return refuseCall(reply, mode, call.name, hit);
+  if (reply.api === 'bedrock.converse' && wholeAnthropic && mode === 'not-json') {
+    refuseCall(reply, mode, call.name, hit);
+    return;
+  }
   const raw = call.rawArguments;
   let next: { raw: string; parsed: unknown; length?: boolean } | string;
   switch (mode) {

@@ -15,8 +15,7 @@ import {
   type RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { FaultInjector } from '../../faults/injector.ts';
-import type { Actor, Wait } from '../../sim/actors.ts';
-import { digest } from '../../sim/digest.ts';
+import type { Actor } from '../../sim/actors.ts';
 import { safeString } from '../../sim/errors.ts';
 import type { Kernel } from '../../sim/kernel.ts';
 import { type LatencyModel, sampleLatency } from '../../sim/latency.ts';
