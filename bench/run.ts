@@ -7,6 +7,7 @@ import { kernelBench } from './kernel.ts';
 import { llmBench } from './llm.ts';
 import { runnerBench } from './runner.ts';
 import { schedulesBench } from './schedules.ts';
+import { workersBench } from './workers.ts';
 
 const benches: Record<string, () => Promise<string>> = {
   kernel: kernelBench,
@@ -15,6 +16,7 @@ const benches: Record<string, () => Promise<string>> = {
   runner: runnerBench,
   schedules: schedulesBench,
   detection: detectionBench,
+  workers: workersBench,
 };
 
 const only = process.argv.slice(2);
