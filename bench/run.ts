@@ -8,6 +8,7 @@ import { llmBench } from './llm.ts';
 import { providersBench } from './providers.ts';
 import { runnerBench } from './runner.ts';
 import { schedulesBench } from './schedules.ts';
+import { workersBench } from './workers.ts';
 
 const benches: Record<string, () => Promise<string>> = {
   kernel: kernelBench,
@@ -17,6 +18,7 @@ const benches: Record<string, () => Promise<string>> = {
   runner: runnerBench,
   schedules: schedulesBench,
   detection: detectionBench,
+  workers: workersBench,
 };
 
 const only = process.argv.slice(2);

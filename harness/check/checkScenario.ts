@@ -7,18 +7,23 @@ import fc from 'fast-check';
 import { parseFaultPlan } from '../faults/plan.ts';
 import type { RunResult } from '../options.ts';
 import { FaultlineError } from '../sim/errors.ts';
+import { defaultLimits } from '../sim/limits.ts';
 import { redactOutput } from '../sim/redact.ts';
 import { type RunCase, runCaseArbitrary } from './arbitraries.ts';
 import { type CheckCoverage, CoverageTally, formatUncovered } from './coverage.ts';
 import { formatFailure } from './failureReport.ts';
 import { minimise } from './minimise.ts';
+import { drawCases, runOnPool } from './parallelRuns.ts';
 import type { PropertyVerdict } from './properties/property.ts';
 import { defaultReplayCommand } from './replayCommand.ts';
 import { runChecked } from './runCase.ts';
+import { type CaseOutcome, defaultWorkers, RunPool, type ScenarioReference } from './runPool.ts';
 import type { Scenario } from './scenario.ts';
 import { type CheckVacuity, formatVacuous, VacuityTally } from './vacuity.ts';
 
 export { runCase } from './runCase.ts';
+export type { ScenarioReference } from './runPool.ts';
+export { RunPool } from './runPool.ts';
 
 export interface CheckOptions<I = unknown, O = unknown> {
   /**
@@ -55,6 +60,24 @@ export interface CheckOptions<I = unknown, O = unknown> {
    * or `warn` (the check passes and its message says so). Default: the scenario's, else `fail`.
    */
   readonly vacuity?: 'fail' | 'warn';
+  /**
+   * Worker threads to spread the runs over (default, when the scenario can be loaded by `reference`:
+   * the available cores, `os.availableParallelism()`, but one per 2,500 runs, as starting a worker
+   * costs a few seconds of module loading; else 1). The result does not depend on it: the
+   * same cases are tried, the first failure in run order is reported, and it shrinks (in the calling
+   * thread) to the same minimal case and replay command. A worker cannot be handed a closure, so a
+   * scenario or agent defined inline in a test (`checkScenario({ agent: async (w) => … })`) without
+   * a `reference` runs in the calling thread, as does a replay of a path.
+   */
+  readonly workers?: number;
+  /**
+   * How a worker thread loads this scenario and agent: a scenario file (YAML, JSON), a module that
+   * exports `scenario`, or a built-in id, and the agent's name among the scenario's `agents`. It
+   * must name the scenario and agent given to this call: workers run what it names.
+   */
+  readonly reference?: ScenarioReference;
+  /** A pool to run on, owned by the caller (the CLI keeps one for all its checks); default: one made and ended by this call. */
+  readonly pool?: RunPool;
 }
 
 export interface Counterexample {
@@ -150,7 +173,8 @@ export async function checkScenario<I, O>(scenario: Scenario<I, O>, options: Che
   // Validates the fault space (a rule that can never act is refused here) and counts what each rule did.
   const tally = new CoverageTally(scenario.faults ?? []);
   const vacuityTally = new VacuityTally(scenario.properties);
-  const property = fc.asyncProperty(runCaseArbitrary(scenario.faults ?? [], scenario.schedules ?? ['fifo']), async (c) => {
+  const arbitrary = runCaseArbitrary(scenario.faults ?? [], scenario.schedules ?? ['fifo']);
+  const property = fc.asyncProperty(arbitrary, async (c) => {
     const { verdicts, result } = await runChecked(scenario, agent, c, determinism);
     const failed = verdicts.some((v) => !v.ok);
     if (firstFailureAt === undefined) {
@@ -164,7 +188,27 @@ export async function checkScenario<I, O>(scenario: Scenario<I, O>, options: Che
   });
   // Unbiased: fast-check's bias makes early draws small, which for a fault plan means rules off or
   // narrowed to their first call; swarm modes need every draw from the whole range (bench/detection.ts).
-  const details = await fc.check(property, { seed, numRuns: runs, unbiased: true, ...(path === undefined ? {} : { path, endOnFailure: true }) });
+  const checkParameters = { seed, numRuns: runs, unbiased: true } as const;
+  const workers = path !== undefined || options.reference === undefined ? 1 : (options.pool?.workers ?? options.workers ?? defaultWorkers(runs));
+  let details: { failed: boolean; counterexample: [RunCase] | null; counterexamplePath: string | null; numShrinks: number; numRuns: number };
+  if (workers > 1 && options.reference !== undefined) {
+    details = await checkOnWorkers(scenario, options, options.reference, workers, seed, determinism, {
+      arbitrary,
+      runs,
+      onOutcome: (c, outcome) => {
+        executed++;
+        tally.add(c.plan, outcome);
+        vacuityTally.addOutcome(outcome.verdicts, outcome.subjects);
+        if (outcome.failed) firstFailureAt = executed;
+        options.onRun?.(executed, outcome.failed);
+      },
+      // The first failure in run order is shrunk here, as a one-thread check would: fast-check
+      // replayed from that run (its path), the property now running in this thread.
+      shrink: (index) => fc.check(property, { ...checkParameters, path: String(index) }),
+    });
+  } else {
+    details = await fc.check(property, { ...checkParameters, ...(path === undefined ? {} : { path, endOnFailure: true }) });
+  }
   if (path !== undefined && details.numRuns === 0 && !details.failed) {
     throw new FaultlineError('INVALID_OPTIONS', {
       what: `The replay path ${path} reaches no run of "${scenario.name}" from fast-check seed ${seed}`,
@@ -222,4 +266,55 @@ export async function checkScenario<I, O>(scenario: Scenario<I, O>, options: Che
   };
   // The message is printed: no credential any run saw may be in it (a tool's error can quote one).
   return { ...report, message: redactOutput(formatFailure(scenario, report)) };
+}
+
+/**
+ * The runs of a check on worker threads (harness/check/parallelRuns.ts), then the first failure in
+ * run order shrunk in this thread: fast-check's result, as a one-thread check would have it.
+ */
+async function checkOnWorkers<I, O>(
+  scenario: Scenario<I, O>,
+  options: CheckOptions<I, O>,
+  reference: ScenarioReference,
+  workers: number,
+  seed: number,
+  determinism: boolean,
+  run: {
+    arbitrary: fc.Arbitrary<RunCase>;
+    runs: number;
+    onOutcome: (c: RunCase, outcome: CaseOutcome) => void;
+    shrink: (index: number) => Promise<fc.RunDetails<[RunCase]>>;
+  },
+) {
+  const cases = drawCases(run.arbitrary, seed, run.runs);
+  // One case may take its wall-clock limit (twice under determinism checking, and again for a heal
+  // phase); past that and a grace period, the worker is stuck in code that never yields.
+  const wallClockMs = scenario.world?.limits?.wallClockMs ?? defaultLimits.wallClockMs;
+  const stallMs = wallClockMs * (determinism ? 2 : 1) * (scenario.heal === undefined ? 1 : 2) + 10_000;
+  const pool = options.pool ?? new RunPool(workers);
+  let index: number | undefined;
+  try {
+    index = await runOnPool({
+      pool,
+      reference,
+      cases,
+      determinism,
+      stallMs,
+      describe: (i) => {
+        const c = cases[i] as RunCase;
+        const replay = (options.replayCommand ?? defaultReplayCommand)(seed, String(i), { determinism });
+        return `scenario "${scenario.name}"${options.agentLabel === undefined ? '' : ` × ${options.agentLabel}`}, fast-check seed ${seed}, case ${i + 1} (path ${i}, run seed ${c.runSeed}, plan ${JSON.stringify(c.plan)}; replay: ${replay})`;
+      },
+      onOutcome: (i, outcome) => run.onOutcome(cases[i] as RunCase, outcome),
+    });
+  } finally {
+    if (options.pool === undefined) await pool.close();
+  }
+  if (index === undefined) return { failed: false, counterexample: null, counterexamplePath: null, numShrinks: 0, numRuns: cases.length };
+  const details = await run.shrink(index);
+  // The case failed in a worker but passed here: minimise reruns it and reports the nondeterminism.
+  if (!details.failed || details.counterexample === null) {
+    return { failed: true, counterexample: [cases[index] as RunCase] as [RunCase], counterexamplePath: String(index), numShrinks: 0, numRuns: index + 1 };
+  }
+  return details;
 }

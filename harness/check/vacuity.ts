@@ -42,6 +42,11 @@ export class VacuityTally {
   }
 
   add(verdicts: readonly PropertyVerdict[], result: RunResult): void {
+    this.addOutcome(verdicts, this.properties.some((p) => (p.requires?.length ?? 0) > 0) ? subjectsOf(result) : []);
+  }
+
+  /** Adds one run by its verdicts and what it produced (subjectsOf), as a worker thread reports it. */
+  addOutcome(verdicts: readonly PropertyVerdict[], subjects: Iterable<string>): void {
     for (const v of verdicts) {
       const tally = this.tallies.get(v.property);
       if (tally === undefined) continue;
@@ -51,7 +56,7 @@ export class VacuityTally {
         tally.reason ??= v.vacuous;
       }
     }
-    if (this.properties.some((p) => (p.requires?.length ?? 0) > 0)) for (const s of subjectsOf(result)) this.seen.add(s);
+    if (this.properties.some((p) => (p.requires?.length ?? 0) > 0)) for (const s of subjects) this.seen.add(s);
   }
 
   summary(): CheckVacuity {

@@ -82,6 +82,11 @@ program
   .option('--determinism', 'run every case twice and fail on any trace difference')
   .option('--allow-outside-project', 'let scenario files import modules outside the project (they run code)')
   .option('--no-progress', 'no progress line, even on a terminal')
+  .option(
+    '--workers <n>',
+    'worker threads for the runs, at least 1 (default: the available cores, but one per 2,500 runs); results do not depend on it',
+    integer('--workers', 1),
+  )
   .action(
     async (
       refs: string[],
@@ -94,6 +99,7 @@ program
         determinism?: boolean;
         progress: boolean;
         allowOutsideProject?: boolean;
+        workers?: number;
       },
     ) => {
       const { allowOutsideProject, ...rest } = opts;

@@ -8,6 +8,7 @@ import type { ReportInput } from '../../reports/types.ts';
 import { writeReportSet } from '../../reports/writeReports.ts';
 import { type CheckReport, checkScenario, runCase } from '../check/checkScenario.ts';
 import { unmatchedSentence } from '../check/coverage.ts';
+import { defaultWorkers, RunPool } from '../check/runPool.ts';
 import { shellQuote } from '../check/shellQuote.ts';
 import { vacuityLines } from '../check/vacuity.ts';
 import type { Expectation, ScenarioDefinition } from '../scenario/defineScenario.ts';
@@ -25,6 +26,13 @@ export interface RunOptions extends ImportScope {
   readonly out: string;
   readonly determinism?: boolean;
   readonly progress?: boolean;
+  /**
+   * Worker threads for the runs (default: the available cores, but one per 2,500 runs of the whole
+   * invocation). One pool serves every check of the invocation and is ended before this returns;
+   * workers load each scenario by its reference and each agent by its name. Results do not depend
+   * on the count; a replay (a path) runs in this thread.
+   */
+  readonly workers?: number;
 }
 
 export interface Outcome {
@@ -70,8 +78,12 @@ export async function runScenarios(refs: readonly string[], options: RunOptions)
   const show = progress(process.stderr, options.progress);
   const outcomes: Outcome[] = [];
   const inputs: ReportInput[] = [];
-  for (const { ref, scenario } of resolved) {
-    for (const { name, expected } of plan(scenario, options.agent)) {
+  const checks = resolved.flatMap(({ ref, scenario }) => plan(scenario, options.agent).map((p) => ({ ref, scenario, ...p })));
+  const totalRuns = checks.reduce((sum, c) => sum + (options.runs ?? c.scenario.runs ?? 100), 0);
+  const workers = options.workers ?? defaultWorkers(totalRuns);
+  const pool = workers > 1 && options.path === undefined ? new RunPool(workers) : undefined;
+  try {
+    for (const { ref, scenario, name, expected } of checks) {
       const agent = scenario.agents?.[name] ?? scenario.agent;
       const label = `${scenario.name} × ${name}`;
       const report = await checkScenario(scenario, {
@@ -82,6 +94,13 @@ export async function runScenarios(refs: readonly string[], options: RunOptions)
         ...(options.seed === undefined ? {} : { seed: options.seed }),
         ...(options.path === undefined ? {} : { path: options.path }),
         ...(options.determinism === undefined ? {} : { determinism: options.determinism }),
+        ...(pool === undefined ? { workers: 1 } : { pool }),
+        reference: {
+          scenario: ref,
+          agent: name,
+          ...(options.root === undefined ? {} : { root: options.root }),
+          ...(options.allowOutsideRoot === undefined ? {} : { allowOutsideRoot: options.allowOutsideRoot }),
+        },
         replayCommand: (seed, at, { determinism }) =>
           `npx faultline run ${shellQuote(ref)} --agent ${shellQuote(name)} --seed ${seed} --path ${shellQuote(at)}${determinism ? ' --determinism' : ''}`,
         onRun: (run, failed) => show.update(`${label}: run ${run}${failed ? ' — failed, shrinking…' : ''}`),
@@ -94,6 +113,8 @@ export async function runScenarios(refs: readonly string[], options: RunOptions)
       show.done(summaryLine(label, expected, report, held));
       inputs.push(await reportInput(scenario, ref, name, agent, report, expected));
     }
+  } finally {
+    await pool?.close();
   }
   const set = await writeReportSet(options.out, inputs, 'Faultline run');
   return { outcomes, skipped, index: path.relative(process.cwd(), set.index) };

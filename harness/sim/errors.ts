@@ -22,6 +22,7 @@ export type FaultlineErrorCode =
   | 'INVALID_SCENARIO'
   | 'WAIT_TIMEOUT'
   | 'GLOBALS_UNAVAILABLE'
+  | 'WORKER_FAILED'
   | 'HARNESS_BUG';
 
 export interface FaultlineErrorInit {

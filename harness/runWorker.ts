@@ -1,0 +1,55 @@
+// What a worker thread of a check's pool runs (harness/check/runPool.ts): it loads the scenario by
+// reference, as `faultline run` would, keeps it for the next chunks, runs the cases it is sent in
+// order and stops at the first failure. It sits at the top of harness/ because it needs the CLI's
+// scenario resolution (built-in ids, files, modules) and the check layer together.
+
+import { subjectsOf } from './check/properties/property.ts';
+import { runChecked } from './check/runCase.ts';
+import type { CaseOutcome, RunTask, ScenarioReference } from './check/runPool.ts';
+import type { Scenario } from './check/scenario.ts';
+import { resolveScenario } from './cli/scenarios.ts';
+import { FaultlineError } from './sim/errors.ts';
+
+interface Loaded {
+  readonly scenario: Scenario<unknown, unknown>;
+  readonly agent: Scenario<unknown, unknown>['agent'];
+}
+
+const loaded = new Map<string, Promise<Loaded>>();
+
+async function load(reference: ScenarioReference): Promise<Loaded> {
+  const { scenario } = await resolveScenario(reference.scenario, {
+    ...(reference.root === undefined ? {} : { root: reference.root }),
+    ...(reference.allowOutsideRoot === undefined ? {} : { allowOutsideRoot: reference.allowOutsideRoot }),
+  });
+  const agent = reference.agent === undefined ? scenario.agent : (scenario.agents?.[reference.agent] ?? scenario.agent);
+  if (agent === undefined) {
+    throw new FaultlineError('INVALID_SCENARIO', {
+      what: `Scenario "${scenario.name}" (${reference.scenario}) has no agent "${reference.agent}" in a worker thread`,
+      where: { scenario: scenario.name },
+    });
+  }
+  return { scenario: scenario as unknown as Scenario<unknown, unknown>, agent: agent as Scenario<unknown, unknown>['agent'] };
+}
+
+/** Runs a chunk of cases; the outcomes end at the first failure. */
+export default async function runCases(task: RunTask): Promise<CaseOutcome[]> {
+  const key = JSON.stringify(task.reference);
+  let pending = loaded.get(key);
+  if (pending === undefined) {
+    pending = load(task.reference);
+    loaded.set(key, pending);
+  }
+  const { scenario, agent } = await pending;
+  const progress = new Int32Array(task.progress);
+  const outcomes: CaseOutcome[] = [];
+  for (let i = 0; i < task.cases.length; i++) {
+    Atomics.store(progress, 0, i);
+    const { verdicts, result } = await runChecked(scenario, agent, task.cases[i] as RunTask['cases'][number], task.determinism);
+    Atomics.add(progress, 1, 1);
+    const failed = verdicts.some((v) => !v.ok);
+    outcomes.push({ failed, verdicts, coverage: result.coverage, subjects: [...subjectsOf(result)] });
+    if (failed) break;
+  }
+  return outcomes;
+}
