@@ -20,6 +20,7 @@ import type { FaultRuleInput } from '../faults/plan.ts';
 import { isFaultlineError } from '../sim/errors.ts';
 import { redactOutput } from '../sim/redact.ts';
 import type { StrategyOptions } from '../sim/strategy.ts';
+import { mergeShardReports } from './mergeReports.ts';
 import { runScenarios } from './runCommand.ts';
 import { allBuiltIns, resolveScenario, skipLine } from './scenarios.ts';
 
@@ -62,6 +63,17 @@ const fastCheckPath = (value: string) => {
   return value.trim();
 };
 
+/** `--shard i/n`: the i-th (from 1) of n slices of every check's runs. */
+const shardOption = (value: string) => {
+  const m = /^(\d+)\/(\d+)$/.exec(value.trim());
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (m === null || index < 1 || count < 1 || index > count) {
+    throw new InvalidArgumentError(`--shard must be i/n with 1 ≤ i ≤ n, such as 2/4 (the 2nd of 4 shards), got "${value}"`);
+  }
+  return { index, count };
+};
+
 const program = new Command()
   .name('faultline')
   // Usage errors throw instead of exiting with commander's code 1, so that they exit 2 as documented.
@@ -82,10 +94,16 @@ program
   .option('--determinism', 'run every case twice and fail on any trace difference')
   .option('--allow-outside-project', 'let scenario files import modules outside the project (they run code)')
   .option('--no-progress', 'no progress line, even on a terminal')
+  .option(
+    '--shard <i/n>',
+    "run only the i-th of n slices of every check's runs (default: FAULTLINE_SHARD); merge the outputs with `report --merge`",
+    shardOption,
+  )
   .action(
     async (
       refs: string[],
       opts: {
+        shard?: { index: number; count: number };
         runs?: number;
         seed?: number;
         path?: string;
@@ -97,6 +115,9 @@ program
       },
     ) => {
       const { allowOutsideProject, ...rest } = opts;
+      if (opts.shard !== undefined && opts.path !== undefined) {
+        throw usage('--shard and --path do not go together: a replay (--seed with --path) runs the one case it names. Leave --shard out to replay');
+      }
       const { outcomes, index } = await runScenarios(refs, {
         ...rest,
         allowOutsideRoot: allowOutsideProject === true,
@@ -166,32 +187,74 @@ program
 
 program
   .command('report')
-  .description('Render a report JSON file as HTML, or export its trace.')
-  .argument('<report>', 'a report JSON file')
+  .description('Render a report JSON file as HTML, or export its trace; or merge the outputs of sharded runs (--merge) into one index and JUnit file.')
+  .argument('[report]', 'a report JSON file')
   .option('--html [file]', 'write the HTML report (default: beside the JSON)')
   .option('--chrome [file]', 'write a Chrome trace (opens in Perfetto)')
   .option('--otlp [file]', 'write OpenTelemetry OTLP JSON')
   .option('--junit [file]', 'write JUnit XML')
-  .action(async (file: string, opts: { html?: string | true; chrome?: string | true; otlp?: string | true; junit?: string | true }) => {
-    const report = await readReport(file);
-    const base = file.replace(/\.json$/, '');
-    const targets: Array<[string | true | undefined, string, () => string]> = [
-      [
-        opts.html ?? (opts.chrome === undefined && opts.otlp === undefined && opts.junit === undefined ? true : undefined),
-        `${base}.html`,
-        () => reportHtml(report),
-      ],
-      [opts.chrome, `${base}.trace.json`, () => chromeTraceJson(report)],
-      [opts.otlp, `${base}.otlp.json`, () => otlpJson(report)],
-      [opts.junit, `${base}.junit.xml`, () => junitXml([report])],
-    ];
-    for (const [wanted, fallback, render] of targets) {
-      if (wanted === undefined) continue;
-      const target = wanted === true ? fallback : wanted;
-      await writeFileAtomic(target, render());
-      console.log(`wrote ${target}`);
-    }
-  });
+  .option('--merge <dirs...>', 'the --out directories of `faultline run --shard i/n`, one per shard: write one index, one JUnit file, failures deduplicated')
+  .option(
+    '--out <dir>',
+    'where the merge goes (default: FAULTLINE_REPORTS_DIR, else faultline-reports)',
+    process.env.FAULTLINE_REPORTS_DIR || DEFAULT_REPORTS_DIR,
+  )
+  .action(
+    async (
+      file: string | undefined,
+      opts: { html?: string | true; chrome?: string | true; otlp?: string | true; junit?: string | true; merge?: string[]; out: string },
+    ) => {
+      if (opts.merge !== undefined) {
+        if (file !== undefined || opts.html !== undefined || opts.chrome !== undefined || opts.otlp !== undefined || opts.junit !== undefined) {
+          throw usage(
+            `--merge takes shard directories and writes to --out; ${file === undefined ? 'the export options do' : `the report "${file}" does`} not go with it. Run them as two commands`,
+          );
+        }
+        await mergeCommand(opts.merge, opts.out);
+        return;
+      }
+      if (file === undefined) throw usage('report needs a report JSON file (faultline report <report.json>), or --merge with shard directories');
+      await exportReport(file, opts);
+    },
+  );
+
+async function mergeCommand(dirs: readonly string[], out: string): Promise<void> {
+  const merged = await mergeShardReports(dirs, out);
+  for (const o of merged.outcomes) {
+    const found = o.failures.length === 0 ? 'no failure' : `${o.failures.length} distinct failure${o.failures.length === 1 ? '' : 's'}`;
+    console.log(`${o.held ? 'ok  ' : 'FAIL'} ${o.scenario} × ${o.agent}: ${found} in ${o.runs} runs (expected to ${o.expected})`);
+    for (const f of o.failures)
+      console.log(`       ${f.signature} found by shard ${f.shards.join(', ')}${f.replay === undefined ? '' : `; replay: ${f.replay}`}`);
+  }
+  const broken = merged.outcomes.filter((o) => !o.held);
+  console.log(
+    `\nmerged ${merged.shards} shard${merged.shards === 1 ? '' : 's'}: ${merged.outcomes.length - broken.length} of ${merged.outcomes.length} expectations held` +
+      (broken.length === 0 ? '.' : `; not: ${broken.map((o) => `${o.scenario} × ${o.agent} (expected to ${o.expected})`).join(', ')}.`) +
+      `\nreport: ${path.relative(process.cwd(), merged.index)}\njunit: ${path.relative(process.cwd(), merged.junit)}`,
+  );
+  process.exitCode = broken.length === 0 ? 0 : 1;
+}
+
+async function exportReport(file: string, opts: { html?: string | true; chrome?: string | true; otlp?: string | true; junit?: string | true }): Promise<void> {
+  const report = await readReport(file);
+  const base = file.replace(/\.json$/, '');
+  const targets: Array<[string | true | undefined, string, () => string]> = [
+    [
+      opts.html ?? (opts.chrome === undefined && opts.otlp === undefined && opts.junit === undefined ? true : undefined),
+      `${base}.html`,
+      () => reportHtml(report),
+    ],
+    [opts.chrome, `${base}.trace.json`, () => chromeTraceJson(report)],
+    [opts.otlp, `${base}.otlp.json`, () => otlpJson(report)],
+    [opts.junit, `${base}.junit.xml`, () => junitXml([report])],
+  ];
+  for (const [wanted, fallback, render] of targets) {
+    if (wanted === undefined) continue;
+    const target = wanted === true ? fallback : wanted;
+    await writeFileAtomic(target, render());
+    console.log(`wrote ${target}`);
+  }
+}
 
 function usage(what: string): Error {
   return Object.assign(new Error(what), { exitCode: 2 });
