@@ -23,6 +23,7 @@ import type { StrategyOptions } from '../sim/strategy.ts';
 import { mergeShardReports } from './mergeReports.ts';
 import { runScenarios } from './runCommand.ts';
 import { allBuiltIns, resolveScenario, skipLine } from './scenarios.ts';
+import { parseDuration, soakScenarios } from './soakCommand.ts';
 
 // Everything this command prints passes through redaction: the credentials any run saw on a
 // request (by value) and whatever looks like one, so a key echoed by a tool, a model or a failing
@@ -130,6 +131,44 @@ program
           `\nreport: ${index}`,
       );
       process.exitCode = broken.length === 0 ? 0 : 1;
+    },
+  );
+
+const duration = (value: string) => {
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new InvalidArgumentError(`--for must be a duration such as 30s, 10m or 1h, got "${value}"`);
+  return ms;
+};
+
+program
+  .command('soak')
+  .description(
+    'Keep generating fresh cases until the time is spent (batches from seed, seed+1, …), and list every distinct failure once with its replay command. Soaks the agents expected to pass unless --agent names one.',
+  )
+  .argument('[scenarios...]', 'scenario files or built-in ids (default: every built-in scenario)')
+  .requiredOption('--for <duration>', 'how long to soak, shared by the scenarios: 30s, 10m, 1h', duration)
+  .option('--seed <n>', "the first batch's fast-check seed (default: derived from the scenario name)", integer('--seed'))
+  .option('--agent <name>', 'soak only this agent')
+  .option('--batch-runs <n>', 'runs per batch, at most (default 50)', integer('--batch-runs', 1))
+  .option('--allow-outside-project', 'let scenario files import modules outside the project (they run code)')
+  .option('--no-progress', 'no progress line, even on a terminal')
+  .action(
+    async (refs: string[], opts: { for: number; seed?: number; agent?: string; batchRuns?: number; allowOutsideProject?: boolean; progress: boolean }) => {
+      const reports = await soakScenarios(refs, {
+        forMs: opts.for,
+        ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+        ...(opts.agent === undefined ? {} : { agent: opts.agent }),
+        ...(opts.batchRuns === undefined ? {} : { batchRuns: opts.batchRuns }),
+        allowOutsideRoot: opts.allowOutsideProject === true,
+        progress: opts.progress,
+      });
+      const failures = reports.reduce((n, r) => n + r.failures.length, 0);
+      const uncovered = reports.some((r) => r.coverage.unmatched.length > 0);
+      const runs = reports.reduce((n, r) => n + r.runs, 0);
+      console.log(
+        `\nsoak: ${runs} runs, ${failures} distinct failure${failures === 1 ? '' : 's'}${uncovered ? ', and a fault rule that matched nothing' : ''}.`,
+      );
+      process.exitCode = failures > 0 || uncovered ? 1 : 0;
     },
   );
 
