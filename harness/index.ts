@@ -34,6 +34,9 @@ export {
 } from './check/properties/index.ts';
 export type { Mark } from './check/properties/property.ts';
 export type { Scenario, ScheduleSpace, WorkloadContext, WorldOptions } from './check/scenario.ts';
+export { failureSignature } from './check/signature.ts';
+export type { SoakBatch, SoakFailure, SoakOptions, SoakReport } from './check/soakScenario.ts';
+export { soakScenario } from './check/soakScenario.ts';
 export type { Taint } from './faults/corrupt.ts';
 export type { EffectRecorder, FaultKindSpec, Layer, Placement } from './faults/faultKind.ts';
 export type { BodyHooks, InStreamError, ReplyHooks, ReplyToolCall } from './faults/hooks.ts';

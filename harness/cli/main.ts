@@ -20,8 +20,10 @@ import type { FaultRuleInput } from '../faults/plan.ts';
 import { isFaultlineError } from '../sim/errors.ts';
 import { redactOutput } from '../sim/redact.ts';
 import type { StrategyOptions } from '../sim/strategy.ts';
+import { mergeShardReports } from './mergeReports.ts';
 import { runScenarios } from './runCommand.ts';
 import { allBuiltIns, resolveScenario, skipLine } from './scenarios.ts';
+import { parseDuration, soakScenarios } from './soakCommand.ts';
 
 // Everything this command prints passes through redaction: the credentials any run saw on a
 // request (by value) and whatever looks like one, so a key echoed by a tool, a model or a failing
@@ -62,6 +64,17 @@ const fastCheckPath = (value: string) => {
   return value.trim();
 };
 
+/** `--shard i/n`: the i-th (from 1) of n slices of every check's runs. */
+const shardOption = (value: string) => {
+  const m = /^(\d+)\/(\d+)$/.exec(value.trim());
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (m === null || index < 1 || count < 1 || index > count) {
+    throw new InvalidArgumentError(`--shard must be i/n with 1 ≤ i ≤ n, such as 2/4 (the 2nd of 4 shards), got "${value}"`);
+  }
+  return { index, count };
+};
+
 const program = new Command()
   .name('faultline')
   // Usage errors throw instead of exiting with commander's code 1, so that they exit 2 as documented.
@@ -87,10 +100,16 @@ program
     'worker threads for the runs, at least 1 (default: the available cores, but one per 2,500 runs); results do not depend on it',
     integer('--workers', 1),
   )
+  .option(
+    '--shard <i/n>',
+    "run only the i-th of n slices of every check's runs (default: FAULTLINE_SHARD); merge the outputs with `report --merge`",
+    shardOption,
+  )
   .action(
     async (
       refs: string[],
       opts: {
+        shard?: { index: number; count: number };
         runs?: number;
         seed?: number;
         path?: string;
@@ -103,6 +122,9 @@ program
       },
     ) => {
       const { allowOutsideProject, ...rest } = opts;
+      if (opts.shard !== undefined && opts.path !== undefined) {
+        throw usage('--shard and --path do not go together: a replay (--seed with --path) runs the one case it names. Leave --shard out to replay');
+      }
       const { outcomes, index } = await runScenarios(refs, {
         ...rest,
         allowOutsideRoot: allowOutsideProject === true,
@@ -115,6 +137,44 @@ program
           `\nreport: ${index}`,
       );
       process.exitCode = broken.length === 0 ? 0 : 1;
+    },
+  );
+
+const duration = (value: string) => {
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new InvalidArgumentError(`--for must be a duration such as 30s, 10m or 1h, got "${value}"`);
+  return ms;
+};
+
+program
+  .command('soak')
+  .description(
+    'Keep generating fresh cases until the time is spent (batches from seed, seed+1, …), and list every distinct failure once with its replay command. Soaks the agents expected to pass unless --agent names one.',
+  )
+  .argument('[scenarios...]', 'scenario files or built-in ids (default: every built-in scenario)')
+  .requiredOption('--for <duration>', 'how long to soak, shared by the scenarios: 30s, 10m, 1h', duration)
+  .option('--seed <n>', "the first batch's fast-check seed (default: derived from the scenario name)", integer('--seed'))
+  .option('--agent <name>', 'soak only this agent')
+  .option('--batch-runs <n>', 'runs per batch, at most (default 50)', integer('--batch-runs', 1))
+  .option('--allow-outside-project', 'let scenario files import modules outside the project (they run code)')
+  .option('--no-progress', 'no progress line, even on a terminal')
+  .action(
+    async (refs: string[], opts: { for: number; seed?: number; agent?: string; batchRuns?: number; allowOutsideProject?: boolean; progress: boolean }) => {
+      const reports = await soakScenarios(refs, {
+        forMs: opts.for,
+        ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+        ...(opts.agent === undefined ? {} : { agent: opts.agent }),
+        ...(opts.batchRuns === undefined ? {} : { batchRuns: opts.batchRuns }),
+        allowOutsideRoot: opts.allowOutsideProject === true,
+        progress: opts.progress,
+      });
+      const failures = reports.reduce((n, r) => n + r.failures.length, 0);
+      const uncovered = reports.some((r) => r.coverage.unmatched.length > 0);
+      const runs = reports.reduce((n, r) => n + r.runs, 0);
+      console.log(
+        `\nsoak: ${runs} runs, ${failures} distinct failure${failures === 1 ? '' : 's'}${uncovered ? ', and a fault rule that matched nothing' : ''}.`,
+      );
+      process.exitCode = failures > 0 || uncovered ? 1 : 0;
     },
   );
 
@@ -172,32 +232,74 @@ program
 
 program
   .command('report')
-  .description('Render a report JSON file as HTML, or export its trace.')
-  .argument('<report>', 'a report JSON file')
+  .description('Render a report JSON file as HTML, or export its trace; or merge the outputs of sharded runs (--merge) into one index and JUnit file.')
+  .argument('[report]', 'a report JSON file')
   .option('--html [file]', 'write the HTML report (default: beside the JSON)')
   .option('--chrome [file]', 'write a Chrome trace (opens in Perfetto)')
   .option('--otlp [file]', 'write OpenTelemetry OTLP JSON')
   .option('--junit [file]', 'write JUnit XML')
-  .action(async (file: string, opts: { html?: string | true; chrome?: string | true; otlp?: string | true; junit?: string | true }) => {
-    const report = await readReport(file);
-    const base = file.replace(/\.json$/, '');
-    const targets: Array<[string | true | undefined, string, () => string]> = [
-      [
-        opts.html ?? (opts.chrome === undefined && opts.otlp === undefined && opts.junit === undefined ? true : undefined),
-        `${base}.html`,
-        () => reportHtml(report),
-      ],
-      [opts.chrome, `${base}.trace.json`, () => chromeTraceJson(report)],
-      [opts.otlp, `${base}.otlp.json`, () => otlpJson(report)],
-      [opts.junit, `${base}.junit.xml`, () => junitXml([report])],
-    ];
-    for (const [wanted, fallback, render] of targets) {
-      if (wanted === undefined) continue;
-      const target = wanted === true ? fallback : wanted;
-      await writeFileAtomic(target, render());
-      console.log(`wrote ${target}`);
-    }
-  });
+  .option('--merge <dirs...>', 'the --out directories of `faultline run --shard i/n`, one per shard: write one index, one JUnit file, failures deduplicated')
+  .option(
+    '--out <dir>',
+    'where the merge goes (default: FAULTLINE_REPORTS_DIR, else faultline-reports)',
+    process.env.FAULTLINE_REPORTS_DIR || DEFAULT_REPORTS_DIR,
+  )
+  .action(
+    async (
+      file: string | undefined,
+      opts: { html?: string | true; chrome?: string | true; otlp?: string | true; junit?: string | true; merge?: string[]; out: string },
+    ) => {
+      if (opts.merge !== undefined) {
+        if (file !== undefined || opts.html !== undefined || opts.chrome !== undefined || opts.otlp !== undefined || opts.junit !== undefined) {
+          throw usage(
+            `--merge takes shard directories and writes to --out; ${file === undefined ? 'the export options do' : `the report "${file}" does`} not go with it. Run them as two commands`,
+          );
+        }
+        await mergeCommand(opts.merge, opts.out);
+        return;
+      }
+      if (file === undefined) throw usage('report needs a report JSON file (faultline report <report.json>), or --merge with shard directories');
+      await exportReport(file, opts);
+    },
+  );
+
+async function mergeCommand(dirs: readonly string[], out: string): Promise<void> {
+  const merged = await mergeShardReports(dirs, out);
+  for (const o of merged.outcomes) {
+    const found = o.failures.length === 0 ? 'no failure' : `${o.failures.length} distinct failure${o.failures.length === 1 ? '' : 's'}`;
+    console.log(`${o.held ? 'ok  ' : 'FAIL'} ${o.scenario} × ${o.agent}: ${found} in ${o.runs} runs (expected to ${o.expected})`);
+    for (const f of o.failures)
+      console.log(`       ${f.signature} found by shard ${f.shards.join(', ')}${f.replay === undefined ? '' : `; replay: ${f.replay}`}`);
+  }
+  const broken = merged.outcomes.filter((o) => !o.held);
+  console.log(
+    `\nmerged ${merged.shards} shard${merged.shards === 1 ? '' : 's'}: ${merged.outcomes.length - broken.length} of ${merged.outcomes.length} expectations held` +
+      (broken.length === 0 ? '.' : `; not: ${broken.map((o) => `${o.scenario} × ${o.agent} (expected to ${o.expected})`).join(', ')}.`) +
+      `\nreport: ${path.relative(process.cwd(), merged.index)}\njunit: ${path.relative(process.cwd(), merged.junit)}`,
+  );
+  process.exitCode = broken.length === 0 ? 0 : 1;
+}
+
+async function exportReport(file: string, opts: { html?: string | true; chrome?: string | true; otlp?: string | true; junit?: string | true }): Promise<void> {
+  const report = await readReport(file);
+  const base = file.replace(/\.json$/, '');
+  const targets: Array<[string | true | undefined, string, () => string]> = [
+    [
+      opts.html ?? (opts.chrome === undefined && opts.otlp === undefined && opts.junit === undefined ? true : undefined),
+      `${base}.html`,
+      () => reportHtml(report),
+    ],
+    [opts.chrome, `${base}.trace.json`, () => chromeTraceJson(report)],
+    [opts.otlp, `${base}.otlp.json`, () => otlpJson(report)],
+    [opts.junit, `${base}.junit.xml`, () => junitXml([report])],
+  ];
+  for (const [wanted, fallback, render] of targets) {
+    if (wanted === undefined) continue;
+    const target = wanted === true ? fallback : wanted;
+    await writeFileAtomic(target, render());
+    console.log(`wrote ${target}`);
+  }
+}
 
 function usage(what: string): Error {
   return Object.assign(new Error(what), { exitCode: 2 });

@@ -4,6 +4,8 @@
 import { wallClockMs } from '../sim/runGlobals.ts';
 
 export interface Progress {
+  /** True when updates are shown (an updating line on a terminal); false when they are dropped. */
+  readonly interactive: boolean;
   update(text: string): void;
   done(line: string): void;
 }
@@ -20,6 +22,7 @@ export function progress(stream: NodeJS.WriteStream = process.stderr, wanted = t
   let shown = false;
   let last = 0;
   return {
+    interactive: enabled,
     update(text) {
       if (!enabled) return;
       // At most ten redraws a second: a terminal cannot show more, and each costs a write.

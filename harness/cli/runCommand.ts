@@ -6,16 +6,18 @@ import path from 'node:path';
 import { checkReportInput } from '../../reports/checkReportInput.ts';
 import type { ReportInput } from '../../reports/types.ts';
 import { writeReportSet } from '../../reports/writeReports.ts';
-import { type CheckReport, checkScenario, runCase } from '../check/checkScenario.ts';
+import { type CheckReport, checkScenario, runCase, shardFromEnv } from '../check/checkScenario.ts';
 import { unmatchedSentence } from '../check/coverage.ts';
 import { defaultWorkers, RunPool } from '../check/runPool.ts';
 import { shellQuote } from '../check/shellQuote.ts';
+import { signatureOf } from '../check/signature.ts';
 import { vacuityLines } from '../check/vacuity.ts';
 import type { Expectation, ScenarioDefinition } from '../scenario/defineScenario.ts';
 import type { ImportScope } from '../scenario/importModule.ts';
 import { nearest } from '../sim/didYouMean.ts';
 import { FaultlineError } from '../sim/errors.ts';
 import { progress } from './progress.ts';
+import { type ManifestOutcome, writeManifest } from './runManifest.ts';
 import { allBuiltIns, resolveScenario, type SkippedScenario, skipLine } from './scenarios.ts';
 
 export interface RunOptions extends ImportScope {
@@ -33,6 +35,8 @@ export interface RunOptions extends ImportScope {
    * on the count; a replay (a path) runs in this thread.
    */
   readonly workers?: number;
+  /** Run only shard `index` of `count` of every check's runs (default: FAULTLINE_SHARD). */
+  readonly shard?: { readonly index: number; readonly count: number };
 }
 
 export interface Outcome {
@@ -41,6 +45,8 @@ export interface Outcome {
   readonly expected: Expectation;
   readonly report: CheckReport;
   readonly held: boolean;
+  /** The shrunk failure's signature (harness/check/signature.ts), when the check found one. */
+  readonly signature?: string;
 }
 
 /** The agents to run and what each should do: the sample agents, or the scenario's own agent. */
@@ -75,8 +81,10 @@ export async function runScenarios(refs: readonly string[], options: RunOptions)
       todo: 'Install openai (and @anthropic-ai/sdk for the two cross-provider scenarios), or name your own scenario files',
     });
   }
+  const shard = options.path === undefined ? (options.shard ?? shardFromEnv()) : undefined;
   const show = progress(process.stderr, options.progress);
   const outcomes: Outcome[] = [];
+  const asked: Array<{ ref: string; runs: number }> = [];
   const inputs: ReportInput[] = [];
   const checks = resolved.flatMap(({ ref, scenario }) => plan(scenario, options.agent).map((p) => ({ ref, scenario, ...p })));
   const totalRuns = checks.reduce((sum, c) => sum + (options.runs ?? c.scenario.runs ?? 100), 0);
@@ -89,8 +97,9 @@ export async function runScenarios(refs: readonly string[], options: RunOptions)
       const report = await checkScenario(scenario, {
         agent,
         agentLabel: name,
-        runs: options.runs ?? scenario.runs ?? 100,
-        runsFixed: options.runs !== undefined,
+        runs: runsAsked(options.runs, scenario.runs),
+        runsFixed: true,
+        ...(shard === undefined ? {} : { shard }),
         ...(options.seed === undefined ? {} : { seed: options.seed }),
         ...(options.path === undefined ? {} : { path: options.path }),
         ...(options.determinism === undefined ? {} : { determinism: options.determinism }),
@@ -109,15 +118,66 @@ export async function runScenarios(refs: readonly string[], options: RunOptions)
       // property with nothing to judge): that fails it whatever was expected, as a catch it is not.
       const testedNothing = !report.ok && report.counterexample === undefined;
       const held = !testedNothing && (expected === 'fail' ? !report.ok : report.ok);
-      outcomes.push({ scenario: scenario.name, agent: name, expected, report, held });
+      const c = report.counterexample;
+      const signature = c === undefined ? undefined : signatureOf(scenario.name, name, c.verdicts, c.result);
+      outcomes.push({ scenario: scenario.name, agent: name, expected, report, held, ...(signature === undefined ? {} : { signature }) });
+      asked.push({ ref, runs: runsAsked(options.runs, scenario.runs) });
       show.done(summaryLine(label, expected, report, held));
       inputs.push(await reportInput(scenario, ref, name, agent, report, expected));
     }
   } finally {
     await pool?.close();
   }
-  const set = await writeReportSet(options.out, inputs, 'Faultline run');
+  const set = await writeReportSet(options.out, inputs, shard === undefined ? 'Faultline run' : `Faultline run, shard ${shard.index}/${shard.count}`);
+  const seed = options.seed ?? envInteger('FAULTLINE_SEED');
+  await writeManifest(options.out, {
+    schema: 'faultline.run/v1',
+    ...(shard === undefined ? {} : { shard: { index: shard.index, count: shard.count } }),
+    ...(seed === undefined ? {} : { seed }),
+    ...(options.runs === undefined ? {} : { runs: options.runs }),
+    scenarios: [...new Set(outcomes.map((o) => o.scenario))],
+    agents: [...new Set(outcomes.map((o) => o.agent))],
+    outcomes: outcomes.map((o, i): ManifestOutcome => {
+      const written = set.reports[i];
+      return {
+        scenario: o.scenario,
+        ref: asked[i]?.ref ?? '',
+        agent: o.agent,
+        expected: o.expected,
+        runs: asked[i]?.runs ?? 1,
+        executed: o.report.runs,
+        seed: o.report.seed - (shard === undefined ? 0 : shard.index - 1),
+        result: o.report.ok ? 'passed' : o.report.counterexample === undefined ? 'untested' : 'failed',
+        held: o.held,
+        ...(o.signature === undefined ? {} : { signature: o.signature }),
+        ...(o.report.replay === undefined ? {} : { replay: o.report.replay }),
+        report: written === undefined ? '' : path.relative(options.out, written.json).split(path.sep).join('/'),
+      };
+    }),
+  });
   return { outcomes, skipped, index: path.relative(process.cwd(), set.index) };
+}
+
+/** An integer from the environment, or undefined when unset. */
+function envInteger(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n)) {
+    throw new FaultlineError('INVALID_OPTIONS', {
+      what: `${name} must be an integer, got ${JSON.stringify(raw)}`,
+      todo: `Set ${name} to a whole number, or unset it`,
+    });
+  }
+  return n;
+}
+
+/**
+ * The runs a whole check is asked for: --runs, else FAULTLINE_RUNS, else the scenario's, else 100
+ * (checkScenario's order), worked out here so the manifest can say it and shards can be compared.
+ */
+function runsAsked(flag: number | undefined, scenarioRuns: number | undefined): number {
+  return flag ?? envInteger('FAULTLINE_RUNS') ?? scenarioRuns ?? 100;
 }
 
 function summaryLine(label: string, expected: Expectation, report: CheckReport, held: boolean): string {
