@@ -135,6 +135,38 @@ describe('the packed package, installed in apps outside the workspace', () => {
       expect(replay.out).toMatch(/^reproduced: refund status × naive/m);
     });
 
+    it('npx faultline run --workers 2 writes the same reports as one thread, from the built worker module', () => {
+      const one = run(appA, 'npx', ['faultline', 'run', 'refund.yaml', '--runs', '60', '--workers', '1', '--out', 'out/w1']);
+      expectExit(one, 0);
+      const two = run(appA, 'npx', ['faultline', 'run', 'refund.yaml', '--runs', '60', '--workers', '2', '--out', 'out/w2']);
+      expectExit(two, 0);
+      const reports = (dir: string) =>
+        readdirSync(path.join(appA, dir))
+          .filter((f) => /\.seed-\d+\.json$/.test(f))
+          .sort()
+          .map((f) => readFileSync(path.join(appA, dir, f), 'utf8'));
+      expect(reports('out/w1').length).toBeGreaterThan(0);
+      expect(reports('out/w2')).toEqual(reports('out/w1'));
+    });
+
+    it('two shards run apart merge into one index and JUnit file; a soak finds the naive agent and replays it', () => {
+      for (const i of [1, 2])
+        expectExit(run(appA, 'npx', ['faultline', 'run', 'refund.yaml', '--runs', '40', '--shard', `${i}/2`, '--out', `out/shard${i}`]), 0);
+      const merged = run(appA, 'npx', ['faultline', 'report', '--merge', 'out/shard1', 'out/shard2', '--out', 'out/merged']);
+      expectExit(merged, 0);
+      const junit = readFileSync(path.join(appA, 'out/merged/junit.xml'), 'utf8');
+      expect(junit).toMatch(/<testsuites[^>]*failures="0"/);
+      expect(junit).toContain('naive › is caught (gracefulDegradation)');
+      const soak = run(appA, 'npx', ['faultline', 'soak', 'refund.yaml', '--agent', 'naive', '--for', '3s']);
+      expectExit(soak, 1);
+      const replay = /replay: (npx faultline run \S+ --agent naive .*--seed \d+ --path \S+)/.exec(soak.out)?.[1];
+      expect(replay, soak.out).toBeDefined();
+      // The naive agent is expected to fail, so the replayed failure is an expectation held.
+      const again = run(appA, 'sh', ['-c', `${replay} --out out/soak-replay`]);
+      expectExit(again, 0);
+      expect(again.out).toMatch(/refund status × naive: failed /);
+    });
+
     it('a plain node script imports the package and runs simulate()', () => {
       const ran = run(appA, 'node', ['app.mjs']);
       expectExit(ran, 0);
