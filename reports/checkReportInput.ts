@@ -33,6 +33,8 @@ export function checkReportInput(source: CheckReportSource): ReportInput {
     ...(check.path === undefined ? {} : { path: check.path }),
     ...(check.replay === undefined ? {} : { replay: check.replay }),
     coverage: check.coverage,
+    // A check that failed without a counterexample tested nothing; its report must not look green.
+    ...(!check.ok && check.counterexample === undefined ? { untested: check.message } : {}),
     ...(source.expected === undefined ? {} : { expected: source.expected }),
     runs: {
       total: check.runs,

@@ -38,7 +38,7 @@ function headerHtml(report: Report): SafeHtml {
   return html`<header>
 <h1>${s.name}${report.agent === undefined ? '' : html` <span class="muted">×</span> ${report.agent}`}</h1>
 ${s.description === undefined ? '' : html`<p class="muted">${s.description}</p>`}
-<div class="badges">${passBadge(report.passed)}${outcomeBadge(report.outcome)}
+<div class="badges">${report.untested === undefined ? passBadge(report.passed) : passBadge(false, '', 'TESTED NOTHING')}${outcomeBadge(report.outcome)}
 <span class="badge info">seed ${report.seed}</span>
 <span class="badge info">${formatMs(report.virtualTimeMs)} virtual</span>
 <span class="badge info">${formatUsd(report.spend.usd)} · ${report.spend.calls} LLM call${report.spend.calls === 1 ? '' : 's'}${(report.spend.attempts ?? report.spend.calls) > report.spend.calls ? ` (${report.spend.attempts} requests)` : ''}</span>
@@ -46,6 +46,7 @@ ${s.description === undefined ? '' : html`<p class="muted">${s.description}</p>`
 ${s.failureMode === undefined ? '' : html`<span class="badge info">failure mode: ${s.failureMode}</span>`}
 ${report.runs === undefined ? '' : html`<span class="badge info">${runsText(report.runs)}</span>`}
 <span class="badge info mono" title="trace hash">${report.traceHash.slice(0, 16)}</span></div>
+${report.untested === undefined ? '' : html`<p class="message fail" id="untested">${report.untested}</p>`}
 <p class="message${report.outcome === 'ok' ? '' : ' fail'}" id="message">${report.message}</p>
 <h2>Replay</h2>
 ${report.replay === undefined ? html`<p class="muted">No replay command was recorded; rerun with seed ${report.seed} and the fault plan below.</p>` : html`<pre class="replay" id="replay"><code>${report.replay}</code></pre>`}

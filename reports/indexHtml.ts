@@ -29,11 +29,13 @@ export function safeHref(href: string): string {
  * expectation held (a naive agent is meant to fail); otherwise whether it passed.
  */
 export function asExpected(r: Report): boolean {
+  if (r.untested !== undefined) return false;
   return r.expected === 'fail' ? !r.passed : r.passed;
 }
 
 /** The result cell: green when as expected, red when not, saying which. */
 function resultBadge(r: Report): SafeHtml {
+  if (r.untested !== undefined) return html`<span class="badge fail" title="${r.untested}">TESTED NOTHING</span>`;
   if (r.expected === undefined) return passBadge(r.passed);
   const held = asExpected(r);
   const text = r.passed ? (held ? 'passed, as expected' : 'passed, expected to fail') : held ? 'failed, as expected' : 'FAILED, expected to pass';

@@ -124,7 +124,13 @@ export const reportSchema = z
       .describe('The seed the run itself was simulated with, when it differs from `seed`; with `faults` and `schedule` it determines the run.'),
     path: z.string().optional().describe("The case's fast-check path within the check (printed as FAULTLINE_PATH / --path)."),
     expected: z.enum(['pass', 'fail']).optional().describe('What the agent was expected to do (sample agents): an index shows whether the expectation held.'),
-    passed: z.boolean().describe('True when every property held; with no properties, when the run ended ok.'),
+    passed: z.boolean().describe('True when every property held (with no properties, when the run ended ok) and the check tested something.'),
+    untested: z
+      .string()
+      .optional()
+      .describe(
+        'Why the check tested nothing (a fault rule that matched nothing, a property that never had anything to judge); such a check fails whatever was expected.',
+      ),
     outcome: outcome.describe('How the run ended: ok, threw, crashed, deadlock, livelock, timeout (virtual-time limit) or budget.'),
     message: z.string().describe('One or two sentences on how the run ended, with the virtual time and what to do.'),
     virtualTimeMs: z.number().min(0).describe('How long the run took, in virtual milliseconds.'),

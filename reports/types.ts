@@ -45,4 +45,9 @@ export interface ReportInput {
   readonly runs?: RunsSummary;
   /** Fault coverage of the check that found the run (default: the coverage of this run alone). */
   readonly coverage?: CheckCoverage;
+  /**
+   * Why the check tested nothing, when it did not (a fault rule that matched nothing, a property that
+   * never had anything to judge): such a check fails whatever was expected of the agent.
+   */
+  readonly untested?: string;
 }

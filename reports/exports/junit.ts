@@ -43,6 +43,11 @@ function casesOf(report: Report): Case[] {
   const classname = `faultline.${report.scenario.name}`;
   const file = report.scenario.file;
   const base = file === undefined ? { classname } : { classname, file };
+  if (report.untested !== undefined) {
+    // A check that tested nothing fails whatever was expected: a green must mean "tested".
+    const message = report.untested.split('\n')[0] ?? 'The check tested nothing.';
+    return [{ ...base, name: `${prefix}tested something`, failure: { message, type: 'untested', body: failureBody(report, report.untested) } }];
+  }
   if (report.expected === 'fail') {
     // A sample agent meant to fail: the test is that the scenario catches it.
     const caught = report.verdicts.filter((v) => !v.ok).map((v) => v.property);

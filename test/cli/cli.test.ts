@@ -111,8 +111,22 @@ describe('faultline', () => {
     expect(run.stdout).toContain('✗ latency@tool:forcast: "tool:forcast" matched no yield point in 30 runs');
     expect(run.stdout).toContain('did you mean `tool:forecast`?');
     const report = readdirSync(own).find((f) => /^weather-tool-down\.hardened\.seed-\d+\.json$/.test(f));
-    const json = JSON.parse(readFileSync(path.join(own, report as string), 'utf8')) as { coverage: { unmatched: unknown[] } };
+    const json = JSON.parse(readFileSync(path.join(own, report as string), 'utf8')) as {
+      coverage: { unmatched: unknown[] };
+      passed: boolean;
+      untested?: string;
+    };
     expect(json.coverage.unmatched).toEqual([{ rule: 'latency@tool:forcast', target: 'tool:forcast', nearest: 'tool:forecast' }]);
+    // No output may look green: the report, the index and the JUnit file all say it tested nothing.
+    expect(json.passed).toBe(false);
+    expect(json.untested).toContain('"tool:forcast" matched no yield point');
+    expect(readFileSync(path.join(own, report as string).replace(/\.json$/, '.html'), 'utf8')).toContain('TESTED NOTHING');
+    const index = readFileSync(path.join(own, 'index.html'), 'utf8');
+    expect(index).toContain('TESTED NOTHING');
+    expect(index).toContain('1 expectation broken');
+    const junit = readFileSync(path.join(own, 'junit.xml'), 'utf8');
+    expect(junit).toMatch(/<testsuites[^>]*failures="1"/);
+    expect(junit).toContain('hardened › tested something');
   });
 
   it('exits 2 with a message, not a stack trace, on bad input', () => {
