@@ -48,7 +48,12 @@ if (mainThread) {
   try { const inspector = require('node:inspector'); session = new inspector.Session(); session.connectToMainThread(); } catch { session = undefined; }
 }
 // The session is usable once the main thread has answered it once; only then is the thread ready.
-if (session) session.post('Runtime.getIsolateId', () => { parentPort.postMessage('ready'); watch(); });
+// Until then a timer keeps the thread alive: from Node 22 a pending inspector call does not, and the
+// thread would exit at once, leaving every run unguarded.
+if (session) {
+  const alive = setInterval(() => {}, 1 << 30);
+  session.post('Runtime.getIsolateId', () => { clearInterval(alive); parentPort.postMessage('ready'); watch(); });
+}
 else { parentPort.postMessage('ready'); watch(); }
 function watch() {
 let lastBeat = -1;
