@@ -68,7 +68,7 @@ for (;;) {
     return;
   }
   if (armed === 0) { lastBeat = -1; Atomics.wait(i32, ${ARMED}, 0); continue; }
-  const now = Date.now();
+  const now = Date.now(); // allowed: the watchdog thread's own real clock, never in a trace
   const beat = Atomics.load(i32, ${BEAT});
   if (beat !== lastBeat) { lastBeat = beat; beatAt = now; }
   const due = Math.max(f64[0], beatAt + f64[1]);
