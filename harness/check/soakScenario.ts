@@ -10,7 +10,7 @@ import { parseFaultPlan } from '../faults/plan.ts';
 import { FaultlineError } from '../sim/errors.ts';
 import { wallClockMs } from '../sim/runGlobals.ts';
 import { runCaseArbitrary } from './arbitraries.ts';
-import { seedFromName } from './checkScenario.ts';
+import { type CheckOptions, seedFromName } from './checkScenario.ts';
 import { type CheckCoverage, CoverageTally } from './coverage.ts';
 import { minimise } from './minimise.ts';
 import { defaultReplayCommand } from './replayCommand.ts';
@@ -18,18 +18,14 @@ import { runChecked } from './runCase.ts';
 import type { Scenario } from './scenario.ts';
 import { signatureOf } from './signature.ts';
 
-export interface SoakOptions<I = unknown, O = unknown> {
+/** The check options a soak shares with checkScenario (agent, agentLabel, determinism, replayCommand), documented there. */
+export interface SoakOptions<I = unknown, O = unknown> extends Pick<CheckOptions<I, O>, 'agent' | 'agentLabel' | 'determinism' | 'replayCommand'> {
   /** How long to soak, in real milliseconds (at least 1). */
   readonly forMs: number;
   /** The first batch's fast-check seed (default: FAULTLINE_SEED, else one derived from the scenario's name); batch b uses seed + b. */
   readonly seed?: number;
   /** Runs per batch, at most (default 50): how far past the deadline a batch can reach is one run. */
   readonly batchRuns?: number;
-  readonly agent?: Scenario<I, O>['agent'];
-  readonly agentLabel?: string;
-  readonly determinism?: boolean;
-  /** The command that replays a failure found by the batch with `seed` at `path`. */
-  readonly replayCommand?: (seed: number, path: string, settings: { readonly determinism: boolean }) => string;
   /** Called after each batch (progress, a line per batch). */
   readonly onBatch?: (batch: SoakBatch, soFar: SoakReport) => void;
   /** Called after each run (a progress line on a terminal). */

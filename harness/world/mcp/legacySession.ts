@@ -14,25 +14,15 @@ import {
   type JSONRPCMessage,
   type RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { Actor } from '../../sim/actors.ts';
-import type { Kernel } from '../../sim/kernel.ts';
-import type { RandomStream } from '../../sim/rng.ts';
 import type { TraceData } from '../../sim/trace.ts';
 import { BodyRelay } from './bodyRelay.ts';
+import type { SessionConfig } from './httpSession.ts';
 import { linkServer } from './messageLink.ts';
 import type { RequestSpans } from './requestSpans.ts';
-import type { Deployment } from './serverFaults.ts';
-import { type LiveLink, type Site, TRANSIT } from './site.ts';
+import { type LiveLink, TRANSIT } from './site.ts';
 
-export interface LegacySessionConfig {
-  readonly kernel: Kernel;
-  readonly actor: Actor;
-  readonly site: Site;
-  readonly deployment: Deployment;
-  readonly spans: RequestSpans;
-  readonly number: number;
-  /** The server's own randomness (the SDK transport's session id). */
-  readonly serverRandom: RandomStream;
+/** As an HTTP session's config, without the session id the legacy transport draws itself. */
+export interface LegacySessionConfig extends Omit<SessionConfig, 'sessionIds' | 'onClosed'> {
   readonly onClosed: (session: LegacySession) => void;
 }
 
