@@ -4,6 +4,7 @@
 import { getResponse, HttpResponse, http } from 'msw';
 import { Rng, route, simulate, type World } from '../harness/index.ts';
 import { type LatencyModel, sampleLatency } from '../harness/sim/latency.ts';
+import { withGlobalsHeld } from '../harness/sim/runGlobals.ts';
 import { formatNumber, measure, table } from './measure.ts';
 
 const STEPS = 10;
@@ -94,6 +95,21 @@ export async function kernelBench(): Promise<string> {
         simulate((world) => tenSteps({ fetch: async () => ({ json: async () => ({ i: 0 }) }), sleep: (ms) => world.sleep(ms) }, workload.sleepMs), { seed: i }),
       { opsPerRound: 1_000 },
     );
+    // A check's runs share one installation of the patched globals (harness/sim/runGlobals.ts,
+    // GlobalsSession); a lone simulate() installs and removes them around its one run.
+    const routeHeld = await withGlobalsHeld(() =>
+      measure('simulate, route, runs sharing a globals session (as in a check)', sim(routeHandlers), { opsPerRound: 1_000 }),
+    );
+    const sleepsHeld = await withGlobalsHeld(() =>
+      measure(
+        'simulate, sleeps only, runs sharing a globals session',
+        (i) =>
+          simulate((world) => tenSteps({ fetch: async () => ({ json: async () => ({ i: 0 }) }), sleep: (ms) => world.sleep(ms) }, workload.sleepMs), {
+            seed: i,
+          }),
+        { opsPerRound: 1_000 },
+      ),
+    );
     const mswAlone = await measure(
       'msw getResponse + body, 10 requests, no simulation',
       async () => {
@@ -110,7 +126,7 @@ export async function kernelBench(): Promise<string> {
       microsEach: realMs * 1000,
     };
 
-    const rows = [floor, withMsw, withLean, withRoute, sleepsOnly, mswAlone, real].map((m) => [
+    const rows = [floor, withMsw, withLean, withRoute, routeHeld, sleepsOnly, sleepsHeld, mswAlone, real].map((m) => [
       m.name,
       formatNumber(m.perSecond),
       formatNumber(m.microsEach),

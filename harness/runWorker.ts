@@ -9,6 +9,7 @@ import type { CaseOutcome, RunTask, ScenarioReference } from './check/runPool.ts
 import type { Scenario } from './check/scenario.ts';
 import { resolveScenario } from './cli/scenarios.ts';
 import { FaultlineError } from './sim/errors.ts';
+import { holdGlobals } from './sim/runGlobals.ts';
 
 interface Loaded {
   readonly scenario: Scenario<unknown, unknown>;
@@ -43,6 +44,16 @@ export default async function runCases(task: RunTask): Promise<CaseOutcome[]> {
   const { scenario, agent } = await pending;
   const progress = new Int32Array(task.progress);
   const outcomes: CaseOutcome[] = [];
+  const release = holdGlobals();
+  try {
+    await runAll(task, scenario, agent, progress, outcomes);
+  } finally {
+    release();
+  }
+  return outcomes;
+}
+
+async function runAll(task: RunTask, scenario: Loaded['scenario'], agent: Loaded['agent'], progress: Int32Array, outcomes: CaseOutcome[]): Promise<void> {
   for (let i = 0; i < task.cases.length; i++) {
     Atomics.store(progress, 0, i);
     const { verdicts, result } = await runChecked(scenario, agent, task.cases[i] as RunTask['cases'][number], task.determinism);
@@ -51,5 +62,4 @@ export default async function runCases(task: RunTask): Promise<CaseOutcome[]> {
     outcomes.push({ failed, verdicts, coverage: result.coverage, subjects: [...subjectsOf(result)] });
     if (failed) break;
   }
-  return outcomes;
 }

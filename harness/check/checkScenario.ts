@@ -9,6 +9,7 @@ import type { RunResult } from '../options.ts';
 import { FaultlineError } from '../sim/errors.ts';
 import { defaultLimits } from '../sim/limits.ts';
 import { redactOutput } from '../sim/redact.ts';
+import { withGlobalsHeld } from '../sim/runGlobals.ts';
 import { type RunCase, runCaseArbitrary } from './arbitraries.ts';
 import { type CheckCoverage, CoverageTally, formatUncovered } from './coverage.ts';
 import { formatFailure } from './failureReport.ts';
@@ -142,7 +143,12 @@ export function shardFromEnv(raw = process.env.FAULTLINE_SHARD): { index: number
  * @throws FaultlineError INVALID_FAULT_PLAN when a rule of the fault space is invalid, naming the
  *   rule by its index in `scenario.faults` as written (runs switch subsets of rules on).
  */
-export async function checkScenario<I, O>(scenario: Scenario<I, O>, options: CheckOptions<I, O> = {}): Promise<CheckReport> {
+export function checkScenario<I, O>(scenario: Scenario<I, O>, options: CheckOptions<I, O> = {}): Promise<CheckReport> {
+  // The check's runs share one installation of the patched globals (see GlobalsSession).
+  return withGlobalsHeld(() => check(scenario, options));
+}
+
+async function check<I, O>(scenario: Scenario<I, O>, options: CheckOptions<I, O>): Promise<CheckReport> {
   parseFaultPlan(scenario.faults ?? [], `scenario "${scenario.name}": faults`);
   const path = options.path ?? (process.env.FAULTLINE_PATH || undefined);
   const explicitSeed = options.seed ?? envNumber('FAULTLINE_SEED');

@@ -6,6 +6,8 @@
 //   or timer callback corrupts Node's async-context stack, which is fatal).
 // - Callbacks of either kind that are still queued when their run has ended (or been stopped) are
 //   dropped: a setImmediate or nextTick flood must not outlive its run and keep the process busy.
+// The wrappers stay installed for a whole globals session (several runs, see runGlobals.ts); a call
+// made while no run holds the globals goes straight to Node's own function.
 import { patchProperty } from './patch.ts';
 
 const realSetImmediate = globalThis.setImmediate;
@@ -19,10 +21,13 @@ export interface AgentCallbackHooks {
   readonly isDead: () => boolean;
 }
 
-/** Installs the wrappers; returns the undo functions. */
-export function installAgentCallbacks(hooks: AgentCallbackHooks): Array<() => void> {
-  const { live, isDead } = hooks;
+/** Installs the wrappers, which ask `current` for the run holding the globals; returns the undo functions. */
+export function installAgentCallbacks(current: () => AgentCallbackHooks | undefined): Array<() => void> {
   const setImmediate = (fn: (...args: unknown[]) => void, ...args: unknown[]): NodeJS.Immediate => {
+    const run = current();
+    if (run === undefined) return realSetImmediate(fn, ...args);
+    // The run that scheduled the callback owns it: if that run is over when it comes due, it is dropped.
+    const { live, isDead } = run;
     const handle = realSetImmediate(() => {
       live.delete(handle);
       if (!isDead()) queueMicrotask(() => fn(...args));
@@ -31,7 +36,7 @@ export function installAgentCallbacks(hooks: AgentCallbackHooks): Array<() => vo
     return handle;
   };
   const clearImmediate = (handle: NodeJS.Immediate | undefined): void => {
-    live.delete(handle);
+    current()?.live.delete(handle);
     realClearImmediate(handle);
   };
   Object.defineProperty(setImmediate, Symbol.for('nodejs.util.promisify.custom'), {
@@ -43,6 +48,12 @@ export function installAgentCallbacks(hooks: AgentCallbackHooks): Array<() => vo
   // promise reactions of the code that queued them, is kept; a tick queued by a tick callback now
   // runs after the promise reactions that callback queued, rather than before them.
   const nextTick = (fn: (...args: unknown[]) => void, ...args: unknown[]): void => {
+    const run = current();
+    if (run === undefined) {
+      realNextTick(fn, ...args);
+      return;
+    }
+    const { isDead } = run;
     realNextTick(() => {
       if (!isDead()) queueMicrotask(() => fn(...args));
     });

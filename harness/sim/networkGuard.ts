@@ -13,53 +13,72 @@ import { redactUrl } from './redact.ts';
 /** Turns a description of a blocked call ("GET https://x/y") into the error to raise. */
 export type OnBlocked = (what: string, via: string) => Error;
 
+/** What the guard reads of the run holding the globals. */
+export interface NetworkView {
+  readonly onBlocked: OnBlocked;
+  /** Leave node:http(s) unguarded (global mode lets msw intercept them there); sockets stay guarded. */
+  readonly interceptHttp: boolean;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: guarded functions take anything.
+type AnyFunction = (this: unknown, ...args: any[]) => any;
+
 /**
- * Installs the guard and returns the function that removes it. With `httpModules: false` the
- * node:http(s) entry points are left alone (global mode lets msw intercept them there); sockets are
- * guarded either way.
+ * Installs the guard for a globals session and returns the function that removes it. Each guarded
+ * entry point asks `current` for the run holding the globals: with none, it is the original.
  */
-export function installNetworkGuard(onBlocked: OnBlocked, { httpModules = true }: { httpModules?: boolean } = {}): () => void {
+export function installNetworkGuard(current: () => NetworkView | undefined): () => void {
   const undo: Array<() => void> = [];
-  const patch = (target: object, key: string, value: unknown): void => {
-    undo.push(patchProperty(target, key, value));
+  /** Replaces target[key] by `guarded` during runs; `guarded` gets the run and the original's arguments. */
+  const patch = (target: object, key: string, guarded: (this: unknown, run: NetworkView, args: unknown[]) => unknown): void => {
+    const original = (target as Record<string, AnyFunction>)[key] as AnyFunction;
+    undo.push(
+      patchProperty(target, key, function (this: unknown, ...args: unknown[]) {
+        const run = current();
+        return run === undefined ? original.apply(this, args) : guarded.call(this, run, args);
+      }),
+    );
   };
 
-  patch(globalThis, 'fetch', (input: RequestInfo | URL, init?: RequestInit) => Promise.reject(onBlocked(describeFetch(input, init), 'the global fetch')));
-  for (const [name, mod] of httpModules
-    ? ([
-        ['node:http', http],
-        ['node:https', https],
-      ] as const)
-    : []) {
-    const blocked = (...args: unknown[]): never => {
-      throw onBlocked(describeHttp(name, args), `${name}`);
-    };
-    patch(mod, 'request', blocked);
-    patch(mod, 'get', blocked);
+  patch(globalThis, 'fetch', (run, [input, init]) =>
+    Promise.reject(run.onBlocked(describeFetch(input as RequestInfo | URL, init as RequestInit | undefined), 'the global fetch')),
+  );
+  for (const [name, mod] of [
+    ['node:http', http],
+    ['node:https', https],
+  ] as const) {
+    for (const key of ['request', 'get'] as const) {
+      const original = mod[key] as AnyFunction;
+      patch(mod, key, function (this: unknown, run, args) {
+        if (run.interceptHttp) return original.apply(this, args);
+        throw run.onBlocked(describeHttp(name, args), `${name}`);
+      });
+    }
   }
   // A server listening on a real port (net, http, https) or a UDP socket would take real traffic and
   // keep the process alive after the run: refused, synchronously, in the agent's own stack.
-  patch(net.Server.prototype, 'listen', function (this: net.Server, ...args: unknown[]) {
-    throw onBlocked(`listening on ${describeListen(args)}`, 'net.Server#listen (node:net, node:http)');
+  patch(net.Server.prototype, 'listen', (run, args) => {
+    throw run.onBlocked(`listening on ${describeListen(args)}`, 'net.Server#listen (node:net, node:http)');
   });
-  patch(dgram.Socket.prototype, 'bind', () => {
-    throw onBlocked('binding a UDP socket', 'dgram.Socket#bind');
+  patch(dgram.Socket.prototype, 'bind', (run) => {
+    throw run.onBlocked('binding a UDP socket', 'dgram.Socket#bind');
   });
-  patch(dgram.Socket.prototype, 'send', () => {
-    throw onBlocked('sending a UDP datagram', 'dgram.Socket#send');
+  patch(dgram.Socket.prototype, 'send', (run) => {
+    throw run.onBlocked('sending a UDP datagram', 'dgram.Socket#send');
   });
   // An HTTP/2 session connects its socket where no 'error' listener is attached yet, so a blocked
   // socket would crash the process: the session is refused at connect instead (global mode serves
   // node:http2 from the world, harness/world/http2Client.ts).
-  patch(http2, 'connect', (authority: string | URL) => {
+  patch(http2, 'connect', (run, [authority]) => {
     const text = String(authority);
-    throw onBlocked(`connection to ${URL.canParse(text) ? new URL(text).origin : text}`, 'node:http2');
+    throw run.onBlocked(`connection to ${URL.canParse(text) ? new URL(text).origin : text}`, 'node:http2');
   });
-  patch(net.Socket.prototype, 'connect', function (this: net.Socket, ...args: unknown[]) {
+  patch(net.Socket.prototype, 'connect', function (this: unknown, run, args) {
     // Fail the way a refused connection fails: asynchronously, through the socket's 'error' event,
     // so that clients built on sockets report it through their usual error path.
-    this.destroy(onBlocked(describeSocket(args), 'a socket (node:net)'));
-    return this;
+    const socket = this as net.Socket;
+    socket.destroy(run.onBlocked(describeSocket(args), 'a socket (node:net)'));
+    return socket;
   });
 
   return () => {

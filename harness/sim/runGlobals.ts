@@ -4,18 +4,20 @@
 // utilisation, Intl date formatting without a date), seeded Math.random, Web Crypto and node:crypto
 // randomness (UUIDs, bytes, integers, secret keys, primes, EC and EdDSA key pairs), and a network
 // that refuses real connections. `restore()` puts every original back, whatever the agent did.
+
+import { performance as perfHooksPerformance } from 'node:perf_hooks';
 import FakeTimers, { type Clock } from '@sinonjs/fake-timers';
-import { installAgentCallbacks, realTurn } from './agentCallbacks.ts';
-import { setBridgeTarget, setWorkerObserver } from './builtinBridge.ts';
+import { type AgentCallbackHooks, installAgentCallbacks, realTurn } from './agentCallbacks.ts';
+import { type BridgeTarget, setBridgeTarget, setWorkerObserver } from './builtinBridge.ts';
 import { errorText, FaultlineError, safeString } from './errors.ts';
-import { installNetworkGuard, type OnBlocked } from './networkGuard.ts';
+import { installNetworkGuard, type NetworkView, type OnBlocked } from './networkGuard.ts';
 import { isPatched, nameOf, patchProperty } from './patch.ts';
 import { RealWork } from './realWork.ts';
 import type { RandomStream, Rng } from './rng.ts';
 import { seededCryptoTarget } from './seededCrypto.ts';
 import { seededGenerateKey } from './seededSubtle.ts';
 import { observeWorker, trackedWorkTarget, trackSubtle } from './trackedWork.ts';
-import { installClockExtras, timersTarget, virtualOsUptime } from './virtualClockExtras.ts';
+import { type ClockView, installClockExtras, timersTarget, virtualOsUptime } from './virtualClockExtras.ts';
 import { watchdog } from './watchdog.ts';
 
 // Building fake-timers' context is costly (it prepares a fake Date class), so it is done once.
@@ -55,14 +57,14 @@ function installClock(startTime: number): Clock {
 }
 
 /**
- * During a run, freezing an object whose properties the run has replaced would stop them from being
- * put back: Object.freeze, seal and preventExtensions refuse such an object, with the reason.
+ * While a globals session holds some properties of an object, freezing it would stop them from
+ * being put back: Object.freeze, seal and preventExtensions refuse such an object, with the reason.
  */
 function guardFreezing(): Array<() => void> {
   const refuse = (how: string, target: unknown): FaultlineError =>
     new FaultlineError('GLOBALS_UNAVAILABLE', {
-      what: `${how}(${nameOf(target as object)}) was called during a simulated run, while the run has replaced some of its properties`,
-      todo: 'A run puts every global it replaced back when it ends; freeze or seal globals outside simulated runs (after your simulation tests)',
+      what: `${how}(${nameOf(target as object)}) was called ${installed === undefined ? 'between the simulated runs of a check' : 'during a simulated run'}, while Faultline has replaced some of its properties`,
+      todo: 'Faultline puts every global it replaced back when the run or check ends; freeze or seal globals outside simulated runs and checks (after your simulation tests)',
     });
   const guard = (holder: object, key: 'freeze' | 'seal' | 'preventExtensions', how: string) => {
     const original = (holder as Record<string, (o: unknown) => unknown>)[key] as (o: unknown) => unknown;
@@ -96,42 +98,196 @@ export interface RunGlobalsConfig {
   readonly interceptHttp?: boolean;
 }
 
+/** The run holding the globals now, or undefined between runs. Every session patch reads it when called. */
 let installed: RunGlobals | undefined;
+const current = (): RunGlobals | undefined => installed;
 
-export class RunGlobals {
-  readonly clock: Clock;
+function requireRun(): RunGlobals {
+  if (installed === undefined) throw new Error('[faultline] a run-only builtin was called while no run holds the globals');
+  return installed;
+}
+
+/**
+ * The globals a run takes over, installed once for a series of runs (a check's runs, a soak's, a
+ * worker's): installing and removing them costs more than a short run itself, so a check holds one
+ * session around all its runs, and a lone simulate() holds one for its own run. Each patched
+ * function asks which run holds the globals when it is called, and between runs (no run) behaves
+ * exactly as the original, so the harness's own code between runs sees the real process. The
+ * virtual clock (fake-timers' Date and timers) is not part of the session: it is installed and
+ * removed with each run, because code between runs must see real time.
+ */
+class GlobalsSession {
   private readonly undo: Array<() => void> = [];
-  private readonly liveImmediates = new Set<unknown>();
-  private readonly rng: Rng;
-  private mathStream: RandomStream | undefined;
-  private cryptoStream: RandomStream | undefined;
+  /** The bridge entries for seeded crypto and tracked thread-pool jobs, built once. */
+  readonly bridge: BridgeTarget;
+  /** The virtual event-loop utilisation, for each run's fake performance object. */
+  readonly eventLoopUtilization: (...args: unknown[]) => unknown;
+  holders = 0;
 
-  private constructor(config: RunGlobalsConfig) {
-    this.rng = config.rng;
-    this.clock = installClock(config.startTime);
-    this.undo.push(() => this.clock.uninstall());
+  constructor() {
     try {
       this.patchRandomness();
-      this.undo.push(installNetworkGuard(config.onBlocked, { httpModules: config.interceptHttp !== true }));
-      this.undo.push(...installAgentCallbacks({ live: this.liveImmediates, isDead: () => this.isDead() }));
+      this.undo.push(installNetworkGuard(current));
+      this.undo.push(...installAgentCallbacks(current));
       this.virtualAbortTimeouts();
-      this.undo.push(...installClockExtras(this.clock, config.startTime));
-      this.undo.push(...trackSubtle(this.realWork));
-      setWorkerObserver(observeWorker(this.realWork));
-      this.undo.push(() => setWorkerObserver(undefined));
-      this.bridgeBuiltins(config.startTime);
+      const extras = installClockExtras(current);
+      this.undo.push(...extras.undo);
+      this.eventLoopUtilization = extras.eventLoopUtilization;
+      this.undo.push(...trackSubtle(() => installed?.realWork));
+      const seeded = seededCryptoTarget({ stream: () => requireRun().crypto, unseeded: (source) => installed?.onUnseeded?.(source) });
+      this.bridge = { ...seeded, ...trackedWorkTarget(() => installed?.realWork, seeded) };
       this.undo.push(...guardFreezing());
     } catch (error) {
-      this.restore();
+      this.close();
       throw error;
     }
   }
 
-  private get math(): RandomStream {
+  /** Puts every patched global back, whatever fails along the way; throws what failed. Safe to call more than once. */
+  close(): void {
+    const errors: unknown[] = [];
+    while (this.undo.length > 0) {
+      try {
+        this.undo.pop()?.();
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    if (errors.length > 0) {
+      throw new FaultlineError('GLOBALS_UNAVAILABLE', {
+        what: `Faultline could not put back ${errors.length} global(s) after its simulated runs`,
+        todo: 'Each function left in place behaves as the original again; look for agent code that froze or redefined globals during a run',
+        details: errors.map((e) => (e instanceof Error ? safeString(e.message) : safeString(e))),
+      });
+    }
+  }
+
+  private set(target: object, key: string, value: unknown): void {
+    this.undo.push(patchProperty(target, key, value));
+  }
+
+  private patchRandomness(): void {
+    const realRandom = Math.random;
+    this.set(Math, 'random', () => (installed === undefined ? realRandom() : installed.math.next()));
+    const webCrypto = globalThis.crypto;
+    const realGetRandomValues = webCrypto.getRandomValues;
+    const getRandomValues = function <T extends ArrayBufferView | null>(this: unknown, array: T): T {
+      const run = installed;
+      if (run === undefined) return realGetRandomValues.call(this as Crypto, array as never) as T;
+      if (array === null || !ArrayBuffer.isView(array) || array instanceof Float32Array || array instanceof Float64Array) {
+        throw new TypeError('getRandomValues needs an integer-typed array');
+      }
+      if (array.byteLength > 65536) {
+        throw new DOMException(`The ArrayBufferView's byte length (${array.byteLength}) exceeds 65536`, 'QuotaExceededError');
+      }
+      return run.crypto.fill(array);
+    };
+    this.set(webCrypto, 'getRandomValues', getRandomValues);
+    const realRandomUUID = webCrypto.randomUUID;
+    this.set(webCrypto, 'randomUUID', function (this: unknown) {
+      return installed === undefined ? realRandomUUID.call(this as Crypto) : installed.crypto.uuid();
+    });
+    const subtle = Object.getPrototypeOf(webCrypto.subtle) as { generateKey: Parameters<typeof seededGenerateKey>[0] };
+    const realGenerateKey = subtle.generateKey;
+    const seeded = seededGenerateKey(
+      realGenerateKey,
+      () => requireRun().crypto,
+      (source) => installed?.onUnseeded?.(source),
+    );
+    this.set(subtle, 'generateKey', function (this: unknown, ...args: Parameters<typeof realGenerateKey>) {
+      return (installed === undefined ? realGenerateKey : seeded).apply(this as SubtleCrypto, args);
+    });
+  }
+
+  /**
+   * AbortSignal.timeout() runs on Node's internal timers, which fake-timers does not reach; during a
+   * run it is rebuilt on the virtual setTimeout, so a client's timeout fires in virtual time.
+   */
+  private virtualAbortTimeouts(): void {
+    const realTimeout = AbortSignal.timeout;
+    this.set(AbortSignal, 'timeout', (ms: number) => {
+      const run = installed;
+      if (run === undefined) return realTimeout.call(AbortSignal, ms);
+      const controller = new AbortController();
+      run.clock.setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms);
+      return controller.signal;
+    });
+  }
+}
+
+let session: GlobalsSession | undefined;
+
+/**
+ * Holds the globals session (opening it if none is open) until the returned function is called;
+ * the session closes when its last holder lets go. Throws GLOBALS_UNAVAILABLE when a global cannot
+ * be replaced, and when putting them back fails.
+ */
+export function holdGlobals(): () => void {
+  session ??= new GlobalsSession();
+  const held = session;
+  held.holders++;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    held.holders--;
+    if (held.holders > 0 || session !== held) return;
+    session = undefined;
+    held.close();
+  };
+}
+
+/**
+ * Runs `fn` with the globals session held, so the runs it makes share one installation of the
+ * patched globals (a check's runs; see GlobalsSession). The globals are all put back when it ends.
+ */
+export async function withGlobalsHeld<T>(fn: () => Promise<T>): Promise<T> {
+  const release = holdGlobals();
+  try {
+    return await fn();
+  } finally {
+    release();
+  }
+}
+
+/** What one run holds: its virtual clock, seeded random streams and real work, over the session's patches. */
+export class RunGlobals implements AgentCallbackHooks, NetworkView, ClockView {
+  readonly clock: Clock;
+  readonly startTime: number;
+  readonly onBlocked: OnBlocked;
+  readonly interceptHttp: boolean;
+  /** setImmediate handles of agent code whose callback has not run yet. */
+  readonly live = new Set<unknown>();
+  private readonly rng: Rng;
+  private mathStream: RandomStream | undefined;
+  private cryptoStream: RandomStream | undefined;
+  private releaseSession: (() => void) | undefined;
+
+  private constructor(config: RunGlobalsConfig) {
+    this.rng = config.rng;
+    this.startTime = config.startTime;
+    this.onBlocked = config.onBlocked;
+    this.interceptHttp = config.interceptHttp === true;
+    this.releaseSession = holdGlobals();
+    try {
+      this.clock = installClock(config.startTime);
+    } catch (error) {
+      this.releaseSession();
+      throw error;
+    }
+    const held = session as GlobalsSession;
+    // fake-timers' performance object answers eventLoopUtilization with a no-op; the run's answers virtually.
+    const performanceNow = globalThis.performance as unknown as Record<string, unknown>;
+    if (performanceNow !== (perfHooksPerformance as unknown)) performanceNow.eventLoopUtilization = held.eventLoopUtilization;
+    setWorkerObserver(observeWorker(this.realWork));
+    setBridgeTarget({ ...timersTarget(), 'os.uptime': virtualOsUptime(this.clock, config.startTime), ...held.bridge });
+  }
+
+  get math(): RandomStream {
     return (this.mathStream ??= this.rng.stream('agent:Math.random'));
   }
 
-  private get crypto(): RandomStream {
+  get crypto(): RandomStream {
     return (this.cryptoStream ??= this.rng.stream('agent:crypto'));
   }
 
@@ -143,9 +299,8 @@ export class RunGlobals {
   /** The watchdog arming of the loop in progress, if any. */
   watchGeneration: number | undefined;
 
-  private isDead(): boolean {
-    return this.dead || (this.watchGeneration !== undefined && watchdog.killed(this.watchGeneration));
-  }
+  /** True once the run has ended or its agent code was stopped (callbacks still queued are then dropped). */
+  readonly isDead = (): boolean => this.dead || (this.watchGeneration !== undefined && watchdog.killed(this.watchGeneration));
 
   /** Takes over the globals for one run. Only one run may hold them at a time. */
   static install(config: RunGlobalsConfig): RunGlobals {
@@ -159,24 +314,21 @@ export class RunGlobals {
     return installed !== undefined;
   }
 
-  /** Puts every patched global back. Safe to call more than once. */
+  /** Ends the run's hold on the globals: its clock is removed, and the session's patches go back to the originals (or are put back, if no one else holds them). Safe to call more than once. */
   restore(): void {
     this.dead = true;
-    const errors: unknown[] = [];
-    while (this.undo.length > 0) {
-      try {
-        this.undo.pop()?.();
-      } catch (error) {
-        errors.push(error);
-      }
+    if (installed === this) {
+      installed = undefined;
+      setBridgeTarget(undefined);
+      setWorkerObserver(undefined);
     }
-    if (installed === this) installed = undefined;
-    if (errors.length > 0) {
-      throw new FaultlineError('GLOBALS_UNAVAILABLE', {
-        what: `Faultline could not put back ${errors.length} global(s) after the run`,
-        todo: 'Each function left in place behaves as the original again; look for agent code that froze or redefined globals during the run',
-        details: errors.map((e) => (e instanceof Error ? safeString(e.message) : safeString(e))),
-      });
+    const release = this.releaseSession;
+    if (release === undefined) return;
+    this.releaseSession = undefined;
+    try {
+      this.clock.uninstall();
+    } finally {
+      release();
     }
   }
 
@@ -189,13 +341,13 @@ export class RunGlobals {
     // that into a step-limit outcome instead of spinning here forever.
     for (let round = 0; round < 64; round++) {
       await realTurn();
-      if (this.liveImmediates.size === 0) return;
+      if (this.live.size === 0) return;
     }
   }
 
   /** True while agent code has a setImmediate callback waiting to run. */
   get immediatesPending(): boolean {
-    return this.liveImmediates.size > 0;
+    return this.live.size > 0;
   }
 
   /** Runs `fn` with Math.random drawing from `stream`, so that harness code does not consume the agent's draws. */
@@ -224,60 +376,6 @@ export class RunGlobals {
     }
   }
 
-  private set(target: object, key: string, value: unknown): void {
-    this.undo.push(patchProperty(target, key, value));
-  }
-
-  private patchRandomness(): void {
-    this.set(Math, 'random', () => this.math.next());
-    const getRandomValues = <T extends ArrayBufferView | null>(array: T): T => {
-      if (array === null || !ArrayBuffer.isView(array) || array instanceof Float32Array || array instanceof Float64Array) {
-        throw new TypeError('getRandomValues needs an integer-typed array');
-      }
-      if (array.byteLength > 65536) {
-        throw new DOMException(`The ArrayBufferView's byte length (${array.byteLength}) exceeds 65536`, 'QuotaExceededError');
-      }
-      return this.crypto.fill(array);
-    };
-    this.set(globalThis.crypto, 'getRandomValues', getRandomValues);
-    this.set(globalThis.crypto, 'randomUUID', () => this.crypto.uuid());
-    const subtle = Object.getPrototypeOf(globalThis.crypto.subtle) as { generateKey: Parameters<typeof seededGenerateKey>[0] };
-    this.set(
-      subtle,
-      'generateKey',
-      seededGenerateKey(
-        subtle.generateKey,
-        () => this.crypto,
-        (source) => this.onUnseeded?.(source),
-      ),
-    );
-  }
-
-  /** Puts the run's timers and seeded randomness behind the builtins agents import by name. */
-  private bridgeBuiltins(startTime: number): void {
-    const seeded = seededCryptoTarget({ stream: () => this.crypto, unseeded: (source) => this.onUnseeded?.(source) });
-    setBridgeTarget({
-      ...timersTarget(),
-      'os.uptime': virtualOsUptime(this.clock, startTime),
-      ...seeded,
-      ...trackedWorkTarget(this.realWork, seeded),
-    });
-    this.undo.push(() => setBridgeTarget(undefined));
-  }
-
   /** Told when agent code uses a random source the seed does not reach (RSA key generation, say). */
   onUnseeded: ((source: string) => void) | undefined;
-
-  /**
-   * AbortSignal.timeout() runs on Node's internal timers, which fake-timers does not reach; during a
-   * run it is rebuilt on the virtual setTimeout, so a client's timeout fires in virtual time.
-   */
-  private virtualAbortTimeouts(): void {
-    const clock = this.clock;
-    this.set(AbortSignal, 'timeout', (ms: number) => {
-      const controller = new AbortController();
-      clock.setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms);
-      return controller.signal;
-    });
-  }
 }

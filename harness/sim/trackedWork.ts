@@ -41,11 +41,15 @@ const SUBTLE_METHODS = [
 // biome-ignore lint/suspicious/noExplicitAny: wrapped functions take anything.
 type AnyFunction = (this: unknown, ...args: any[]) => any;
 
-/** `fn` reporting each call as real work until its callback is called. */
-export function trackCallback(work: RealWork, label: string, fn: AnyFunction): AnyFunction {
+/** The run's real work, or undefined while no run holds the globals. */
+export type CurrentWork = () => RealWork | undefined;
+
+/** `fn` reporting each call made during a run as that run's real work until its callback is called. */
+export function trackCallback(current: CurrentWork, label: string, fn: AnyFunction): AnyFunction {
   return function (this: unknown, ...args: unknown[]) {
     const callback = args[args.length - 1];
-    if (typeof callback !== 'function') return fn.apply(this, args);
+    const work = current();
+    if (typeof callback !== 'function' || work === undefined) return fn.apply(this, args);
     const end = work.track(label);
     args[args.length - 1] = function (this: unknown, ...results: unknown[]) {
       end();
@@ -61,7 +65,7 @@ export function trackCallback(work: RealWork, label: string, fn: AnyFunction): A
 }
 
 /** The bridge entries that track thread-pool jobs; `over` supplies run versions to wrap instead of the originals. */
-export function trackedWorkTarget(work: RealWork, over: BridgeTarget): BridgeTarget {
+export function trackedWorkTarget(work: CurrentWork, over: BridgeTarget): BridgeTarget {
   const out: BridgeTarget = {};
   for (const name of [...CALLBACK_LAST, 'crypto.generateKeyPair', 'crypto.generateKey', 'crypto.generatePrime', 'crypto.randomFill'] as BridgedName[]) {
     out[name] = trackCallback(work, name, over[name] ?? originalOf(name));
@@ -69,12 +73,14 @@ export function trackedWorkTarget(work: RealWork, over: BridgeTarget): BridgeTar
   return out;
 }
 
-/** Tracks every Web Crypto call until its promise settles; returns the undo functions. */
-export function trackSubtle(work: RealWork): Array<() => void> {
+/** Tracks every Web Crypto call made during a run until its promise settles; returns the undo functions. */
+export function trackSubtle(current: CurrentWork): Array<() => void> {
   const proto = Object.getPrototypeOf(globalThis.crypto.subtle) as Record<string, AnyFunction>;
   return SUBTLE_METHODS.filter((m) => typeof proto[m] === 'function').map((method) => {
     const original = proto[method] as AnyFunction;
     return patchProperty(proto, method, function (this: unknown, ...args: unknown[]) {
+      const work = current();
+      if (work === undefined) return original.apply(this, args);
       const end = work.track(`crypto.subtle.${method}`);
       let result: unknown;
       try {

@@ -50,20 +50,45 @@ export function timersTarget(): BridgeTarget {
   };
 }
 
+/** What the clock extras read of the run holding the globals. */
+export interface ClockView {
+  readonly clock: Clock;
+  /** Epoch milliseconds the run's virtual clock started at. */
+  readonly startTime: number;
+}
+
+/** The patched clocks fake-timers leaves real, and the event-loop utilisation a run's performance object needs. */
+export interface ClockExtras {
+  readonly undo: Array<() => void>;
+  /** For the fake performance object fake-timers puts on globalThis during a run (its own is a no-op). */
+  readonly eventLoopUtilization: (...args: unknown[]) => unknown;
+}
+
 /**
- * Patches what fake-timers leaves real; returns the undo functions. (node:timers and
+ * Patches what fake-timers leaves real, for a globals session: each patched function asks `current`
+ * for the run holding the globals and behaves as the original when none does. (node:timers and
  * node:timers/promises need no patch: their exports are bridge forwarders, see timersTarget.)
  */
-export function installClockExtras(clock: Clock, startTime: number): Array<() => void> {
+export function installClockExtras(current: () => ClockView | undefined): ClockExtras {
   const undo: Array<() => void> = [];
-  const elapsedMs = () => clock.now - startTime;
-  undo.push(patchProperty(process, 'uptime', () => elapsedMs() / 1000));
+  const realUptime = process.uptime;
+  undo.push(
+    patchProperty(process, 'uptime', function (this: unknown) {
+      const run = current();
+      return run === undefined ? realUptime.call(process) : (run.clock.now - run.startTime) / 1000;
+    }),
+  );
   // The event loop is as busy as the virtual clock says: never (agent code takes no virtual time).
-  const eventLoopUtilization = () => ({ idle: elapsedMs(), active: 0, utilization: 0 });
-  undo.push(patchProperty(globalThis.performance, 'eventLoopUtilization', eventLoopUtilization));
+  const realUtilization = perfHooksPerformance.eventLoopUtilization;
+  const eventLoopUtilization = (...args: unknown[]): unknown => {
+    const run = current();
+    if (run === undefined) return (realUtilization as (...a: unknown[]) => unknown).apply(perfHooksPerformance, args);
+    const elapsedMs = run.clock.now - run.startTime;
+    return { idle: elapsedMs, active: 0, utilization: 0 };
+  };
   undo.push(patchProperty(perfHooksPerformance, 'eventLoopUtilization', eventLoopUtilization));
-  undo.push(...virtualDateTimeFormat(clock));
-  return undo;
+  undo.push(...virtualDateTimeFormat(current));
+  return { undo, eventLoopUtilization };
 }
 
 /** The os.uptime of a run: the host was up HOST_UPTIME_S seconds when the run started. */
@@ -71,19 +96,21 @@ export function virtualOsUptime(clock: Clock, startTime: number): () => number {
   return () => HOST_UPTIME_S + Math.floor((clock.now - startTime) / 1000);
 }
 
-/** format() and formatToParts() without a date format the virtual now, on every formatter. */
-function virtualDateTimeFormat(clock: Clock): Array<() => void> {
+/** format() and formatToParts() without a date format the virtual now, on every formatter, during a run. */
+function virtualDateTimeFormat(current: () => ClockView | undefined): Array<() => void> {
   const proto = Intl.DateTimeFormat.prototype;
   const formatGetter = Object.getOwnPropertyDescriptor(proto, 'format')?.get;
   const formatToParts = proto.formatToParts;
   if (formatGetter === undefined) return [];
+  const dateOr = (date: Date | number | undefined): Date | number | undefined => (date !== undefined ? date : current()?.clock.now);
   return [
     patchAccessor(proto, 'format', function (this: Intl.DateTimeFormat) {
       const format = formatGetter.call(this) as (date?: Date | number) => string;
-      return (date?: Date | number) => format(date === undefined ? clock.now : date);
+      if (current() === undefined) return format;
+      return (date?: Date | number) => format(dateOr(date));
     }),
     patchProperty(proto, 'formatToParts', function (this: Intl.DateTimeFormat, date?: Date | number) {
-      return formatToParts.call(this, date === undefined ? clock.now : date);
+      return formatToParts.call(this, dateOr(date));
     }),
   ];
 }

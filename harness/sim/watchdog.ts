@@ -26,7 +26,6 @@ export function realEpochMs(): number {
 }
 
 const realSetInterval = globalThis.setInterval;
-const realClearInterval = globalThis.clearInterval;
 
 const ARMED = 0;
 const BEAT = 1;
@@ -143,9 +142,11 @@ class Watchdog {
     Atomics.notify(this.i32, ARMED);
     // While armed, a real timer keeps the process alive: the thread's message is how a stopped run
     // ends, and an unref'd thread's message would not be waited for. (A timer, not a ref on the
-    // thread, because a ref'd thread's port would look like real work of the run.)
-    realClearInterval(this.keepAlive);
-    this.keepAlive = realSetInterval(() => undefined, 2 ** 30);
+    // thread, because a ref'd thread's port would look like real work of the run.) One timer for
+    // the process, ref'd while armed: making and clearing one per run costs more than a short run's
+    // own bookkeeping.
+    this.keepAlive ??= realSetInterval(() => undefined, 2 ** 30);
+    this.keepAlive.ref();
     return generation;
   }
 
@@ -160,10 +161,7 @@ class Watchdog {
 
   disarm(generation: number): void {
     if (Atomics.compareExchange(this.i32, ARMED, generation, 0) === generation) Atomics.notify(this.i32, ARMED);
-    if (generation === this.generation) {
-      realClearInterval(this.keepAlive);
-      this.keepAlive = undefined;
-    }
+    if (generation === this.generation) this.keepAlive?.unref();
   }
 
   /** Tells the thread to disconnect its inspector session, and waits (briefly) until it has. */
