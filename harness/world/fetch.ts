@@ -44,13 +44,73 @@ export function chainHandlers(handlers: readonly RequestHandler[]): HandlerChain
   return chain;
 }
 
-async function resolve(chain: HandlerChain, request: Request, url: URL, kernel: Kernel, call: ServeContext): Promise<Response | undefined> {
+/**
+ * A request on its way out: what the world's fetch needs of it, with the Request object itself
+ * built only when something reads it (a handler, msw, a body that is not text or bytes). On Node 20
+ * a Request costs tens of microseconds (it builds an AbortSignal, headers and a body stream), often
+ * more than the rest of the simulated exchange, and a route that answers without looking at the
+ * request never needs one.
+ */
+interface Outgoing {
+  /** The method as a Request would give it (the standard ones upper-cased). */
+  readonly method: string;
+  readonly url: URL;
+  readonly headers: Headers;
+  request(): Request;
+}
+
+/** The standard methods, which a Request upper-cases (others would go through the Request itself). */
+const STANDARD_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+/** The init fields the light path understands; any other field makes the Request up front, so it validates as fetch would. */
+const LIGHT_INIT_KEYS = new Set(['method', 'headers', 'body', 'signal']);
+
+/**
+ * The request described by fetch's arguments. The light path is taken only where it is exactly what
+ * `new Request(input, init)` would give (a URL string or object, a standard method, text or bytes
+ * or no body, a real signal); everything else, and every input a Request would refuse, is built as
+ * a Request at once, so errors are the ones fetch throws.
+ */
+function outgoing(input: RequestInfo | URL, init: RequestInit | undefined): Outgoing {
+  const light = init === undefined || Object.keys(init).every((k) => LIGHT_INIT_KEYS.has(k));
+  if (!(input instanceof Request) && light) {
+    const method = init?.method === undefined ? 'GET' : String(init.method).toUpperCase();
+    const body = init?.body;
+    const simpleBody = body === undefined || body === null || requestBodyDigest(body) !== undefined;
+    const signal = init?.signal;
+    const validSignal = signal === undefined || signal === null || signal instanceof AbortSignal;
+    if (STANDARD_METHODS.has(method) && simpleBody && validSignal && !((method === 'GET' || method === 'HEAD') && body !== undefined && body !== null)) {
+      const href = typeof input === 'string' ? input : String(input);
+      const url = URL.canParse(href) ? new URL(href) : undefined;
+      let headers: Headers | undefined;
+      try {
+        headers = new Headers(init?.headers);
+      } catch {
+        headers = undefined;
+      }
+      if (url !== undefined && url.username === '' && url.password === '' && headers !== undefined) {
+        let request: Request | undefined;
+        return { method, url, headers, request: () => (request ??= new Request(input, init)) };
+      }
+    }
+  }
+  const request = input instanceof Request && init === undefined ? input : new Request(input, init);
+  return { method: request.method, url: new URL(request.url), headers: request.headers, request: () => request };
+}
+
+async function resolve(chain: HandlerChain, out: Outgoing, kernel: Kernel, call: ServeContext): Promise<Response | undefined> {
+  const { url } = out;
   for (const link of chain) {
     if ('route' in link) {
-      const params = link.route.matches(request.method, url);
+      const params = link.route.matches(out.method, url);
       if (params === undefined) continue;
       try {
-        return await link.route.resolver({ request, params, call });
+        return await link.route.resolver({
+          get request() {
+            return out.request();
+          },
+          params,
+          call,
+        });
       } catch (thrown) {
         // As in msw, a resolver may throw a Response to answer early.
         if (thrown instanceof Response) return thrown;
@@ -61,6 +121,7 @@ async function resolve(chain: HandlerChain, request: Request, url: URL, kernel: 
       // msw draws request ids from Math.random; give it its own stream so that it does not shift
       // the draws agent code sees.
       const group = link.msw;
+      const request = out.request();
       const response = await kernel.globals.withMathRandom(kernel.rng.stream('kernel:msw'), () => getResponse(group, request));
       if (response !== undefined) return response;
     }
@@ -68,11 +129,12 @@ async function resolve(chain: HandlerChain, request: Request, url: URL, kernel: 
   return undefined;
 }
 
-async function serveFromHandlers(kernel: Kernel, actor: Actor, chain: HandlerChain, request: Request, url: URL, call: ServeContext): Promise<Response> {
+async function serveFromHandlers(kernel: Kernel, actor: Actor, chain: HandlerChain, out: Outgoing, call: ServeContext): Promise<Response> {
+  const { url, method } = out;
   const shownUrl = redactUrl(url);
   let response: Response | undefined;
   try {
-    response = await resolve(chain, request, url, kernel, call);
+    response = await resolve(chain, out, kernel, call);
   } catch (error) {
     // Simulated network errors and Faultline's own errors pass through as they are.
     if (isNetworkError(error)) throw error;
@@ -81,7 +143,7 @@ async function serveFromHandlers(kernel: Kernel, actor: Actor, chain: HandlerCha
       throw error;
     }
     const failure = new FaultlineError('HANDLER_THREW', {
-      what: `The msw handler for ${request.method} ${shownUrl} threw: ${error instanceof Error ? safeString(error.message) : safeString(error)}`,
+      what: `The msw handler for ${method} ${shownUrl} threw: ${error instanceof Error ? safeString(error.message) : safeString(error)}`,
       where: kernel.where(actor),
       todo: 'Fix the handler, or return an error response from it (HttpResponse.json(body, { status: 500 }))',
       cause: error,
@@ -91,18 +153,18 @@ async function serveFromHandlers(kernel: Kernel, actor: Actor, chain: HandlerCha
   }
   if (response === undefined) {
     const failure = new FaultlineError('UNHANDLED_REQUEST', {
-      what: `Unhandled request: ${request.method} ${shownUrl}`,
+      what: `Unhandled request: ${method} ${shownUrl}`,
       where: kernel.where(actor),
       todo:
         `No msw handler matched it. Add one to the run's handlers, e.g. ` +
-        `http.${request.method.toLowerCase()}('${url.origin}${url.pathname}', () => HttpResponse.json({ ... }))`,
+        `http.${method.toLowerCase()}('${url.origin}${url.pathname}', () => HttpResponse.json({ ... }))`,
     });
     kernel.problem('unhandled-request', failure.message, actor);
     throw failure;
   }
   if (response.type === 'error') {
     // HttpResponse.error(): a network error, which fetch reports as a TypeError.
-    throw new TypeError('fetch failed', { cause: new Error(`network error from the handler for ${request.method} ${shownUrl}`) });
+    throw new TypeError('fetch failed', { cause: new Error(`network error from the handler for ${method} ${shownUrl}`) });
   }
   return response;
 }
@@ -123,17 +185,17 @@ export function httpTarget(url: URL): string {
 
 export function createWorldFetch(kernel: Kernel, actor: Actor, config: FetchConfig): WorldFetch {
   return function fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    let request: Request;
+    let out: Outgoing;
     try {
-      request = input instanceof Request && init === undefined ? input : new Request(input, init);
+      out = outgoing(input, init);
     } catch (error) {
       return Promise.reject(error);
     }
-    const url = new URL(request.url);
-    kernel.rememberSecrets(credentialsOf(url, request.headers));
+    const { url, method } = out;
+    kernel.rememberSecrets(credentialsOf(url, out.headers));
     const target = httpTarget(url);
     const shownUrl = redactUrl(url);
-    const what = `fetch ${request.method} ${shownUrl}`;
+    const what = `fetch ${method} ${shownUrl}`;
     const latency = kernel.rng.stream(`latency:${target}`);
     const body = init === undefined ? undefined : requestBodyDigest(init.body);
     const timing = {
@@ -146,14 +208,17 @@ export function createWorldFetch(kernel: Kernel, actor: Actor, config: FetchConf
         kind: 'fetch',
         target,
         what,
-        data: body === undefined ? { method: request.method, url: shownUrl } : { method: request.method, url: shownUrl, body },
+        data: body === undefined ? { method, url: shownUrl } : { method, url: shownUrl, body },
         summarize: (response) => ({ status: response.status }),
         // Reading request.signal makes undici build an AbortSignal; only do so when there is one.
         signal: init?.signal ?? (input instanceof Request ? input.signal : undefined),
       },
       timing,
       async (call) => {
-        if (body === undefined && request.body !== null) await recordRequestBody(kernel, actor, call.span, request);
+        if (body === undefined && (init?.body != null || input instanceof Request)) {
+          const request = out.request();
+          if (request.body !== null) await recordRequestBody(kernel, actor, call.span, request);
+        }
         const hits = config.injector.decide(target, actor.name, kindsByLayer.http as FaultKind[], call.span);
         for (const hit of hits) {
           if (hit.kind !== 'latency') continue;
@@ -163,7 +228,7 @@ export function createWorldFetch(kernel: Kernel, actor: Actor, config: FetchConf
         }
         const early = earlyAnswer(hits, url, kernel);
         if (early !== undefined) return early;
-        let response = await serveFromHandlers(kernel, actor, config.handlers, request, url, call);
+        let response = await serveFromHandlers(kernel, actor, config.handlers, out, call);
         const lost = firstOf(hits, 'lost-ack');
         if (lost !== undefined) {
           // The handler ran (its side effects happened); the reply is lost on the way back, or late.
@@ -177,7 +242,7 @@ export function createWorldFetch(kernel: Kernel, actor: Actor, config: FetchConf
           applyBodyFaults(bodyHits, body);
           response = await body.finish(kernel, actor, call.signal);
         }
-        Object.defineProperty(response, 'url', { value: request.url });
+        Object.defineProperty(response, 'url', { value: url.href });
         return observeBody(response, (read) => {
           if (!kernel.ended)
             kernel.trace.record({
