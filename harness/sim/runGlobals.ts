@@ -5,7 +5,6 @@
 // randomness (UUIDs, bytes, integers, secret keys, primes, EC and EdDSA key pairs), and a network
 // that refuses real connections. `restore()` puts every original back, whatever the agent did.
 
-import { performance as perfHooksPerformance } from 'node:perf_hooks';
 import FakeTimers, { type Clock } from '@sinonjs/fake-timers';
 import { type AgentCallbackHooks, installAgentCallbacks, realTurn } from './agentCallbacks.ts';
 import { type BridgeTarget, setBridgeTarget, setWorkerObserver } from './builtinBridge.ts';
@@ -81,7 +80,9 @@ function guardFreezing(): Array<() => void> {
   ];
 }
 
-const FAKED = ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance', 'hrtime'] as const;
+// performance is not faked by fake-timers (which would build a fake object per run): the session
+// patches the real one (virtualClockExtras.ts, virtualPerformance).
+const FAKED = ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'hrtime'] as const;
 
 export interface RunGlobalsConfig {
   /** Epoch milliseconds the virtual clock starts at. */
@@ -120,8 +121,6 @@ class GlobalsSession {
   private readonly undo: Array<() => void> = [];
   /** The bridge entries for seeded crypto and tracked thread-pool jobs, built once. */
   readonly bridge: BridgeTarget;
-  /** The virtual event-loop utilisation, for each run's fake performance object. */
-  readonly eventLoopUtilization: (...args: unknown[]) => unknown;
   holders = 0;
 
   constructor() {
@@ -130,9 +129,7 @@ class GlobalsSession {
       this.undo.push(installNetworkGuard(current));
       this.undo.push(...installAgentCallbacks(current));
       this.virtualAbortTimeouts();
-      const extras = installClockExtras(current);
-      this.undo.push(...extras.undo);
-      this.eventLoopUtilization = extras.eventLoopUtilization;
+      this.undo.push(...installClockExtras(current));
       this.undo.push(...trackSubtle(() => installed?.realWork));
       const seeded = seededCryptoTarget({ stream: () => requireRun().crypto, unseeded: (source) => installed?.onUnseeded?.(source) });
       this.bridge = { ...seeded, ...trackedWorkTarget(() => installed?.realWork, seeded) };
@@ -276,9 +273,6 @@ export class RunGlobals implements AgentCallbackHooks, NetworkView, ClockView {
       throw error;
     }
     const held = session as GlobalsSession;
-    // fake-timers' performance object answers eventLoopUtilization with a no-op; the run's answers virtually.
-    const performanceNow = globalThis.performance as unknown as Record<string, unknown>;
-    if (performanceNow !== (perfHooksPerformance as unknown)) performanceNow.eventLoopUtilization = held.eventLoopUtilization;
     setWorkerObserver(observeWorker(this.realWork));
     setBridgeTarget({ ...timersTarget(), 'os.uptime': virtualOsUptime(this.clock, config.startTime), ...held.bridge });
   }

@@ -57,19 +57,12 @@ export interface ClockView {
   readonly startTime: number;
 }
 
-/** The patched clocks fake-timers leaves real, and the event-loop utilisation a run's performance object needs. */
-export interface ClockExtras {
-  readonly undo: Array<() => void>;
-  /** For the fake performance object fake-timers puts on globalThis during a run (its own is a no-op). */
-  readonly eventLoopUtilization: (...args: unknown[]) => unknown;
-}
-
 /**
  * Patches what fake-timers leaves real, for a globals session: each patched function asks `current`
  * for the run holding the globals and behaves as the original when none does. (node:timers and
  * node:timers/promises need no patch: their exports are bridge forwarders, see timersTarget.)
  */
-export function installClockExtras(current: () => ClockView | undefined): ClockExtras {
+export function installClockExtras(current: () => ClockView | undefined): Array<() => void> {
   const undo: Array<() => void> = [];
   const realUptime = process.uptime;
   undo.push(
@@ -87,8 +80,83 @@ export function installClockExtras(current: () => ClockView | undefined): ClockE
     return { idle: elapsedMs, active: 0, utilization: 0 };
   };
   undo.push(patchProperty(perfHooksPerformance, 'eventLoopUtilization', eventLoopUtilization));
+  undo.push(...virtualPerformance(current, eventLoopUtilization));
   undo.push(...virtualDateTimeFormat(current));
-  return { undo, eventLoopUtilization };
+  return undo;
+}
+
+/**
+ * The performance object during a run: now() and timeOrigin on the virtual clock, marks and
+ * measures stamped in virtual time, the real timeline's entries and Node's own timings hidden (they
+ * hold real times). The object itself stays the real one (instanceof Performance, timerify, the
+ * buffer methods). Patched as own properties of the one performance object perf_hooks and the
+ * global share, once per globals session, instead of a fake object per run.
+ */
+function virtualPerformance(current: () => ClockView | undefined, eventLoopUtilization: (...args: unknown[]) => unknown): Array<() => void> {
+  const perf = perfHooksPerformance as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const proto = Object.getPrototypeOf(perfHooksPerformance) as object;
+  const real = (name: string) => perf[name] as (...args: unknown[]) => unknown;
+  /** Virtual milliseconds since the run started (fake-timers' clock.performance.now: hrtime since its start). */
+  const nowOf = (run: ClockView): number => (run.clock as unknown as { performance: { now(): number } }).performance.now();
+  const during = (name: string, fake: (run: ClockView, args: unknown[]) => unknown): (() => void) => {
+    const original = real(name);
+    return patchProperty(perf, name, function (this: unknown, ...args: unknown[]) {
+      const run = current();
+      return run === undefined ? original.apply(this, args) : fake(run, args);
+    });
+  };
+  const entry = (name: unknown, entryType: string, startTime: number, duration: number, detail: unknown) => ({
+    name: String(name),
+    entryType,
+    startTime,
+    duration,
+    detail: detail ?? null,
+    toJSON() {
+      return { name: String(name), entryType, startTime, duration, detail: detail ?? null };
+    },
+  });
+  const accessor = (name: string, fake: (run: ClockView) => unknown): (() => void) => {
+    const get = Object.getOwnPropertyDescriptor(proto, name)?.get;
+    if (get === undefined) return () => undefined;
+    return patchAccessor(perf, name, function (this: unknown) {
+      const run = current();
+      return run === undefined ? get.call(this) : fake(run);
+    });
+  };
+  return [
+    during('now', (run) => nowOf(run)),
+    during('mark', (run, [name, options]) => {
+      const o = options as { startTime?: number; detail?: unknown } | undefined;
+      return entry(name, 'mark', o?.startTime ?? nowOf(run), 0, o?.detail);
+    }),
+    during('measure', (run, [name, start]) => {
+      const o = typeof start === 'object' && start !== null ? (start as { start?: number; end?: number; detail?: unknown }) : undefined;
+      const from = typeof o?.start === 'number' ? o.start : 0;
+      const to = typeof o?.end === 'number' ? o.end : nowOf(run);
+      return entry(name, 'measure', from, to - from, o?.detail);
+    }),
+    during('getEntries', () => []),
+    during('getEntriesByName', () => []),
+    during('getEntriesByType', () => []),
+    during('toJSON', (run) => ({ timeOrigin: run.startTime, eventLoopUtilization: eventLoopUtilization() })),
+    accessor('timeOrigin', (run) => run.startTime),
+    accessor('nodeTiming', (run) => {
+      const elapsedMs = nowOf(run);
+      return {
+        name: 'node',
+        entryType: 'node',
+        startTime: 0,
+        duration: elapsedMs,
+        nodeStart: 0,
+        v8Start: 0,
+        environment: 0,
+        bootstrapComplete: 0,
+        loopStart: 0,
+        loopExit: -1,
+        idleTime: elapsedMs,
+      };
+    }),
+  ];
 }
 
 /** The os.uptime of a run: the host was up HOST_UPTIME_S seconds when the run started. */

@@ -139,6 +139,44 @@ describe('a globals session', () => {
     });
   });
 
+  it("gives a run a performance object on the virtual clock, and leaves the real one's identity and methods", async () => {
+    const realPerformance = globalThis.performance;
+    const startTime = Date.UTC(2026, 0, 1);
+    const r = await simulate(
+      async (world: World) => {
+        const t0 = performance.now();
+        await world.sleep(250);
+        const mark = performance.mark('after-sleep', { detail: { step: 1 } });
+        return {
+          same: globalThis.performance === realPerformance,
+          isPerformance: performance instanceof Performance,
+          elapsed: performance.now() - t0,
+          timeOrigin: performance.timeOrigin,
+          mark: { name: mark.name, startTime: mark.startTime, detail: mark.detail },
+          entries: performance.getEntries().length,
+          json: performance.toJSON().timeOrigin,
+          timerify: typeof (performance as unknown as { timerify?: unknown }).timerify,
+        };
+      },
+      { startTime },
+    );
+    expect(r.value).toEqual({
+      same: true,
+      isPerformance: true,
+      elapsed: 250,
+      timeOrigin: startTime,
+      mark: { name: 'after-sleep', startTime: 250, detail: { step: 1 } },
+      entries: 0,
+      json: startTime,
+      timerify: 'function',
+    });
+    // Between runs, the real clock and timeline.
+    expect(performance.timeOrigin).not.toBe(startTime);
+    performance.mark('real');
+    expect(performance.getEntriesByName('real')).toHaveLength(1);
+    performance.clearMarks('real');
+  });
+
   it('closes only when its last holder lets go, even when a check throws', async () => {
     const before = snapshot();
     const outer = holdGlobals();
