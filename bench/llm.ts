@@ -22,9 +22,11 @@ const brain = rules((conversation) => {
   return { toolCalls: [{ name: 'weather', arguments: { city: 'Paris' } }] };
 });
 
-const options = (seed: number) => ({ seed, tools: [weather], llm: { models: { 'gpt-4o-mini': brain, 'claude-haiku-4-5': brain } } });
+/** The tool agent's simulate options for `seed` (the weather tool and both models). */
+export const toolAgentOptions = (seed: number) => ({ seed, tools: [weather], llm: { models: { 'gpt-4o-mini': brain, 'claude-haiku-4-5': brain } } });
 
-async function viaOpenAI(world: World): Promise<string> {
+/** The tool agent through the official openai client over world.fetch. */
+export async function viaOpenAI(world: World): Promise<string> {
   const client = new OpenAI({ apiKey: 'sim', fetch: world.fetch });
   const tools = world.tools
     .list()
@@ -72,9 +74,9 @@ async function viaDirect(world: World): Promise<string> {
 }
 
 export async function llmBench(): Promise<string> {
-  const direct = await measure('world.llm (direct, no HTTP)', (i) => simulate(viaDirect, options(i)), { opsPerRound: 1_000 });
-  const openai = await measure('openai client over world.fetch', (i) => simulate(viaOpenAI, options(i)), { opsPerRound: 300 });
-  const anthropic = await measure('@anthropic-ai/sdk over world.fetch', (i) => simulate(viaAnthropic, options(i)), { opsPerRound: 300 });
+  const direct = await measure('world.llm (direct, no HTTP)', (i) => simulate(viaDirect, toolAgentOptions(i)), { opsPerRound: 1_000 });
+  const openai = await measure('openai client over world.fetch', (i) => simulate(viaOpenAI, toolAgentOptions(i)), { opsPerRound: 300 });
+  const anthropic = await measure('@anthropic-ai/sdk over world.fetch', (i) => simulate(viaAnthropic, toolAgentOptions(i)), { opsPerRound: 300 });
   const rows = [direct, openai, anthropic].map((m) => [
     m.name,
     formatNumber(m.perSecond),

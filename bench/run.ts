@@ -5,6 +5,7 @@ import { checkersBench } from './checkers.ts';
 import { detectionBench } from './detection.ts';
 import { kernelBench } from './kernel.ts';
 import { llmBench } from './llm.ts';
+import { nodesBench } from './nodes.ts';
 import { providersBench } from './providers.ts';
 import { runnerBench } from './runner.ts';
 import { schedulesBench } from './schedules.ts';
@@ -19,6 +20,7 @@ const benches: Record<string, () => Promise<string>> = {
   schedules: schedulesBench,
   detection: detectionBench,
   workers: workersBench,
+  nodes: nodesBench,
 };
 
 const only = process.argv.slice(2);

@@ -3,7 +3,10 @@
 // passing agent. Two rates per row: end to end (the pool's start-up, every worker loading the
 // harness and the scenario, and its shutdown included) and steady (from the first run reported to
 // the last). Ratios are against the 1-worker row of the same run. Measures; asserts nothing.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import type { ScenarioReference } from '../harness/check/runPool.ts';
 import { resolveScenario } from '../harness/cli/scenarios.ts';
 import { checkScenario, type Scenario } from '../harness/index.ts';
@@ -74,5 +77,31 @@ export async function workersBench(): Promise<string> {
       `#### ${s.name}, ${s.runs.toLocaleString('en-US')} runs\n\n${table(['workers', 'runs/s end to end', 'vs 1', 'runs/s steady', 'vs 1', 'check'], rows)}`,
     );
   }
+  sections.push(await builtinsSection(n));
   return `### Worker threads: one check's runs on 1 and ${n} workers\n\n${sections.join('\n\n')}`;
+}
+
+/**
+ * `npm start` (the built package's CLI running every built-in scenario against its sample agents,
+ * writing reports) with 1 and n workers: wall time of the whole process, start-up included.
+ */
+async function builtinsSection(n: number): Promise<string> {
+  execFileSync('npm', ['run', 'build'], { stdio: 'ignore' });
+  const rows: string[][] = [];
+  let base: number | undefined;
+  for (const workers of [1, n]) {
+    const out = mkdtempSync(path.join(os.tmpdir(), 'faultline-bench-builtins-'));
+    const start = wallClockMs();
+    const run = spawnSync(process.execPath, ['bin/faultline.js', 'run', '--workers', String(workers), '--out', out], { encoding: 'utf8', timeout: 900_000 });
+    const ms = wallClockMs() - start;
+    rmSync(out, { recursive: true, force: true });
+    base ??= ms;
+    const summary =
+      run.stdout
+        .trim()
+        .split('\n')
+        .find((line) => /expectations held/.test(line)) ?? `exit ${run.status}`;
+    rows.push([String(workers), formatNumber(ms / 1000), `${formatNumber(base / ms)}×`, summary]);
+  }
+  return `#### \`npm start\`: the built-in scenarios × their sample agents, from the built package\n\n${table(['workers', 'wall s', 'speed-up vs 1', 'result'], rows)}`;
 }
