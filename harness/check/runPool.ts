@@ -90,6 +90,21 @@ export function defaultWorkers(runs: number): number {
   return Math.max(1, Math.min(os.availableParallelism(), Math.floor(runs / RUNS_PER_WORKER)));
 }
 
+/**
+ * Soak time a worker thread must have ahead of it to pay for starting (see {@link RUNS_PER_WORKER}):
+ * a worker spends its first seconds loading, while the calling thread would already be running.
+ */
+export const SOAK_MS_PER_WORKER = 10_000;
+
+/**
+ * The worker count to use by default for a soak of `forMs` real milliseconds: the cores this process
+ * may use, but no more workers than the time pays for (one per {@link SOAK_MS_PER_WORKER}); 1 (the
+ * calling thread) for a soak shorter than 20 s.
+ */
+export function defaultSoakWorkers(forMs: number): number {
+  return Math.max(1, Math.min(os.availableParallelism(), Math.floor(forMs / SOAK_MS_PER_WORKER)));
+}
+
 /** The worker module: the TypeScript source in this repository, the built JavaScript in the package. */
 function workerModule(): string {
   const self = import.meta.url;
