@@ -1,11 +1,13 @@
 // What a worker thread of a check's pool runs (harness/check/runPool.ts): it loads the scenario by
 // reference, as `faultline run` would, keeps it for the next chunks, runs the cases it is sent in
-// order and stops at the first failure. It sits at the top of harness/ because it needs the CLI's
-// scenario resolution (built-in ids, files, modules) and the check layer together.
+// order and stops at the first failure, or before a case once one of the task's stops was
+// requested (a soak's deadline, or the caller no longer needing the chunk). It sits at the top of harness/ because it needs the CLI's scenario resolution
+// (built-in ids, files, modules) and the check layer together.
 
 import { subjectsOf } from './check/properties/property.ts';
 import { runChecked } from './check/runCase.ts';
 import type { CaseOutcome, RunTask, ScenarioReference } from './check/runPool.ts';
+import { stopRequested } from './check/runStop.ts';
 import type { Scenario } from './check/scenario.ts';
 import { resolveScenario } from './cli/scenarios.ts';
 import { FaultlineError } from './sim/errors.ts';
@@ -33,7 +35,7 @@ async function load(reference: ScenarioReference): Promise<Loaded> {
   return { scenario: scenario as unknown as Scenario<unknown, unknown>, agent: agent as Scenario<unknown, unknown>['agent'] };
 }
 
-/** Runs a chunk of cases; the outcomes end at the first failure. */
+/** Runs a chunk of cases; the outcomes end at the first failure, or where a stop came. */
 export default async function runCases(task: RunTask): Promise<CaseOutcome[]> {
   const key = JSON.stringify(task.reference);
   let pending = loaded.get(key);
@@ -55,6 +57,7 @@ export default async function runCases(task: RunTask): Promise<CaseOutcome[]> {
 
 async function runAll(task: RunTask, scenario: Loaded['scenario'], agent: Loaded['agent'], progress: Int32Array, outcomes: CaseOutcome[]): Promise<void> {
   for (let i = 0; i < task.cases.length; i++) {
+    if (stopRequested(task.stops)) break;
     Atomics.store(progress, 0, i);
     const { verdicts, result } = await runChecked(scenario, agent, task.cases[i] as RunTask['cases'][number], task.determinism);
     Atomics.add(progress, 1, 1);

@@ -40,6 +40,13 @@ export interface ChaosTestOptions<I, O> extends CheckOptions<I, O> {
 /**
  * Registers a vitest test that runs `checkScenario(scenario, options)` and fails with the
  * failure report (the failed property, the minimal fault plan, a trace excerpt, the replay command).
+ *
+ * Worker threads: when `options.reference` says where a worker can load the scenario and agent (a
+ * scenario file, a module exporting `scenario`, or a built-in id, and the agent's name), the runs
+ * are spread over `options.workers` threads (default: the available cores, but one per 2,500
+ * runs), with the same result and replay command as in one thread. A scenario or agent defined
+ * inline in the test file is a closure no worker can be sent: without a `reference` the runs stay in
+ * the test's own thread, whatever `workers` says. A replay (FAULTLINE_PATH) always runs there.
  */
 export function chaosTest<I, O>(name: string, scenario: Scenario<I, O>, options: ChaosTestOptions<I, O> = {}): void {
   test(

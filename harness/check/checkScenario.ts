@@ -7,14 +7,13 @@ import fc from 'fast-check';
 import { parseFaultPlan } from '../faults/plan.ts';
 import type { RunResult } from '../options.ts';
 import { FaultlineError } from '../sim/errors.ts';
-import { defaultLimits } from '../sim/limits.ts';
 import { redactOutput } from '../sim/redact.ts';
 import { withGlobalsHeld } from '../sim/runGlobals.ts';
 import { type RunCase, runCaseArbitrary } from './arbitraries.ts';
 import { type CheckCoverage, CoverageTally, formatUncovered } from './coverage.ts';
 import { formatFailure } from './failureReport.ts';
 import { minimise } from './minimise.ts';
-import { drawCases, runOnPool } from './parallelRuns.ts';
+import { caseStallMs, drawCases, type PoolRunEnd, runOnPool } from './parallelRuns.ts';
 import type { PropertyVerdict } from './properties/property.ts';
 import { defaultReplayCommand } from './replayCommand.ts';
 import { runChecked } from './runCase.ts';
@@ -79,6 +78,14 @@ export interface CheckOptions<I = unknown, O = unknown> {
   readonly reference?: ScenarioReference;
   /** A pool to run on, owned by the caller (the CLI keeps one for all its checks); default: one made and ended by this call. */
   readonly pool?: RunPool;
+  /**
+   * Real milliseconds one case may run in a worker thread before the worker counts as stuck (agent
+   * code that never yields: only another thread can end it), is ended, and the check fails with an
+   * error naming the scenario, seed and case. Default: the scenario's `limits.wallClockMs` (twice
+   * under determinism checking, and twice again with a heal phase) plus 10,000. Lower it only when
+   * every run is quick, as in a test of the limit itself: a slow case past it fails the check.
+   */
+  readonly workerStallMs?: number;
 }
 
 export interface Counterexample {
@@ -196,6 +203,7 @@ async function check<I, O>(scenario: Scenario<I, O>, options: CheckOptions<I, O>
   // narrowed to their first call; swarm modes need every draw from the whole range (bench/detection.ts).
   const checkParameters = { seed, numRuns: runs, unbiased: true } as const;
   const workers = path !== undefined || options.reference === undefined ? 1 : (options.pool?.workers ?? options.workers ?? defaultWorkers(runs));
+  validateWorkerOptions(scenario.name, options);
   let details: { failed: boolean; counterexample: [RunCase] | null; counterexamplePath: string | null; numShrinks: number; numRuns: number };
   if (workers > 1 && options.reference !== undefined) {
     details = await checkOnWorkers(scenario, options, options.reference, workers, seed, determinism, {
@@ -275,6 +283,28 @@ async function check<I, O>(scenario: Scenario<I, O>, options: CheckOptions<I, O>
 }
 
 /**
+ * Refuses a worker count or stall limit that is not a positive whole number (options a soak shares).
+ * @throws FaultlineError INVALID_OPTIONS naming the option and the scenario.
+ */
+export function validateWorkerOptions(scenario: string, options: Pick<CheckOptions, 'workers' | 'workerStallMs'>): void {
+  for (const [name, value] of [
+    ['workers', options.workers],
+    ['workerStallMs', options.workerStallMs],
+  ] as const) {
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) {
+      throw new FaultlineError('INVALID_OPTIONS', {
+        what: `${name} must be a whole number of at least 1, got ${String(value)}`,
+        where: { scenario },
+        todo:
+          name === 'workers'
+            ? 'Give the worker threads to use (1 runs in the calling thread)'
+            : 'Give the real milliseconds a case may run in a worker, or leave it out',
+      });
+    }
+  }
+}
+
+/**
  * The runs of a check on worker threads (harness/check/parallelRuns.ts), then the first failure in
  * run order shrunk in this thread: fast-check's result, as a one-thread check would have it.
  */
@@ -293,19 +323,15 @@ async function checkOnWorkers<I, O>(
   },
 ) {
   const cases = drawCases(run.arbitrary, seed, run.runs);
-  // One case may take its wall-clock limit (twice under determinism checking, and again for a heal
-  // phase); past that and a grace period, the worker is stuck in code that never yields.
-  const wallClockMs = scenario.world?.limits?.wallClockMs ?? defaultLimits.wallClockMs;
-  const stallMs = wallClockMs * (determinism ? 2 : 1) * (scenario.heal === undefined ? 1 : 2) + 10_000;
   const pool = options.pool ?? new RunPool(workers);
-  let index: number | undefined;
+  let end: PoolRunEnd;
   try {
-    index = await runOnPool({
+    end = await runOnPool({
       pool,
       reference,
       cases,
       determinism,
-      stallMs,
+      stallMs: caseStallMs(scenario, determinism, options.workerStallMs),
       describe: (i) => {
         const c = cases[i] as RunCase;
         const replay = (options.replayCommand ?? defaultReplayCommand)(seed, String(i), { determinism });
@@ -316,7 +342,10 @@ async function checkOnWorkers<I, O>(
   } finally {
     if (options.pool === undefined) await pool.close();
   }
-  if (index === undefined) return { failed: false, counterexample: null, counterexamplePath: null, numShrinks: 0, numRuns: cases.length };
+  // A stuck case has no result to shrink: the check fails with the error naming it and its replay.
+  if (end.kind === 'stalled') throw end.error;
+  if (end.kind === 'passed') return { failed: false, counterexample: null, counterexamplePath: null, numShrinks: 0, numRuns: cases.length };
+  const index = end.index;
   const details = await run.shrink(index);
   // The case failed in a worker but passed here: minimise reruns it and reports the nondeterminism.
   if (!details.failed || details.counterexample === null) {

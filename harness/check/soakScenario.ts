@@ -5,32 +5,62 @@
 // inside a batch: a run that would start after the deadline is not made (and shrinking stops
 // there too, keeping the smallest failing case found so far), so a soak never overruns by more
 // than one run plus the minimisation of a failure already found.
+//
+// On worker threads (`workers`, with the scenario given by `reference`), a batch's cases are drawn
+// here as fast-check draws them for its seed and run on the pool (./parallelRuns.ts); outcomes are
+// counted in run order, and the first failure in run order is shrunk here, from fast-check's path
+// to it, exactly as in one thread: the same failures, signatures and replay commands whatever the
+// worker count. Workers read the deadline themselves and start no case after it; a worker stuck in
+// code that never yields is ended once its case has run for the stall limit, and the soak lists it
+// as a failure of its own (a stall, not shrunk) and goes on, so a soak ends by its deadline plus
+// that limit at worst.
 import fc from 'fast-check';
 import { parseFaultPlan } from '../faults/plan.ts';
+import type { RunResult } from '../options.ts';
 import { FaultlineError } from '../sim/errors.ts';
 import { wallClockMs } from '../sim/runGlobals.ts';
-import { runCaseArbitrary } from './arbitraries.ts';
-import { type CheckOptions, seedFromName } from './checkScenario.ts';
+import { realEpochMs } from '../sim/watchdog.ts';
+import { type RunCase, runCaseArbitrary } from './arbitraries.ts';
+import { type CheckOptions, seedFromName, validateWorkerOptions } from './checkScenario.ts';
 import { type CheckCoverage, CoverageTally } from './coverage.ts';
 import { minimise } from './minimise.ts';
+import { caseStallMs, drawCases, runOnPool } from './parallelRuns.ts';
 import { defaultReplayCommand } from './replayCommand.ts';
 import { runChecked } from './runCase.ts';
+import { defaultSoakWorkers, RunPool } from './runPool.ts';
+import { type RunStop, requestStop, runStop, stopRequested } from './runStop.ts';
 import type { Scenario } from './scenario.ts';
-import { signatureOf } from './signature.ts';
+import { type FoundFailure, type SoakFailure, SoakFailures } from './soakFailures.ts';
 
-/** The check options a soak shares with checkScenario (agent, agentLabel, determinism, replayCommand), documented there. */
-export interface SoakOptions<I = unknown, O = unknown> extends Pick<CheckOptions<I, O>, 'agent' | 'agentLabel' | 'determinism' | 'replayCommand'> {
+export type { SoakFailure } from './soakFailures.ts';
+
+/**
+ * The check options a soak shares with checkScenario (agent, agentLabel, determinism,
+ * replayCommand, reference, pool, workerStallMs), documented there.
+ */
+export interface SoakOptions<I = unknown, O = unknown>
+  extends Pick<CheckOptions<I, O>, 'agent' | 'agentLabel' | 'determinism' | 'replayCommand' | 'reference' | 'pool' | 'workerStallMs'> {
   /** How long to soak, in real milliseconds (at least 1). */
   readonly forMs: number;
   /** The first batch's fast-check seed (default: FAULTLINE_SEED, else one derived from the scenario's name); batch b uses seed + b. */
   readonly seed?: number;
   /** Runs per batch, at most (default 50): how far past the deadline a batch can reach is one run. */
   readonly batchRuns?: number;
+  /**
+   * Worker threads for the batches' runs (default, when the scenario can be loaded by `reference`:
+   * the available cores, but one per 10 s of `forMs`, as a worker spends its first seconds loading;
+   * else 1, the calling thread). The failures found, their signatures and replay commands do not
+   * depend on it; the runs made in the time do.
+   */
+  readonly workers?: number;
   /** Called after each batch (progress, a line per batch). */
   readonly onBatch?: (batch: SoakBatch, soFar: SoakReport) => void;
-  /** Called after each run (a progress line on a terminal). */
+  /** Called after each run, in run order (a progress line on a terminal). */
   readonly onRun?: (runs: number) => void;
-  /** The real clock (tests); default: the wall clock, which runs do not fake. */
+  /**
+   * The real clock, in milliseconds (tests); default: the wall clock, which runs do not fake. A test
+   * clock should move only in `onRun` or `onBatch`, so that it reads the same with any worker count.
+   */
   readonly now?: () => number;
 }
 
@@ -39,21 +69,7 @@ export interface SoakBatch {
   readonly seed: number;
   readonly runs: number;
   /** The signature of the failure this batch found, and whether it was new. */
-  readonly failure?: { readonly signature: string; readonly isNew: boolean };
-}
-
-export interface SoakFailure {
-  readonly signature: string;
-  readonly failed: readonly string[];
-  readonly message: string;
-  readonly plan: readonly unknown[];
-  readonly schedule: unknown;
-  /** The batch seed and fast-check path that reach it, and the command that replays it. */
-  readonly seed: number;
-  readonly path: string;
-  readonly replay: string;
-  /** How many batches found it. */
-  readonly found: number;
+  readonly failure?: FoundFailure;
 }
 
 export interface SoakReport {
@@ -66,15 +82,24 @@ export interface SoakReport {
   readonly coverage: CheckCoverage;
 }
 
+/** How a batch ended: its runs, and the failing case (shrunk) or stuck case it found, with its path. */
+interface BatchEnd {
+  readonly found?: { readonly case: RunCase; readonly path: string };
+  readonly stalled?: { readonly case: RunCase; readonly path: string; readonly message: string };
+}
+
 /**
  * Soaks `scenario` for `forMs` (see the top of this file).
- * @throws FaultlineError INVALID_OPTIONS for a budget or batch size that is not a positive integer.
+ * @throws FaultlineError INVALID_OPTIONS for a budget, batch size, worker count or stall limit that
+ *   is not a positive integer, or when no run could be made in the time.
+ * @throws FaultlineError WORKER_FAILED when a worker thread crashed (it could not load `reference`).
  */
 export async function soakScenario<I, O>(scenario: Scenario<I, O>, options: SoakOptions<I, O>): Promise<SoakReport> {
   const now = options.now ?? wallClockMs;
+  const batchRuns = options.batchRuns ?? 50;
   for (const [name, value] of [
     ['forMs', options.forMs],
-    ['batchRuns', options.batchRuns ?? 50],
+    ['batchRuns', batchRuns],
   ] as const) {
     if (!Number.isSafeInteger(value) || value < 1) {
       throw new FaultlineError('INVALID_OPTIONS', {
@@ -84,79 +109,128 @@ export async function soakScenario<I, O>(scenario: Scenario<I, O>, options: Soak
       });
     }
   }
+  validateWorkerOptions(scenario.name, options);
   parseFaultPlan(scenario.faults ?? [], `scenario "${scenario.name}": faults`);
   const started = now();
   const deadline = started + options.forMs;
+  // Workers read a real deadline themselves; a test clock reaches them only through the stop flag.
+  const stop = runStop(options.now === undefined ? realEpochMs() + options.forMs : undefined);
   const base = options.seed ?? envSeed() ?? seedFromName(scenario.name);
   const agent = options.agent ?? scenario.agent;
   const determinism = options.determinism ?? (process.env.FAULTLINE_CHECK_DETERMINISM === '1' || scenario.determinism === true);
   const tally = new CoverageTally(scenario.faults ?? []);
   const arbitrary = runCaseArbitrary(scenario.faults ?? [], scenario.schedules ?? ['fifo']);
-  const failures = new Map<string, SoakFailure>();
+  const replay = (seed: number, path: string) => (options.replayCommand ?? defaultReplayCommand)(seed, path, { determinism });
+  const failures = new SoakFailures(scenario.name, options.agentLabel, replay);
   let runs = 0;
   let batches = 0;
+  let batchRunCount = 0;
+  const count = (c: RunCase, result: Pick<RunResult, 'coverage'>) => {
+    batchRunCount++;
+    runs++;
+    tally.add(c.plan, result);
+    options.onRun?.(runs);
+  };
   const report = (): SoakReport => ({
     scenario: scenario.name,
     agent: options.agentLabel,
     runs,
     batches,
     elapsedMs: now() - started,
-    failures: [...failures.values()],
+    failures: failures.list(),
     coverage: tally.summary(),
   });
-  while (now() < deadline) {
-    const seed = base + batches;
-    let batchRuns = 0;
-    let failedAt: number | undefined;
-    const property = fc.asyncProperty(arbitrary, async (c) => {
+  // The batch's property in this thread: it runs the batch (counting its runs up to the first
+  // failure) or, on workers, only replays and shrinks the failure they found (counting nothing).
+  const property = (counting: { on: boolean }) =>
+    fc.asyncProperty(arbitrary, async (c) => {
       // Past the deadline nothing more runs: a generated case passes unrun, a shrink candidate too.
       if (now() >= deadline) return true;
       const { verdicts, result } = await runChecked(scenario, agent, c, determinism);
       const failed = verdicts.some((v) => !v.ok);
-      if (failedAt === undefined) {
-        batchRuns++;
-        runs++;
-        tally.add(c.plan, result);
-        if (failed) failedAt = batchRuns;
-        options.onRun?.(runs);
+      if (counting.on) {
+        count(c, result);
+        if (failed) counting.on = false;
       }
       return !failed;
     });
-    const details = await fc.check(property, { seed, numRuns: options.batchRuns ?? 50, unbiased: true });
-    let found: SoakBatch['failure'];
-    if (details.failed && details.counterexample !== null && details.counterexamplePath !== null) {
-      const c = await minimise(scenario, agent, details.counterexample[0], determinism);
-      const signature = signatureOf(scenario.name, options.agentLabel, c.verdicts, c.result);
-      const seen = failures.get(signature);
-      found = { signature, isNew: seen === undefined };
-      if (seen !== undefined) failures.set(signature, { ...seen, found: seen.found + 1 });
-      else {
-        const path = details.counterexamplePath;
-        failures.set(signature, {
-          signature,
-          failed: c.failed.map((v) => v.property),
-          message: c.failed.map((v) => `${v.property}: ${v.message}`).join('\n'),
-          plan: c.case.plan,
-          schedule: c.case.schedule,
-          seed,
-          path,
-          replay: (options.replayCommand ?? defaultReplayCommand)(seed, path, { determinism }),
-          found: 1,
-        });
+  const workers = options.reference === undefined ? 1 : (options.pool?.workers ?? options.workers ?? defaultSoakWorkers(options.forMs));
+  const pool = workers > 1 && options.reference !== undefined ? (options.pool ?? new RunPool(workers)) : undefined;
+  const stallMs = caseStallMs(scenario, determinism, options.workerStallMs);
+  try {
+    while (now() < deadline && !stopRequested(stop)) {
+      const seed = base + batches;
+      batchRunCount = 0;
+      let end: BatchEnd;
+      if (pool === undefined || options.reference === undefined) {
+        const details = await fc.check(property({ on: true }), { seed, numRuns: batchRuns, unbiased: true });
+        const shrunk = details.failed ? details.counterexample?.[0] : undefined;
+        end = shrunk === undefined || details.counterexamplePath === null ? {} : { found: { case: shrunk, path: details.counterexamplePath } };
+      } else {
+        end = await batchOnPool({ pool, reference: options.reference, seed, stop, stallMs }, () => now() >= deadline);
       }
+      const found = await record(end, seed);
+      const batch: SoakBatch = { index: batches, seed, runs: batchRunCount, ...(found === undefined ? {} : { failure: found }) };
+      batches++;
+      options.onBatch?.(batch, report());
     }
-    const batch: SoakBatch = { index: batches, seed, runs: batchRuns, ...(found === undefined ? {} : { failure: found }) };
-    batches++;
-    options.onBatch?.(batch, report());
+  } finally {
+    requestStop(stop);
+    if (pool !== undefined && options.pool === undefined) await pool.close();
   }
   if (runs === 0) {
     throw new FaultlineError('INVALID_OPTIONS', {
-      what: `The soak of "${scenario.name}" made no run in ${options.forMs} ms`,
+      what: `The soak of "${scenario.name}" made no run in ${options.forMs} ms${pool === undefined ? '' : ` on ${pool.workers} worker threads`}`,
       where: { scenario: scenario.name },
-      todo: 'Give it a longer budget (--for 30s or more): a soak that runs nothing proves nothing',
+      todo: `Give it a longer budget (--for 30s or more): a soak that runs nothing proves nothing${pool === undefined ? '' : '; a worker thread spends its first seconds loading'}`,
     });
   }
   return report();
+
+  /** One batch on the pool: its cases drawn here, run there in run order, the first failure shrunk here. */
+  async function batchOnPool(
+    on: { pool: RunPool; reference: NonNullable<SoakOptions['reference']>; seed: number; stop: RunStop; stallMs: number },
+    timeIsUp: () => boolean,
+  ): Promise<BatchEnd> {
+    const cases = drawCases(arbitrary, on.seed, batchRuns);
+    const ran = await runOnPool({
+      pool: on.pool,
+      reference: on.reference,
+      cases,
+      determinism,
+      stallMs: on.stallMs,
+      stop: on.stop,
+      describe: (i) =>
+        `scenario "${scenario.name}"${options.agentLabel === undefined ? '' : ` × ${options.agentLabel}`}, soak batch seed ${on.seed}, case ${i + 1} (path ${i}, run seed ${(cases[i] as RunCase).runSeed}; replay: ${replay(on.seed, String(i))})`,
+      onOutcome: (i, outcome) => {
+        count(cases[i] as RunCase, outcome);
+        if (timeIsUp()) requestStop(on.stop);
+      },
+    });
+    if (ran.kind === 'passed') return {};
+    const at = cases[ran.index] as RunCase;
+    if (ran.kind === 'stalled') {
+      // The stuck case was a run (cut short, with no result to tally), as in one thread, where the
+      // watchdog would have ended it as a timeout.
+      batchRunCount++;
+      runs++;
+      options.onRun?.(runs);
+      return { stalled: { case: at, path: String(ran.index), message: ran.error.message } };
+    }
+    const details = await fc.check(property({ on: false }), { seed: on.seed, numRuns: batchRuns, unbiased: true, path: String(ran.index) });
+    // The case failed on a worker but not here (the deadline came first, or the agent is not
+    // deterministic): minimise reruns it, and reports nondeterminism as a failure of its own.
+    const shrunk = details.failed ? details.counterexample?.[0] : undefined;
+    if (shrunk === undefined || details.counterexamplePath === null) return { found: { case: at, path: String(ran.index) } };
+    return { found: { case: shrunk, path: details.counterexamplePath } };
+  }
+
+  /** Keeps a batch's failure once per signature (a found one minimised first); returns what the batch found. */
+  async function record(end: BatchEnd, seed: number): Promise<FoundFailure | undefined> {
+    if (end.stalled !== undefined) return failures.addStall(end.stalled.case, seed, end.stalled.path, end.stalled.message);
+    if (end.found === undefined) return undefined;
+    return failures.addFailure(await minimise(scenario, agent, end.found.case, determinism), seed, end.found.path);
+  }
 }
 
 function envSeed(): number | undefined {

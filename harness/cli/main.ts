@@ -156,15 +156,24 @@ program
   .option('--seed <n>', "the first batch's fast-check seed (default: derived from the scenario name)", integer('--seed'))
   .option('--agent <name>', 'soak only this agent')
   .option('--batch-runs <n>', 'runs per batch, at most (default 50)', integer('--batch-runs', 1))
+  .option(
+    '--workers <n>',
+    'worker threads for the runs, at least 1 (default: the available cores, but one per 10 s of --for); the failures found do not depend on it',
+    integer('--workers', 1),
+  )
   .option('--allow-outside-project', 'let scenario files import modules outside the project (they run code)')
   .option('--no-progress', 'no progress line, even on a terminal')
   .action(
-    async (refs: string[], opts: { for: number; seed?: number; agent?: string; batchRuns?: number; allowOutsideProject?: boolean; progress: boolean }) => {
+    async (
+      refs: string[],
+      opts: { for: number; seed?: number; agent?: string; batchRuns?: number; workers?: number; allowOutsideProject?: boolean; progress: boolean },
+    ) => {
       const reports = await soakScenarios(refs, {
         forMs: opts.for,
         ...(opts.seed === undefined ? {} : { seed: opts.seed }),
         ...(opts.agent === undefined ? {} : { agent: opts.agent }),
         ...(opts.batchRuns === undefined ? {} : { batchRuns: opts.batchRuns }),
+        ...(opts.workers === undefined ? {} : { workers: opts.workers }),
         allowOutsideRoot: opts.allowOutsideProject === true,
         progress: opts.progress,
       });

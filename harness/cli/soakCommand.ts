@@ -2,9 +2,12 @@
 // the one --agent names) in turn, sharing the time budget, and lists every distinct failure once
 // with the command that replays it. A line per batch in CI and off a terminal; an updating
 // progress line on one. Exit 1 when a failure was found (or a fault rule matched nothing), else 0.
+// With --workers (default: the cores, for a soak long enough to pay for starting them) one pool of
+// worker threads serves every scenario of the invocation, each loaded by its reference.
 import { unmatchedSentence } from '../check/coverage.ts';
+import { defaultSoakWorkers, RunPool } from '../check/runPool.ts';
 import { shellQuote } from '../check/shellQuote.ts';
-import { type SoakReport, soakScenario } from '../check/soakScenario.ts';
+import { type SoakFailure, type SoakReport, soakScenario } from '../check/soakScenario.ts';
 import type { ScenarioDefinition } from '../scenario/defineScenario.ts';
 import type { ImportScope } from '../scenario/importModule.ts';
 import { nearest } from '../sim/didYouMean.ts';
@@ -18,6 +21,12 @@ export interface SoakCommandOptions extends ImportScope {
   readonly agent?: string;
   readonly batchRuns?: number;
   readonly progress?: boolean;
+  /**
+   * Worker threads for the runs (default: the available cores, but one per 10 s of `forMs`; 1 runs
+   * in this thread). One pool serves every scenario of the invocation and is ended before this
+   * returns. The failures found and their replay commands do not depend on it.
+   */
+  readonly workers?: number;
 }
 
 /** `30s`, `10m`, `1h`, `500ms` → milliseconds, or undefined when it is not a duration. */
@@ -62,31 +71,49 @@ export async function soakScenarios(refs: readonly string[], options: SoakComman
   const interactive = options.progress !== false && show.interactive;
   const reports: SoakReport[] = [];
   const each = Math.max(1, Math.floor(options.forMs / pairs.length));
-  for (const { ref, scenario, name } of pairs) {
-    const label = `${scenario.name} × ${name}`;
-    const agent = scenario.agents?.[name] ?? scenario.agent;
-    const batchRuns = options.batchRuns ?? 50;
-    const report = await soakScenario(scenario, {
-      forMs: each,
-      agent,
-      agentLabel: name,
-      batchRuns,
-      ...(options.seed === undefined ? {} : { seed: options.seed }),
-      replayCommand: (seed, at, { determinism }) =>
-        `npx faultline run ${shellQuote(ref)} --agent ${shellQuote(name)} --runs ${batchRuns} --seed ${seed} --path ${shellQuote(at)}${determinism ? ' --determinism' : ''}`,
-      onRun: (runs) => show.update(`soak ${label}: ${runs} runs`),
-      onBatch: (batch, soFar) => {
-        const line = `soak ${label}: batch ${batch.index + 1} (seed ${batch.seed}) ${batch.runs} runs; ${statusText(soFar)}`;
-        const fresh = batch.failure?.isNew === true ? soFar.failures.find((f) => f.signature === batch.failure?.signature) : undefined;
-        if (fresh !== undefined) show.done(`soak ${label}: new failure ${fresh.signature}: ${fresh.failed.join(', ')}\n       replay: ${fresh.replay}`);
-        if (interactive) show.update(line);
-        else show.done(line);
-      },
-    });
-    reports.push(report);
-    show.done(summary(label, report));
+  const workers = options.workers ?? defaultSoakWorkers(options.forMs);
+  const pool = workers > 1 ? new RunPool(workers) : undefined;
+  try {
+    for (const { ref, scenario, name } of pairs) {
+      const label = `${scenario.name} × ${name}`;
+      const agent = scenario.agents?.[name] ?? scenario.agent;
+      const batchRuns = options.batchRuns ?? 50;
+      const report = await soakScenario(scenario, {
+        forMs: each,
+        agent,
+        agentLabel: name,
+        batchRuns,
+        ...(options.seed === undefined ? {} : { seed: options.seed }),
+        ...(pool === undefined ? { workers: 1 } : { pool }),
+        reference: {
+          scenario: ref,
+          agent: name,
+          ...(options.root === undefined ? {} : { root: options.root }),
+          ...(options.allowOutsideRoot === undefined ? {} : { allowOutsideRoot: options.allowOutsideRoot }),
+        },
+        replayCommand: (seed, at, { determinism }) =>
+          `npx faultline run ${shellQuote(ref)} --agent ${shellQuote(name)} --runs ${batchRuns} --seed ${seed} --path ${shellQuote(at)}${determinism ? ' --determinism' : ''}`,
+        onRun: (runs) => show.update(`soak ${label}: ${runs} runs`),
+        onBatch: (batch, soFar) => {
+          const line = `soak ${label}: batch ${batch.index + 1} (seed ${batch.seed}) ${batch.runs} runs; ${statusText(soFar)}`;
+          const fresh = batch.failure?.isNew === true ? soFar.failures.find((f) => f.signature === batch.failure?.signature) : undefined;
+          if (fresh !== undefined) show.done(`soak ${label}: new failure ${fresh.signature}: ${whatFailed(fresh)}\n       replay: ${fresh.replay}`);
+          if (interactive) show.update(line);
+          else show.done(line);
+        },
+      });
+      reports.push(report);
+      show.done(summary(label, report));
+    }
+  } finally {
+    await pool?.close();
   }
   return reports;
+}
+
+/** The failed properties, or for a stall what happened. */
+function whatFailed(f: SoakFailure): string {
+  return f.stalled === true ? 'a worker thread made no progress on a case (agent code that never yields?)' : f.failed.join(', ');
 }
 
 function statusText(r: SoakReport): string {
@@ -101,7 +128,7 @@ function summary(label: string, r: SoakReport): string {
   const lines = [`${broken ? 'FAIL' : 'ok  '} ${label}: ${r.batches} batches, ${statusText(r)}`];
   for (const f of r.failures) {
     lines.push(`       ${f.signature} (found in ${f.found} batch${f.found === 1 ? '' : 'es'}) ${f.message.split('\n').join('\n         ')}`);
-    lines.push(`         minimal plan ${JSON.stringify(f.plan)}`);
+    lines.push(`         ${f.stalled === true ? 'plan (not shrunk: the run never ended)' : 'minimal plan'} ${JSON.stringify(f.plan)}`);
     lines.push(`         replay: ${f.replay}`);
   }
   for (const u of r.coverage.unmatched) lines.push(`       ✗ ${u.rule}: ${unmatchedSentence(u, r.coverage)}`);

@@ -52,7 +52,7 @@ describe('faultline soak', () => {
     }
   }, 120_000);
 
-  it('exits 0 when nothing fails, and 2 on a bad duration or agent', () => {
+  it('exits 0 when nothing fails, and 2 on a bad duration, worker count or agent', () => {
     const clean = faultline('soak', 'scenarios/examples/weather-tool-down.yaml', '--for', '2s');
     expect(clean.status, clean.all).toBe(0);
     expect(clean.stdout).toMatch(/^ok {3}weather tool down × hardened: \d+ batches, \d+ runs in .*, 0 distinct failures/m);
@@ -63,6 +63,9 @@ describe('faultline soak', () => {
     const noFor = faultline('soak', 'test/cli/fixtures/twoBugs.ts');
     expect(noFor.status).toBe(2);
     expect(noFor.stderr).toContain("required option '--for <duration>' not specified");
+    const badWorkers = faultline('soak', 'test/cli/fixtures/twoBugs.ts', '--for', '1s', '--workers', '0');
+    expect(badWorkers.status).toBe(2);
+    expect(badWorkers.stderr).toMatch(/--workers must be .*at least 1/);
     const badAgent = faultline('soak', 'scenarios/examples/weather-tool-down.yaml', '--for', '1s', '--agent', 'hardend');
     expect(badAgent.status).toBe(2);
     expect(badAgent.stderr).toMatch(/has no agent "hardend"\. Did you mean "hardened"\?/);
