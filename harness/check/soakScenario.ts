@@ -18,7 +18,7 @@ import fc from 'fast-check';
 import { parseFaultPlan } from '../faults/plan.ts';
 import type { RunResult } from '../options.ts';
 import { FaultlineError } from '../sim/errors.ts';
-import { wallClockMs } from '../sim/runGlobals.ts';
+import { wallClockMs, withGlobalsHeld } from '../sim/runGlobals.ts';
 import { realEpochMs } from '../sim/watchdog.ts';
 import { type RunCase, runCaseArbitrary } from './arbitraries.ts';
 import { type CheckOptions, seedFromName, validateWorkerOptions } from './checkScenario.ts';
@@ -94,7 +94,12 @@ interface BatchEnd {
  *   is not a positive integer, or when no run could be made in the time.
  * @throws FaultlineError WORKER_FAILED when a worker thread crashed (it could not load `reference`).
  */
-export async function soakScenario<I, O>(scenario: Scenario<I, O>, options: SoakOptions<I, O>): Promise<SoakReport> {
+export function soakScenario<I, O>(scenario: Scenario<I, O>, options: SoakOptions<I, O>): Promise<SoakReport> {
+  // The soak's runs share one installation of the patched globals (see GlobalsSession).
+  return withGlobalsHeld(() => soak(scenario, options));
+}
+
+async function soak<I, O>(scenario: Scenario<I, O>, options: SoakOptions<I, O>): Promise<SoakReport> {
   const now = options.now ?? wallClockMs;
   const batchRuns = options.batchRuns ?? 50;
   for (const [name, value] of [
