@@ -8,6 +8,7 @@ import { llmBench } from './llm.ts';
 import { providersBench } from './providers.ts';
 import { runnerBench } from './runner.ts';
 import { schedulesBench } from './schedules.ts';
+import { startupBench } from './startup.ts';
 import { workersBench } from './workers.ts';
 
 const benches: Record<string, () => Promise<string>> = {
@@ -19,6 +20,7 @@ const benches: Record<string, () => Promise<string>> = {
   schedules: schedulesBench,
   detection: detectionBench,
   workers: workersBench,
+  startup: startupBench,
 };
 
 const only = process.argv.slice(2);
