@@ -25,6 +25,9 @@ export const mcpTransports: LazyModule<typeof import('./world/mcp/transports.ts'
 /** msw's setupServer and its node:http(s) interceptors: runs with `network: 'global'`. */
 export const mswNode: LazyModule<typeof import('msw/node')> = lazyModule('msw/node', () => import('msw/node'));
 
+/** The yaml library: scenario files, loaded by loadScenarioFile before it parses one. */
+export const yamlLibrary: LazyModule<typeof import('yaml')> = lazyModule('yaml', () => import('yaml'));
+
 const hasEntries = (value: unknown): boolean => typeof value === 'object' && value !== null && Object.keys(value).length > 0;
 
 /**

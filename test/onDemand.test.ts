@@ -1,5 +1,5 @@
 // Goal: importing Faultline loads none of its on-demand parts (the faker, the provider adapters, the
-// MCP SDK, msw/node); a run loads the parts its options use before it starts, so the first run
+// MCP SDK, msw/node, yaml); a run loads the parts its options use before it starts, so the first run
 // that needs one traces exactly as the runs after it. Method: a child process that imports the
 // package's entries with a module hook listing every module it resolves, and, in this file's own
 // process (vitest gives each test file a fresh one), runs before and after each part is loaded.
@@ -7,9 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineTool, simulate, type World } from '../harness/index.ts';
-import { fakerLibrary, mcpTransports, mswNode, providerAdapters } from '../harness/onDemand.ts';
+import { fakerLibrary, mcpTransports, mswNode, providerAdapters, yamlLibrary } from '../harness/onDemand.ts';
 
-const PARTS = { fakerLibrary, providerAdapters, mcpTransports, mswNode };
+const PARTS = { fakerLibrary, providerAdapters, mcpTransports, mswNode, yamlLibrary };
 const loadedParts = () => Object.entries(PARTS).flatMap(([name, part]) => (part.loaded ? [name] : []));
 
 // Prints every URL the ESM loader resolves, one per line on stderr.
@@ -42,7 +42,7 @@ describe('on-demand parts', () => {
   it('are not loaded by importing the package or its worker module', () => {
     const urls = resolvedBy(['./harness/index.ts', './harness/runWorker.ts']);
     expect(urls.some((u) => u.endsWith('/harness/index.ts'))).toBe(true);
-    const heavy = urls.filter((u) => /\/node_modules\/(@faker-js\/faker|@modelcontextprotocol\/sdk)\/|\/msw\/lib\/node\/|\/adapters\/routes\.ts$/.test(u));
+    const heavy = urls.filter((u) => /\/node_modules\/(@faker-js\/faker|@modelcontextprotocol\/sdk|yaml)\/|\/msw\/lib\/node\/|\/adapters\/routes\.ts$/.test(u));
     expect(heavy).toEqual([]);
   });
 
