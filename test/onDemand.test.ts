@@ -39,8 +39,8 @@ const lookup = defineTool({
 const agent = async (world: World) => world.tools.call('lookup_order', { orderId: 'A-7' });
 
 describe('on-demand parts', () => {
-  it('are not loaded by importing the package or its worker module', () => {
-    const urls = resolvedBy(['./harness/index.ts', './harness/runWorker.ts']);
+  it('are not loaded by importing the package, its worker module or the CLI', () => {
+    const urls = resolvedBy(['./harness/index.ts', './harness/runWorker.ts', './harness/cli/main.ts']);
     expect(urls.some((u) => u.endsWith('/harness/index.ts'))).toBe(true);
     const heavy = urls.filter((u) => /\/node_modules\/(@faker-js\/faker|@modelcontextprotocol\/sdk|yaml)\/|\/msw\/lib\/node\/|\/adapters\/routes\.ts$/.test(u));
     expect(heavy).toEqual([]);
