@@ -79,7 +79,7 @@ const MODULES: readonly string[] = [
   '@modelcontextprotocol/sdk/server/sse.js',
   '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js',
   '@smithy/eventstream-codec',
-  './dist/adapters/index.js',
+  './dist/adapters/routes.js',
   'msw',
   'msw/node',
   'zod',
