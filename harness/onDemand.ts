@@ -1,9 +1,9 @@
 // The heavy parts of the harness, loaded when first needed rather than when Faultline is imported:
-// most before a run whose options use them. Importing everything took ~2 s on a 2-core machine
-// (bench/startup.ts), paid by every worker thread of a check, every `faultline` command and every
-// program that imports the package, whether or not its runs corrupt a fact, serve a model or an
-// MCP server, or use global mode. Each part is loaded once per process, always outside a run
-// (sim/lazyModule.ts says why).
+// most before a run whose options use them. Importing everything took 1–2 s on a shared 2-core
+// machine (bench/startup.ts), paid by every worker thread of a check, every `faultline` command
+// and every program that imports the package, whether or not its runs corrupt a fact, serve a
+// model or an MCP server, or use global mode. Each part is loaded once per process, always outside
+// a run (sim/lazyModule.ts says why).
 import type { SimulateOptions } from './options.ts';
 import { type LazyModule, lazyModule } from './sim/lazyModule.ts';
 
