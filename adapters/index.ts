@@ -1,22 +1,12 @@
 // The wire adapters: msw handler sets (routes) that serve the simulated LLMs to real clients in the
 // providers' own formats. simulate() adds them to world.fetch's handlers when models are configured.
+// Their modules (every provider's wire format, the AWS event-stream codec) are loaded on demand,
+// before a run with models (harness/onDemand.ts), so importing Faultline does not load them.
 import type { RequestHandler } from 'msw';
+import { providerAdapters } from '../harness/onDemand.ts';
 import type { LlmService } from '../harness/world/llm/llmService.ts';
-import { anthropicRoutes } from './anthropic/index.ts';
-import { bedrockRoutes } from './bedrock/index.ts';
-import { geminiRoutes } from './gemini/index.ts';
-import { azureRoutes } from './openai/azure.ts';
-import { compatibleRoutes } from './openai/compatible.ts';
-import { openaiRoutes } from './openai/index.ts';
 
 /** Every provider endpoint Faultline simulates, served by `service`. */
 export function providerRoutes(service: LlmService): RequestHandler[] {
-  return [
-    ...openaiRoutes(service),
-    ...anthropicRoutes(service),
-    ...geminiRoutes(service),
-    ...bedrockRoutes(service),
-    ...azureRoutes(service),
-    ...compatibleRoutes(service),
-  ];
+  return providerAdapters.get().allProviderRoutes(service);
 }

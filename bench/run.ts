@@ -9,6 +9,7 @@ import { nodesBench } from './nodes.ts';
 import { providersBench } from './providers.ts';
 import { runnerBench } from './runner.ts';
 import { schedulesBench } from './schedules.ts';
+import { startupBench } from './startup.ts';
 import { workersBench } from './workers.ts';
 
 const benches: Record<string, () => Promise<string>> = {
@@ -21,6 +22,7 @@ const benches: Record<string, () => Promise<string>> = {
   detection: detectionBench,
   workers: workersBench,
   nodes: nodesBench,
+  startup: startupBench,
 };
 
 const only = process.argv.slice(2);

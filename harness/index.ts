@@ -65,7 +65,7 @@ export { normalizeSeed, RandomStream, Rng } from './sim/rng.ts';
 export type { StrategyOptions } from './sim/strategy.ts';
 export type { Span, SpanKind, SpanOutcome, TraceEvent } from './sim/trace.ts';
 export { hashTrace, spansOf } from './sim/trace.ts';
-export { simulate } from './simulate.ts';
+export { simulate } from './simulateOnDemand.ts';
 export type { AcquireOptions } from './world/coordination/locks.ts';
 export type { Envelope, ReceiveOptions } from './world/coordination/mailboxes.ts';
 export type { WorldFetch } from './world/fetch.ts';

@@ -2,7 +2,7 @@
 // the case's plan and schedule, and every property's verdict. Under determinism checking the case
 // runs twice, and a difference between the two executions is a failed verdict of its own.
 import type { RunResult } from '../options.ts';
-import { simulate } from '../simulate.ts';
+import { simulate } from '../simulateOnDemand.ts';
 import type { RunCase } from './arbitraries.ts';
 import { executionDivergence } from './divergence.ts';
 import type { PropertyVerdict } from './properties/property.ts';
@@ -15,7 +15,7 @@ export async function runCase<I, O>(
   agent: Scenario<I, O>['agent'],
   c: RunCase,
 ): Promise<{ result: RunResult; input: I; verdicts: PropertyVerdict[] }> {
-  const input = scenario.input === undefined ? (undefined as I) : scenario.input(workloadContext(c.runSeed));
+  const input = scenario.input === undefined ? (undefined as I) : scenario.input(await workloadContext(c.runSeed));
   const result = (await simulate((world) => agent(world, input), {
     ...scenario.world,
     seed: c.runSeed,

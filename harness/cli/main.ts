@@ -3,27 +3,19 @@
 // Exit codes: 0 every expectation held (or the replay reproduced the report); 1 an expectation
 // did not hold (or a replay diverged); 2 bad usage or an invalid scenario, report or plan; 3 a
 // Faultline bug (the stack trace is printed for the bug report).
+//
+// Each command imports what it uses when it runs (the harness, the reports), not when this file
+// loads: loading the harness takes a second or more on a small machine, and `--help` or a usage
+// error needs none of it (bench/startup.ts).
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { chromeTraceJson } from '../../reports/exports/chromeTrace.ts';
-import { junitXml } from '../../reports/exports/junit.ts';
-import { otlpJson } from '../../reports/exports/otlp.ts';
-import { reportHtml } from '../../reports/htmlReport.ts';
-import { readReport } from '../../reports/jsonReport.ts';
 import { isReportError } from '../../reports/reportError.ts';
 import { DEFAULT_REPORTS_DIR } from '../../reports/reportsDir.ts';
-import { writeFileAtomic } from '../../reports/writeAtomic.ts';
-import { writeReport } from '../../reports/writeReports.ts';
-import { runCase } from '../check/checkScenario.ts';
 import type { FaultRuleInput } from '../faults/plan.ts';
-import { isFaultlineError } from '../sim/errors.ts';
+import { FaultlineError, isFaultlineError } from '../sim/errors.ts';
 import { redactOutput } from '../sim/redact.ts';
 import type { StrategyOptions } from '../sim/strategy.ts';
-import { mergeShardReports } from './mergeReports.ts';
-import { runScenarios } from './runCommand.ts';
-import { allBuiltIns, resolveScenario, skipLine } from './scenarios.ts';
-import { parseDuration, soakScenarios } from './soakCommand.ts';
 
 // Everything this command prints passes through redaction: the credentials any run saw on a
 // request (by value) and whatever looks like one, so a key echoed by a tool, a model or a failing
@@ -125,6 +117,7 @@ program
       if (opts.shard !== undefined && opts.path !== undefined) {
         throw usage('--shard and --path do not go together: a replay (--seed with --path) runs the one case it names. Leave --shard out to replay');
       }
+      const { runScenarios } = await import('./runCommand.ts');
       const { outcomes, index } = await runScenarios(refs, {
         ...rest,
         allowOutsideRoot: allowOutsideProject === true,
@@ -140,8 +133,16 @@ program
     },
   );
 
+// soak's --for is read by soakCommand.ts's parseDuration, a synchronous option parser: the module
+// is imported when the soak command is chosen, before commander parses its options.
+let soakCommand: typeof import('./soakCommand.ts') | undefined;
+program.hook('preSubcommand', async (_program, command) => {
+  if (command.name() === 'soak') soakCommand ??= await import('./soakCommand.ts');
+});
+
 const duration = (value: string) => {
-  const ms = parseDuration(value);
+  if (soakCommand === undefined) throw new FaultlineError('HARNESS_BUG', { what: 'soak --for was parsed before soakCommand.ts was loaded' });
+  const ms = soakCommand.parseDuration(value);
   if (ms === undefined) throw new InvalidArgumentError(`--for must be a duration such as 30s, 10m or 1h, got "${value}"`);
   return ms;
 };
@@ -168,6 +169,7 @@ program
       refs: string[],
       opts: { for: number; seed?: number; agent?: string; batchRuns?: number; workers?: number; allowOutsideProject?: boolean; progress: boolean },
     ) => {
+      const { soakScenarios } = await import('./soakCommand.ts');
       const reports = await soakScenarios(refs, {
         forMs: opts.for,
         ...(opts.seed === undefined ? {} : { seed: opts.seed }),
@@ -194,6 +196,12 @@ program
   .option('--out <dir>', "write the replayed run's report here too")
   .option('--allow-outside-project', 'let the report name a scenario outside the project (importing it runs code)')
   .action(async (file: string, opts: { out?: string; allowOutsideProject?: boolean }) => {
+    const [{ readReport }, { writeReport }, { runCase }, { resolveScenario }] = await Promise.all([
+      import('../../reports/jsonReport.ts'),
+      import('../../reports/writeReports.ts'),
+      import('../check/checkScenario.ts'),
+      import('./scenarios.ts'),
+    ]);
     const report = await readReport(file);
     const ref = report.scenario.file;
     if (ref === undefined) {
@@ -229,6 +237,7 @@ program
   .command('list')
   .description('List the built-in scenarios, their failure modes and sample agents.')
   .action(async () => {
+    const { allBuiltIns, skipLine } = await import('./scenarios.ts');
     const { runnable, skipped } = await allBuiltIns();
     for (const { ref, scenario } of runnable) {
       const agents = Object.entries(scenario.expectations ?? {})
@@ -273,6 +282,7 @@ program
   );
 
 async function mergeCommand(dirs: readonly string[], out: string): Promise<void> {
+  const { mergeShardReports } = await import('./mergeReports.ts');
   const merged = await mergeShardReports(dirs, out);
   for (const o of merged.outcomes) {
     const found = o.failures.length === 0 ? 'no failure' : `${o.failures.length} distinct failure${o.failures.length === 1 ? '' : 's'}`;
@@ -290,6 +300,14 @@ async function mergeCommand(dirs: readonly string[], out: string): Promise<void>
 }
 
 async function exportReport(file: string, opts: { html?: string | true; chrome?: string | true; otlp?: string | true; junit?: string | true }): Promise<void> {
+  const [{ readReport }, { reportHtml }, { chromeTraceJson }, { otlpJson }, { junitXml }, { writeFileAtomic }] = await Promise.all([
+    import('../../reports/jsonReport.ts'),
+    import('../../reports/htmlReport.ts'),
+    import('../../reports/exports/chromeTrace.ts'),
+    import('../../reports/exports/otlp.ts'),
+    import('../../reports/exports/junit.ts'),
+    import('../../reports/writeAtomic.ts'),
+  ]);
   const report = await readReport(file);
   const base = file.replace(/\.json$/, '');
   const targets: Array<[string | true | undefined, string, () => string]> = [

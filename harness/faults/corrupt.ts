@@ -2,7 +2,9 @@
 // answer or a tool result. Replacements come from a faker instance seeded from the run, so they are
 // realistic and reproducible. Each change is returned as a taint, which the caller records in the
 // trace so that a property can later ask whether the wrong fact reached the output or a store.
-import { en, Faker } from '@faker-js/faker';
+// The faker library is loaded on demand, before a run whose plan has a corrupt rule (onDemand.ts).
+import type { Faker } from '@faker-js/faker';
+import { fakerLibrary } from '../onDemand.ts';
 import type { RandomStream } from '../sim/rng.ts';
 
 export type FactKind = 'number' | 'date' | 'name' | 'boolean';
@@ -36,6 +38,7 @@ const TEXT_PATTERNS: ReadonlyArray<readonly [FactKind, RegExp]> = [
 
 /** A faker seeded from `stream`, built on first use (building one costs a few milliseconds). */
 export function seededFaker(stream: RandomStream): Faker {
+  const { en, Faker } = fakerLibrary.get();
   const faker = new Faker({ locale: [en] });
   faker.seed(stream.uint32());
   return faker;

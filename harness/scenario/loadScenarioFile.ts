@@ -4,9 +4,10 @@
 // is run until the file is valid.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type Document, LineCounter, parseDocument } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import type { Property } from '../check/properties/property.ts';
 import type { FaultRuleInput } from '../faults/plan.ts';
+import { yamlLibrary } from '../onDemand.ts';
 import { didYouMean } from '../sim/didYouMean.ts';
 import { errorText, FaultlineError, isFaultlineError } from '../sim/errors.ts';
 import { explainIssues } from '../sim/zodIssues.ts';
@@ -50,6 +51,7 @@ async function load(file: string, scope: ImportScope): Promise<ScenarioDefinitio
   } catch (error) {
     throw new FaultlineError('INVALID_SCENARIO', { what: `Could not read the scenario file ${file}: ${(error as Error).message}`, todo: 'Check the path' });
   }
+  const { LineCounter } = await yamlLibrary.load();
   const lines = new LineCounter();
   const doc = parse(file, text, lines);
   const data = toData(file, doc, lines);
@@ -99,7 +101,7 @@ function parse(file: string, text: string, lines: LineCounter): Document {
   let doc: Document;
   try {
     // logLevel 'error': the library's warnings (a collection used as a key) would go to stderr; such a key fails the schema, located.
-    doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, logLevel: 'error' });
+    doc = yamlLibrary.get().parseDocument(text, { lineCounter: lines, uniqueKeys: true, logLevel: 'error' });
   } catch (error) {
     throw invalid(file, [`${file}:1:1: the file cannot be parsed: ${errorText(error)}`]);
   }

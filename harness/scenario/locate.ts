@@ -1,10 +1,13 @@
-// Where a field path is in a parsed scenario file, as `line:column`, for error messages.
-import { type Document, isMap, isScalar, type LineCounter, visit } from 'yaml';
+// Where a field path is in a parsed scenario file, as `line:column`, for error messages. The yaml
+// library is loaded on demand, by loadScenarioFile before it parses (harness/onDemand.ts).
+import type { Document, LineCounter } from 'yaml';
+import { yamlLibrary } from '../onDemand.ts';
 
 export type Path = ReadonlyArray<string | number>;
 
 /** Where `at` is in the file: the deepest node on the path that exists (a missing field points at its parent). */
 export function locate(doc: Document, lines: LineCounter, at: Path): string {
+  const { isMap, isScalar } = yamlLibrary.get();
   for (let n = at.length; n >= 0; n--) {
     const prefix = at.slice(0, n);
     let parent: unknown;
@@ -42,6 +45,7 @@ export function pathText(at: Path): string {
 
 /** The position of the first alias in the document (where an alias bomb starts to expand). */
 export function firstAlias(doc: Document, lines: LineCounter): string {
+  const { visit } = yamlLibrary.get();
   let found: string | undefined;
   visit(doc, {
     Alias(_key, node) {

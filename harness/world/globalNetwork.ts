@@ -10,14 +10,16 @@
 // therefore replaced by world.fetch itself (no interceptor, no tee, so cancel settles), while
 // setupServer keeps serving node:http(s) clients, whose bodies are Node streams. node:http2, which
 // msw does not intercept, is served by http2Client.ts (the AWS SDK's Bedrock client speaks it).
+// msw/node is loaded on demand, before a run in global mode (harness/onDemand.ts).
 import { http } from 'msw';
-import { setupServer } from 'msw/node';
+import { mswNode } from '../onDemand.ts';
 import { patchProperty } from '../sim/patch.ts';
 import type { WorldFetch } from './fetch.ts';
 import { installHttp2Client } from './http2Client.ts';
 
 /** Installs global mode around `fetch` (the main actor's world.fetch); returns the function that removes it. */
 export function installGlobalNetwork(fetch: WorldFetch): () => void {
+  const { setupServer } = mswNode.get();
   const server = setupServer(http.all('*', ({ request }) => fetch(request)));
   // Every request matches the catch-all; unhandled requests are reported by world.fetch itself.
   server.listen({ onUnhandledRequest: 'error' });

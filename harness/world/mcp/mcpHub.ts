@@ -5,19 +5,19 @@
 // server transports through world.fetch. Faults on `mcp:<server>` apply per request (latency, hang, error,
 // corrupt, disconnect, and over HTTP the HTTP faults) or, once per run at `when.afterMs`, to the
 // servers themselves (tool removed, renamed, schema drift, list changed, a timed disconnect, and a
-// restart that forgets every session), whichever transport the agent uses.
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+// restart that forgets every session), whichever transport the agent uses. The SDK's transports
+// (transports.ts) are loaded on demand, before a run with servers: a run without any never uses them.
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { RequestHandler } from 'msw';
 import type { FaultInjector } from '../../faults/injector.ts';
 import type { FaultRule } from '../../faults/plan.ts';
+import { mcpTransports } from '../../onDemand.ts';
 import type { Actor } from '../../sim/actors.ts';
 import { FaultlineError } from '../../sim/errors.ts';
 import { describeError, type Kernel } from '../../sim/kernel.ts';
 import { route } from '../route.ts';
-import { McpHttpEndpoints } from './httpEndpoints.ts';
-import { McpConnection } from './mcpConnection.ts';
+import type { McpHttpEndpoints } from './httpEndpoints.ts';
 import { isScheduled, SCHEDULED_KINDS } from './requestFaults.ts';
 import type { QualifiedMcpServer } from './serverConfig.ts';
 import { applyServerFault, type Deployment, deploymentOf, type ServerFaultRule, serverFaultProblems } from './serverFaults.ts';
@@ -31,23 +31,34 @@ export class McpHub {
   /** Every server built in this run, to catch a factory that hands out one shared instance. */
   private readonly built = new WeakSet<object>();
   private connections = 0;
-  private readonly http: McpHttpEndpoints;
+  /** Undefined when the run has no servers: nothing is served, and nothing of the SDK is needed. */
+  private readonly http: McpHttpEndpoints | undefined;
 
   constructor(
     private readonly kernel: Kernel,
     private readonly injector: FaultInjector,
     private readonly servers: Readonly<Record<string, QualifiedMcpServer>>,
   ) {
-    this.http = new McpHttpEndpoints({ kernel, injector, site: (actor, name) => this.siteOf(actor, name), open: (site, actor) => this.open(site, actor) });
+    this.http =
+      Object.keys(servers).length === 0
+        ? undefined
+        : new (mcpTransports.get().McpHttpEndpoints)({
+            kernel,
+            injector,
+            site: (actor, name) => this.siteOf(actor, name),
+            open: (site, actor) => this.open(site, actor),
+          });
   }
 
   /** The msw routes that serve every server over HTTP, for the run's handler chain. */
   routes(): RequestHandler[] {
+    const http = this.http;
+    if (http === undefined) return [];
     return Object.values(this.servers).flatMap((server) => {
-      const routes = [route.all(server.url.href, (info) => this.http.streamable(server.name, info))];
+      const routes = [route.all(server.url.href, (info) => http.streamable(server.name, info))];
       if (server.legacy !== undefined) {
-        routes.push(route.get(server.legacy.sse.href, (info) => this.http.legacyStream(server.name, info)));
-        routes.push(route.post(server.legacy.messages.href, (info) => this.http.legacyMessage(server.name, info)));
+        routes.push(route.get(server.legacy.sse.href, (info) => http.legacyStream(server.name, info)));
+        routes.push(route.post(server.legacy.messages.href, (info) => http.legacyMessage(server.name, info)));
       }
       return routes;
     });
@@ -72,6 +83,7 @@ export class McpHub {
     this.kernel.assertLive(actor, `world.mcp.connect("${name}")`);
     const site = this.siteOf(actor, name, `world.mcp.connect("${name}")`);
     const deployment = this.open(site, actor);
+    const { InMemoryTransport, McpConnection } = mcpTransports.get();
     const [clientEnd, serverEnd] = InMemoryTransport.createLinkedPair();
     const connection = new McpConnection({
       kernel: this.kernel,
