@@ -98,6 +98,11 @@ async function loop<T>(kernel: Kernel, main: Actor, start: () => Promise<T>, lim
   const { globals, limits } = kernel;
   const clock = globals.clock;
   let settled: Ending<T> | undefined;
+  // Agent code starts from a fresh macrotask, with nothing of the harness or the caller left in the
+  // microtask queue: if the watchdog has to stop it, V8 drops every queued microtask along with it,
+  // and a promise job of the caller's (an async function returning simulate()'s promise queues one)
+  // dropped there would leave the caller waiting forever.
+  await realTurn();
   control.beat(main);
   await act(() => {
     let running: Promise<T>;

@@ -64,6 +64,24 @@ describe('hangs end as named outcomes, and the next run is healthy', () => {
     });
   }
 
+  it('stops code that never yields run after run, whatever promise plumbing the caller has pending', async () => {
+    // An async function that returns simulate()'s promise queues a promise job behind the agent's
+    // first microtask; were the agent started before that job ran, the stop would drop it and the
+    // caller would wait forever (seen with three such runs in a row).
+    const spin = async (seed: number): Promise<RunResult> =>
+      simulate(
+        async () => {
+          for (;;) {}
+        },
+        { seed, limits },
+      );
+    for (const seed of [1, 2, 3]) {
+      const r = await spin(seed);
+      expect(r.outcome, r.message).toBe('timeout');
+    }
+    await expectHealthy();
+  }, 60_000);
+
   it('names the actor whose code never yielded', async () => {
     const r = await simulate(
       async (w) => {
