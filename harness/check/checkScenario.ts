@@ -342,8 +342,9 @@ async function checkOnWorkers<I, O>(
   } finally {
     if (options.pool === undefined) await pool.close();
   }
-  // A stuck case has no result to shrink: the check fails with the error naming it and its replay.
-  if (end.kind === 'stalled') throw end.error;
+  // A case a worker stalled on (agent code that never yields, say) is the first failure in run
+  // order, as it would be in one thread: it is rerun and shrunk here, where the watchdog stops it and
+  // the run ends `timeout`, so the result is the one a single thread gives.
   if (end.kind === 'passed') return { failed: false, counterexample: null, counterexamplePath: null, numShrinks: 0, numRuns: cases.length };
   const index = end.index;
   const details = await run.shrink(index);
