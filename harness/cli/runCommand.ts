@@ -18,7 +18,7 @@ import { nearest } from '../sim/didYouMean.ts';
 import { FaultlineError } from '../sim/errors.ts';
 import { progress } from './progress.ts';
 import { type ManifestOutcome, writeManifest } from './runManifest.ts';
-import { allBuiltIns, resolveScenario, type SkippedScenario, skipLine } from './scenarios.ts';
+import { allBuiltIns, cliReference, resolveScenario, type SkippedScenario, skipLine } from './scenarios.ts';
 
 export interface RunOptions extends ImportScope {
   readonly runs?: number;
@@ -104,12 +104,7 @@ export async function runScenarios(refs: readonly string[], options: RunOptions)
         ...(options.path === undefined ? {} : { path: options.path }),
         ...(options.determinism === undefined ? {} : { determinism: options.determinism }),
         ...(pool === undefined ? { workers: 1 } : { pool }),
-        reference: {
-          scenario: ref,
-          agent: name,
-          ...(options.root === undefined ? {} : { root: options.root }),
-          ...(options.allowOutsideRoot === undefined ? {} : { allowOutsideRoot: options.allowOutsideRoot }),
-        },
+        reference: cliReference(ref, name, options),
         replayCommand: (seed, at, { determinism }) =>
           `npx faultline run ${shellQuote(ref)} --agent ${shellQuote(name)} --seed ${seed} --path ${shellQuote(at)}${determinism ? ' --determinism' : ''}`,
         onRun: (run, failed) => show.update(`${label}: run ${run}${failed ? ' — failed, shrinking…' : ''}`),

@@ -2,6 +2,7 @@
 // scenario file (YAML or JSON), or a module that exports `scenario` (.ts or .js).
 import path from 'node:path';
 import { type BuiltInScenario, builtInScenarios, missingPackages } from '../../scenarios/index.ts';
+import type { ScenarioReference } from '../check/runPool.ts';
 import type { ScenarioDefinition } from '../scenario/defineScenario.ts';
 import { assertInsideProject, type ImportScope, importModule, resolveModuleFile } from '../scenario/importModule.ts';
 import { loadScenarioFile } from '../scenario/loadScenarioFile.ts';
@@ -86,4 +87,14 @@ export async function allBuiltIns(): Promise<{ runnable: ResolvedScenario[]; ski
     else runnable.push(await loadBuiltIn(builtIn));
   }
   return { runnable, skipped };
+}
+
+/** How a worker thread loads what a CLI command names: the scenario as given, the agent by name, the project's import scope. */
+export function cliReference(ref: string, agent: string, scope: { readonly root?: string; readonly allowOutsideRoot?: boolean }): ScenarioReference {
+  return {
+    scenario: ref,
+    agent,
+    ...(scope.root === undefined ? {} : { root: scope.root }),
+    ...(scope.allowOutsideRoot === undefined ? {} : { allowOutsideRoot: scope.allowOutsideRoot }),
+  };
 }

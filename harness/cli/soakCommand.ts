@@ -13,7 +13,7 @@ import type { ImportScope } from '../scenario/importModule.ts';
 import { nearest } from '../sim/didYouMean.ts';
 import { FaultlineError } from '../sim/errors.ts';
 import { progress } from './progress.ts';
-import { allBuiltIns, resolveScenario, skipLine } from './scenarios.ts';
+import { allBuiltIns, cliReference, resolveScenario, skipLine } from './scenarios.ts';
 
 export interface SoakCommandOptions extends ImportScope {
   readonly forMs: number;
@@ -85,12 +85,7 @@ export async function soakScenarios(refs: readonly string[], options: SoakComman
         batchRuns,
         ...(options.seed === undefined ? {} : { seed: options.seed }),
         ...(pool === undefined ? { workers: 1 } : { pool }),
-        reference: {
-          scenario: ref,
-          agent: name,
-          ...(options.root === undefined ? {} : { root: options.root }),
-          ...(options.allowOutsideRoot === undefined ? {} : { allowOutsideRoot: options.allowOutsideRoot }),
-        },
+        reference: cliReference(ref, name, options),
         replayCommand: (seed, at, { determinism }) =>
           `npx faultline run ${shellQuote(ref)} --agent ${shellQuote(name)} --runs ${batchRuns} --seed ${seed} --path ${shellQuote(at)}${determinism ? ' --determinism' : ''}`,
         onRun: (runs) => show.update(`soak ${label}: ${runs} runs`),
