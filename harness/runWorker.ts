@@ -11,7 +11,7 @@ import { stopRequested } from './check/runStop.ts';
 import type { Scenario } from './check/scenario.ts';
 import { resolveScenario } from './cli/scenarios.ts';
 import { FaultlineError } from './sim/errors.ts';
-import { holdGlobals } from './sim/runGlobals.ts';
+import { withGlobalsHeld } from './sim/runGlobals.ts';
 
 interface Loaded {
   readonly scenario: Scenario<unknown, unknown>;
@@ -46,12 +46,8 @@ export default async function runCases(task: RunTask): Promise<CaseOutcome[]> {
   const { scenario, agent } = await pending;
   const progress = new Int32Array(task.progress);
   const outcomes: CaseOutcome[] = [];
-  const release = holdGlobals();
-  try {
-    await runAll(task, scenario, agent, progress, outcomes);
-  } finally {
-    release();
-  }
+  // The chunk's runs share one installation of the patched globals (see GlobalsSession).
+  await withGlobalsHeld(() => runAll(task, scenario, agent, progress, outcomes));
   return outcomes;
 }
 

@@ -266,13 +266,13 @@ export class RunGlobals implements AgentCallbackHooks, NetworkView, ClockView {
     this.onBlocked = config.onBlocked;
     this.interceptHttp = config.interceptHttp === true;
     this.releaseSession = holdGlobals();
+    const held = session as GlobalsSession; // holdGlobals opened it if none was open
     try {
       this.clock = installClock(config.startTime);
     } catch (error) {
       this.releaseSession();
       throw error;
     }
-    const held = session as GlobalsSession;
     setWorkerObserver(observeWorker(this.realWork));
     setBridgeTarget({ ...timersTarget(), 'os.uptime': virtualOsUptime(this.clock, config.startTime), ...held.bridge });
   }
