@@ -66,9 +66,44 @@ export function patchProperty(target: object, key: PropertyKey, value: unknown):
   };
 }
 
-function replace(target: object, key: PropertyKey, value: unknown): () => void {
+/**
+ * Puts each `value` on its `target[key]` as it is (no forwarder: each value must itself behave as
+ * the original when no run holds the globals, see virtualTimers.ts), and returns the function that
+ * puts every original back. All or nothing: if one cannot be replaced, none is.
+ */
+export function swapProperties(entries: ReadonlyArray<readonly [object, PropertyKey, unknown]>): () => void {
+  const undo: Array<() => void> = [];
+  const all = (): void => {
+    let failure: unknown;
+    for (let i = undo.length - 1; i >= 0; i--) {
+      try {
+        (undo[i] as () => void)();
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    undo.length = 0;
+    if (failure !== undefined) throw failure;
+  };
+  try {
+    for (const [target, key, value] of entries) {
+      const put = replace(target, key, value, false);
+      const release = hold(target);
+      undo.push(() => {
+        release();
+        put();
+      });
+    }
+  } catch (error) {
+    all();
+    throw error;
+  }
+  return all;
+}
+
+function replace(target: object, key: PropertyKey, value: unknown, wrap = true): () => void {
   const original = Object.getOwnPropertyDescriptor(target, key);
-  const installed = typeof value === 'function' ? forwarder(target, key, value as Callable, original) : undefined;
+  const installed = wrap && typeof value === 'function' ? forwarder(target, key, value as Callable, original) : undefined;
   const put = installed?.fn ?? value;
   if (original !== undefined && original.configurable === false) {
     // Non-configurable: it can still be assigned if it is a writable data property.

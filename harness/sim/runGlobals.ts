@@ -5,22 +5,20 @@
 // randomness (UUIDs, bytes, integers, secret keys, primes, EC and EdDSA key pairs), and a network
 // that refuses real connections. `restore()` puts every original back, whatever the agent did.
 
-import FakeTimers, { type Clock } from '@sinonjs/fake-timers';
+import type { Clock } from '@sinonjs/fake-timers';
 import { type AgentCallbackHooks, installAgentCallbacks, realTurn } from './agentCallbacks.ts';
 import { type BridgeTarget, setBridgeTarget, setWorkerObserver } from './builtinBridge.ts';
 import { errorText, FaultlineError, safeString } from './errors.ts';
 import { installNetworkGuard, type NetworkView, type OnBlocked } from './networkGuard.ts';
-import { isPatched, nameOf, patchProperty } from './patch.ts';
+import { isPatched, nameOf, patchProperty, swapProperties } from './patch.ts';
 import { RealWork } from './realWork.ts';
 import type { RandomStream, Rng } from './rng.ts';
 import { seededCryptoTarget } from './seededCrypto.ts';
 import { seededGenerateKey } from './seededSubtle.ts';
 import { observeWorker, trackedWorkTarget, trackSubtle } from './trackedWork.ts';
 import { type ClockView, installClockExtras, timersTarget, virtualOsUptime } from './virtualClockExtras.ts';
+import { giveBackClock, takeClock, virtualTimers } from './virtualTimers.ts';
 import { watchdog } from './watchdog.ts';
-
-// Building fake-timers' context is costly (it prepares a fake Date class), so it is done once.
-const fakeTimers = FakeTimers.withGlobal(globalThis);
 
 // The kernel's own view of real time (the real event loop's turns are in agentCallbacks.ts).
 const realPerformanceNow = performance.now.bind(performance); // allowed: the wall-clock guard only
@@ -31,10 +29,11 @@ export function wallClockMs(): number {
 }
 
 /**
- * Installs the run's virtual clock, refusing clearly when someone else's fake clock is installed
- * (fake-timers would throw a bare TypeError) or the globals cannot be replaced.
+ * Puts the run's virtual clock on the globals (the forwarders of virtualTimers.ts), refusing
+ * clearly when someone else's fake clock is installed or the globals cannot be replaced. Returns
+ * the undo.
  */
-function installClock(startTime: number): Clock {
+function swapInClock(): () => void {
   const setTimeoutNow = globalThis.setTimeout as unknown as { clock?: unknown; _isMockFunction?: boolean };
   if (setTimeoutNow.clock !== undefined || (globalThis.Date as unknown as { clock?: unknown }).clock !== undefined || setTimeoutNow._isMockFunction === true) {
     throw new FaultlineError('GLOBALS_UNAVAILABLE', {
@@ -45,7 +44,7 @@ function installClock(startTime: number): Clock {
     });
   }
   try {
-    return fakeTimers.install({ now: startTime, toFake: [...FAKED] });
+    return swapProperties(clockGlobals);
   } catch (error) {
     throw new FaultlineError('GLOBALS_UNAVAILABLE', {
       what: `Faultline could not install the run's virtual clock: ${errorText(error)}`,
@@ -80,10 +79,6 @@ function guardFreezing(): Array<() => void> {
   ];
 }
 
-// performance is not faked by fake-timers (which would build a fake object per run): the session
-// patches the real one (virtualClockExtras.ts, virtualPerformance).
-const FAKED = ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'hrtime'] as const;
-
 export interface RunGlobalsConfig {
   /** Epoch milliseconds the virtual clock starts at. */
   readonly startTime: number;
@@ -103,6 +98,13 @@ export interface RunGlobalsConfig {
 let installed: RunGlobals | undefined;
 const current = (): RunGlobals | undefined => installed;
 
+/** The virtual clock's functions, made once; a run swaps them onto the globals (see virtualTimers.ts). */
+const timers = virtualTimers(current);
+const clockGlobals: ReadonlyArray<readonly [object, string, unknown]> = [
+  ...Object.entries(timers.globals).map(([key, value]) => [globalThis, key, value] as const),
+  [process, 'hrtime', timers.hrtime],
+];
+
 function requireRun(): RunGlobals {
   if (installed === undefined) throw new Error('[faultline] a run-only builtin was called while no run holds the globals');
   return installed;
@@ -114,12 +116,13 @@ function requireRun(): RunGlobals {
  * session around all its runs, and a lone simulate() holds one for its own run. Each patched
  * function asks which run holds the globals when it is called, and between runs (no run) behaves
  * exactly as the original, so the harness's own code between runs sees the real process. The
- * virtual clock (fake-timers' Date and timers) is not part of the session: it is installed and
- * removed with each run, because code between runs must see real time.
+ * virtual clock's globals (Date, the timers, process.hrtime) are swapped onto the global object by
+ * each run and put back at its end, so that code between runs sees the real ones even by identity;
+ * the functions swapped in are made once (virtualTimers.ts).
  */
 class GlobalsSession {
   private readonly undo: Array<() => void> = [];
-  /** The bridge entries for seeded crypto and tracked thread-pool jobs, built once. */
+  /** What builtins imported by name forward to during a run (the virtual clock's timers, os.uptime, seeded crypto, tracked thread-pool jobs), built once. */
   readonly bridge: BridgeTarget;
   holders = 0;
 
@@ -132,7 +135,12 @@ class GlobalsSession {
       this.undo.push(...installClockExtras(current));
       this.undo.push(...trackSubtle(() => installed?.realWork));
       const seeded = seededCryptoTarget({ stream: () => requireRun().crypto, unseeded: (source) => installed?.onUnseeded?.(source) });
-      this.bridge = { ...seeded, ...trackedWorkTarget(() => installed?.realWork, seeded) };
+      this.bridge = {
+        ...timersTarget(timers),
+        'os.uptime': virtualOsUptime(current),
+        ...seeded,
+        ...trackedWorkTarget(() => installed?.realWork, seeded),
+      };
       this.undo.push(...guardFreezing());
     } catch (error) {
       this.close();
@@ -259,6 +267,7 @@ export class RunGlobals implements AgentCallbackHooks, NetworkView, ClockView {
   private mathStream: RandomStream | undefined;
   private cryptoStream: RandomStream | undefined;
   private releaseSession: (() => void) | undefined;
+  private readonly unswapClock: () => void;
 
   private constructor(config: RunGlobalsConfig) {
     this.rng = config.rng;
@@ -268,13 +277,14 @@ export class RunGlobals implements AgentCallbackHooks, NetworkView, ClockView {
     this.releaseSession = holdGlobals();
     const held = session as GlobalsSession; // holdGlobals opened it if none was open
     try {
-      this.clock = installClock(config.startTime);
+      this.unswapClock = swapInClock();
     } catch (error) {
       this.releaseSession();
       throw error;
     }
+    this.clock = takeClock(config.startTime);
     setWorkerObserver(observeWorker(this.realWork));
-    setBridgeTarget({ ...timersTarget(), 'os.uptime': virtualOsUptime(this.clock, config.startTime), ...held.bridge });
+    setBridgeTarget(held.bridge);
   }
 
   get math(): RandomStream {
@@ -320,8 +330,11 @@ export class RunGlobals implements AgentCallbackHooks, NetworkView, ClockView {
     if (release === undefined) return;
     this.releaseSession = undefined;
     try {
-      this.clock.uninstall();
+      this.unswapClock();
     } finally {
+      // A clock cut off by the watchdog mid-tick is left as it was; the next run gets a new one.
+      const stopped = this.watchGeneration !== undefined && watchdog.killed(this.watchGeneration);
+      giveBackClock(this.clock, !stopped && (this.clock as { duringTick?: boolean }).duringTick !== true);
       release();
     }
   }

@@ -4,7 +4,7 @@
 import { performance as perfHooksPerformance } from 'node:perf_hooks';
 import timersPromises from 'node:timers/promises';
 import type { Clock } from '@sinonjs/fake-timers';
-import type { BridgeTarget } from './builtinBridge.ts';
+import { type BridgeTarget, originalOf } from './builtinBridge.ts';
 import { patchProperty } from './patch.ts';
 
 /** Seconds the simulated host has been up when a run starts (os.uptime); any fixed value would do. */
@@ -31,23 +31,30 @@ function immediatePromise(setImmediate: typeof globalThis.setImmediate, clearImm
     });
 }
 
+/** The virtual clock's functions a run swaps in (virtualTimers.ts). */
+interface VirtualTimers {
+  readonly globals: Readonly<Record<'setTimeout' | 'clearTimeout' | 'setInterval' | 'clearInterval', unknown>>;
+  readonly promiseSetTimeout: unknown;
+  readonly promiseSetInterval: unknown;
+}
+
 /**
- * The bridge entries for timers during a run: whatever the run installed on the global object and
- * on node:timers/promises (the virtual clock's timers, the run's counted setImmediate).
+ * The bridge entries for timers during a run: the virtual clock's timers, and the session's counted
+ * setImmediate (the one on the global object while the session is open). Built once per session.
  */
-export function timersTarget(): BridgeTarget {
+export function timersTarget(timers: VirtualTimers): BridgeTarget {
   const g = globalThis;
   return {
-    'timers.setTimeout': g.setTimeout,
-    'timers.clearTimeout': g.clearTimeout,
-    'timers.setInterval': g.setInterval,
-    'timers.clearInterval': g.clearInterval,
+    'timers.setTimeout': timers.globals.setTimeout,
+    'timers.clearTimeout': timers.globals.clearTimeout,
+    'timers.setInterval': timers.globals.setInterval,
+    'timers.clearInterval': timers.globals.clearInterval,
     'timers.setImmediate': g.setImmediate,
     'timers.clearImmediate': g.clearImmediate,
-    'timersPromises.setTimeout': timersPromises.setTimeout,
-    'timersPromises.setInterval': timersPromises.setInterval,
+    'timersPromises.setTimeout': timers.promiseSetTimeout,
+    'timersPromises.setInterval': timers.promiseSetInterval,
     'timersPromises.setImmediate': immediatePromise(g.setImmediate, g.clearImmediate),
-  };
+  } as BridgeTarget;
 }
 
 /** What the clock extras read of the run holding the globals. */
@@ -160,8 +167,11 @@ function virtualPerformance(current: () => ClockView | undefined, eventLoopUtili
 }
 
 /** The os.uptime of a run: the host was up HOST_UPTIME_S seconds when the run started. */
-export function virtualOsUptime(clock: Clock, startTime: number): () => number {
-  return () => HOST_UPTIME_S + Math.floor((clock.now - startTime) / 1000);
+export function virtualOsUptime(current: () => ClockView | undefined): () => number {
+  return () => {
+    const run = current();
+    return run === undefined ? (originalOf('os.uptime')() as number) : HOST_UPTIME_S + Math.floor((run.clock.now - run.startTime) / 1000);
+  };
 }
 
 /** format() and formatToParts() without a date format the virtual now, on every formatter, during a run. */
