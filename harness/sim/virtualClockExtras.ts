@@ -2,7 +2,6 @@
 // the builtin bridge), node:timers/promises, process.uptime, os.uptime, the event loop's
 // utilisation, and Intl.DateTimeFormat's format() without a date (which reads the real clock).
 import { performance as perfHooksPerformance } from 'node:perf_hooks';
-import timersPromises from 'node:timers/promises';
 import type { Clock } from '@sinonjs/fake-timers';
 import { type BridgeTarget, originalOf } from './builtinBridge.ts';
 import { patchProperty } from './patch.ts';

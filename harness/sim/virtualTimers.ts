@@ -120,7 +120,7 @@ export function virtualTimers(current: CurrentClock) {
       return instance instanceof NativeDate;
     }
   }
-  const Date = new Proxy(VirtualDate, { apply: () => new NativeDate(now()).toString() }) as unknown as DateConstructor;
+  const virtualDate = new Proxy(VirtualDate, { apply: () => new NativeDate(now()).toString() }) as unknown as DateConstructor;
 
   /** node:timers/promises' setTimeout on the virtual clock: resolves with `value` after `ms`, rejects with AbortError when the signal aborts. */
   function promiseSetTimeout<T>(ms?: number, value?: T, options: { signal?: AbortSignal; ref?: boolean } = {}): Promise<T> {
@@ -186,7 +186,7 @@ export function virtualTimers(current: CurrentClock) {
 
   return {
     /** What goes on the global object during a run. */
-    globals: { setTimeout, clearTimeout, setInterval, clearInterval, Date },
+    globals: { setTimeout, clearTimeout, setInterval, clearInterval, Date: virtualDate },
     /** What goes on process during a run. */
     hrtime,
     promiseSetTimeout,

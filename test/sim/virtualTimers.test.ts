@@ -30,7 +30,7 @@ describe('node:timers/promises during a run', () => {
     });
     expect(r.outcome).toBe('ok');
     expect(r.value?.early).toEqual(real);
-    expect(r.value?.late).toEqual({ ...real, cause: 'late' });
+    expect(r.value?.late).toEqual({ ...(real as object), cause: 'late' });
     expect(real).toMatchObject({ name: 'AbortError', code: 'ABORT_ERR', cause: 'early', isError: true });
     // 10 ms until the abort, then 250 ms for the one that resolved: virtual time, not the 1 s timers.
     expect(r.value?.resolved).toBe('value');
