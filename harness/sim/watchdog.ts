@@ -34,6 +34,8 @@ const TEXT_LENGTH = 3;
 /** Written to ARMED when the process exits; the thread acknowledges in KILLED. */
 const QUIT = -1;
 const TEXT_BYTES = 2048;
+/** Real milliseconds the thread sleeps at most between looks at the arming (see watch()). */
+const POLL_MS = 100;
 
 const THREAD = `
 const { workerData, parentPort } = require('node:worker_threads');
@@ -55,6 +57,7 @@ if (session) {
 }
 else { parentPort.postMessage('ready'); watch(); }
 function watch() {
+let lastArmed = 0;
 let lastBeat = -1;
 let beatAt = 0;
 for (;;) {
@@ -66,12 +69,14 @@ for (;;) {
     Atomics.notify(i32, ${KILLED});
     return;
   }
-  if (armed === 0) { lastBeat = -1; Atomics.wait(i32, ${ARMED}, 0); continue; }
+  // Arming and disarming do not wake this thread (a wake-up per run cost more than a short run's
+  // own bookkeeping): it looks again at least every ${POLL_MS} ms, which only delays a stop that far.
+  if (armed === 0) { lastArmed = 0; Atomics.wait(i32, ${ARMED}, 0, ${POLL_MS}); continue; }
   const now = Date.now(); // allowed: the watchdog thread's own real clock, never in a trace
   const beat = Atomics.load(i32, ${BEAT});
-  if (beat !== lastBeat) { lastBeat = beat; beatAt = now; }
+  if (armed !== lastArmed || beat !== lastBeat) { lastArmed = armed; lastBeat = beat; beatAt = now; }
   const due = Math.max(f64[0], beatAt + f64[1]);
-  if (now < due) { Atomics.wait(i32, ${ARMED}, armed, Math.min(due - now, 200)); continue; }
+  if (now < due) { Atomics.wait(i32, ${ARMED}, armed, Math.min(due - now, ${POLL_MS})); continue; }
   if (Atomics.compareExchange(i32, ${ARMED}, armed, 0) !== armed) continue;
   Atomics.store(i32, ${KILLED}, armed);
   const where = new TextDecoder().decode(text.slice(0, Atomics.load(i32, ${TEXT_LENGTH})));
@@ -139,7 +144,6 @@ class Watchdog {
       if (killed === generation) onKill();
     };
     Atomics.store(this.i32, ARMED, generation);
-    Atomics.notify(this.i32, ARMED);
     // While armed, a real timer keeps the process alive: the thread's message is how a stopped run
     // ends, and an unref'd thread's message would not be waited for. (A timer, not a ref on the
     // thread, because a ref'd thread's port would look like real work of the run.) One timer for
@@ -160,7 +164,7 @@ class Watchdog {
   }
 
   disarm(generation: number): void {
-    if (Atomics.compareExchange(this.i32, ARMED, generation, 0) === generation) Atomics.notify(this.i32, ARMED);
+    Atomics.compareExchange(this.i32, ARMED, generation, 0);
     if (generation === this.generation) this.keepAlive?.unref();
   }
 
