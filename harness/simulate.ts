@@ -14,7 +14,7 @@ import { redactRun } from './sim/redact.ts';
 import { Rng } from './sim/rng.ts';
 import { RunGlobals } from './sim/runGlobals.ts';
 import { type Ending, runLoop } from './sim/runLoop.ts';
-import { hashTrace } from './sim/trace.ts';
+import { hashTrace, type TraceEvent } from './sim/trace.ts';
 import { watchdog } from './sim/watchdog.ts';
 import { Coordination } from './world/coordination/coordination.ts';
 import { chainHandlers } from './world/fetch.ts';
@@ -151,9 +151,24 @@ export async function simulate<T>(agent: Agent<T>, options: SimulateOptions = {}
   };
   // Hashing a trace costs more than a short run's own bookkeeping, so the hash is computed when it
   // is first read, and then kept.
-  let hash: string | undefined;
-  Object.defineProperty(result, 'traceHash', { enumerable: true, get: () => (hash ??= hashTrace(trace)) });
+  Object.defineProperty(result, 'traceHash', { enumerable: true, get: traceHashOf });
   return result;
+}
+
+const traceHashes = new WeakMap<object, string>();
+
+/**
+ * The lazy traceHash of a run's result. One function for every result, reading `this`: a getter
+ * made per result would give each result its own hidden class in V8's old space, which kept the
+ * run's trace alive through young-generation collections (see guard.ts, Control).
+ */
+function traceHashOf(this: { readonly trace: readonly TraceEvent[] }): string {
+  let hash = traceHashes.get(this);
+  if (hash === undefined) {
+    hash = hashTrace(this.trace);
+    traceHashes.set(this, hash);
+  }
+  return hash;
 }
 
 /** Ends the run the moment LLM spend crosses limits.budget, naming the call graph that spent it. */
