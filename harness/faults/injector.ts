@@ -178,16 +178,16 @@ export class FaultInjector {
       armed.counted.add(`fired:${at.once}`);
       armed.hits++;
     }
-    let changed = false;
+    // `changed` is a plain field (not a getter over a local): an accessor made per hit would give each
+    // its own hidden class in V8's old space, keeping the run's objects alive through young-generation
+    // collections.
     const hit = {
       id,
       kind: rule.kind,
       rule,
       params: rule.params,
       call: at.call,
-      get changed() {
-        return changed;
-      },
+      changed: false,
       effect(what?: TraceData): void {
         if (kernel.ended) return;
         const data: TraceData = { rule: id, kind: rule.kind, target: at.target, ...(at.call >= 0 ? { call: at.call } : {}), ...what };
@@ -198,8 +198,8 @@ export class FaultInjector {
           ...(at.span === undefined ? {} : { span: at.span }),
           data,
         });
-        if (changed) return;
-        changed = true;
+        if (hit.changed) return;
+        hit.changed = true;
         if (at.once === undefined) armed.changed++;
         else if (!armed.counted.has(`changed:${at.once}`)) {
           armed.counted.add(`changed:${at.once}`);

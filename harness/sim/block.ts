@@ -42,13 +42,16 @@ export function isWaitTimeoutError(error: unknown): error is WaitTimeoutError {
 
 export function block<T>(kernel: Kernel, actor: Actor, spec: BlockSpec): Blocked<T> {
   kernel.assertLive(actor, spec.what);
-  let done = false;
+  // `done` is a plain field of the object returned (not a getter over a local): an accessor made per
+  // wait would give each its own hidden class in V8's old space, keeping the run's objects alive
+  // through young-generation collections.
+  const state = { done: false };
   const holders = spec.holders;
   const wait = kernel.beginWait(actor, {
     ...spec,
     // Once woken, the wait is as good as over (its wake-up is only waiting for its turn): it is no
     // longer an edge of the wait-for graph, or a message already sent would look like a deadlock.
-    ...(holders === undefined ? {} : { holders: () => (done ? [] : holders()) }),
+    ...(holders === undefined ? {} : { holders: () => (state.done ? [] : holders()) }),
     timesOut: spec.timeoutMs !== undefined,
   });
   let timer: KernelEvent | undefined;
@@ -60,21 +63,18 @@ export function block<T>(kernel: Kernel, actor: Actor, spec: BlockSpec): Blocked
   if (spec.timeoutMs !== undefined) {
     const timeoutMs = spec.timeoutMs;
     timer = kernel.schedule(timeoutMs, actor, () => {
-      if (done) return;
-      done = true;
+      if (state.done) return;
+      state.done = true;
       end('timeout');
       settle.reject(new WaitTimeoutError(spec.what, timeoutMs, { actor: actor.name, virtualTimeMs: kernel.now() }));
     });
   }
   kernel.checkDeadlock(actor);
-  return {
+  return Object.assign(state, {
     promise,
-    get done() {
-      return done;
-    },
     wake(value: T) {
-      if (done) return;
-      done = true;
+      if (state.done) return;
+      state.done = true;
       if (timer !== undefined) kernel.cancel(timer);
       // The wake-up is itself a scheduling point, so strategies decide who runs first after it.
       kernel.schedule(0, actor, () => {
@@ -82,5 +82,5 @@ export function block<T>(kernel: Kernel, actor: Actor, spec: BlockSpec): Blocked
         settle.resolve(value);
       });
     },
-  };
+  });
 }

@@ -97,6 +97,22 @@ function outgoing(input: RequestInfo | URL, init: RequestInit | undefined): Outg
   return { method: request.method, url: new URL(request.url), headers: request.headers, request: () => request };
 }
 
+// The Request a route's resolver reads is built on first read. One getter serves every call (the
+// call's outgoing request found through `this`): a getter made per call would give each argument
+// object its own hidden class in V8's old space, keeping the run's objects alive through
+// young-generation collections.
+const outgoingOf = new WeakMap<object, Outgoing>();
+function requestOf(this: object): Request {
+  return (outgoingOf.get(this) as Outgoing).request();
+}
+
+function routeArgs<P, C>(out: Outgoing, params: P, call: C): { readonly request: Request; readonly params: P; readonly call: C } {
+  const args = { params, call };
+  outgoingOf.set(args, out);
+  Object.defineProperty(args, 'request', { enumerable: true, configurable: true, get: requestOf });
+  return args as { readonly request: Request; readonly params: P; readonly call: C };
+}
+
 async function resolve(chain: HandlerChain, out: Outgoing, kernel: Kernel, call: ServeContext): Promise<Response | undefined> {
   const { url } = out;
   for (const link of chain) {
@@ -104,13 +120,7 @@ async function resolve(chain: HandlerChain, out: Outgoing, kernel: Kernel, call:
       const params = link.route.matches(out.method, url);
       if (params === undefined) continue;
       try {
-        return await link.route.resolver({
-          get request() {
-            return out.request();
-          },
-          params,
-          call,
-        });
+        return await link.route.resolver(routeArgs(out, params, call));
       } catch (thrown) {
         // As in msw, a resolver may throw a Response to answer early.
         if (thrown instanceof Response) return thrown;

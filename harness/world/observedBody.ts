@@ -9,43 +9,59 @@ export type OnBodyRead = (observed: { readonly digest: string; readonly bytes: n
 
 const READERS = ['text', 'json', 'arrayBuffer', 'bytes', 'blob', 'formData'] as const;
 
+/** What one observed response has reported, and the wrapped body stream once asked for. */
+interface Observed {
+  readonly onRead: OnBodyRead;
+  reported: boolean;
+  wrapped: ReadableStream<Uint8Array> | null | undefined;
+}
+
+// The functions put on an observed response are made once and find the response's state through
+// `this`: functions or getters made per response would give each response its own hidden class in
+// V8's old space, keeping the run's objects alive through young-generation collections.
+const observed = new WeakMap<Response, Observed>();
+const proto = Response.prototype as unknown as Record<string, (this: Response) => Promise<unknown>>;
+const bodyGetter = Object.getOwnPropertyDescriptor(Response.prototype, 'body')?.get;
+
+function report(state: Observed, digester: Digester, complete: boolean): void {
+  if (state.reported) return;
+  state.reported = true;
+  state.onRead({ digest: digester.digest(), bytes: digester.bytes, complete });
+}
+
+const readers = READERS.filter((name) => typeof proto[name] === 'function').map(
+  (name) =>
+    [
+      name,
+      async function read(this: Response) {
+        const state = observed.get(this);
+        if (state === undefined || this.bodyUsed) return proto[name]?.call(this);
+        const bytes = new Uint8Array(await (proto.arrayBuffer as (this: Response) => Promise<ArrayBuffer>).call(this));
+        const digester = new Digester();
+        digester.update(bytes);
+        report(state, digester, true);
+        return decode(name, bytes, this);
+      },
+    ] as const,
+);
+
+function observedBody(this: Response): ReadableStream<Uint8Array> | null {
+  const state = observed.get(this);
+  const inner = (): ReadableStream<Uint8Array> | null => (bodyGetter?.call(this) as ReadableStream<Uint8Array> | null) ?? null;
+  if (state === undefined) return inner();
+  if (state.wrapped === undefined) {
+    const stream = inner();
+    state.wrapped = stream === null ? null : digesting(stream, (digester, complete) => report(state, digester, complete));
+  }
+  return state.wrapped;
+}
+
 /** Makes `response` report what is read of its body to `onRead`, and returns it. */
 export function observeBody(response: Response, onRead: OnBodyRead): Response {
   if (response.body === null) return response;
-  const proto = Response.prototype as unknown as Record<string, (this: Response) => Promise<unknown>>;
-  const bodyGetter = Object.getOwnPropertyDescriptor(Response.prototype, 'body')?.get;
-  let reported = false;
-  const report = (digester: Digester, complete: boolean): void => {
-    if (reported) return;
-    reported = true;
-    onRead({ digest: digester.digest(), bytes: digester.bytes, complete });
-  };
-  for (const name of READERS) {
-    if (typeof proto[name] !== 'function') continue;
-    Object.defineProperty(response, name, {
-      configurable: true,
-      writable: true,
-      value: async function read(this: Response) {
-        if (response.bodyUsed) return proto[name]?.call(response);
-        const bytes = new Uint8Array(await (proto.arrayBuffer as (this: Response) => Promise<ArrayBuffer>).call(response));
-        const digester = new Digester();
-        digester.update(bytes);
-        report(digester, true);
-        return decode(name, bytes, response);
-      },
-    });
-  }
-  let wrapped: ReadableStream<Uint8Array> | null | undefined;
-  Object.defineProperty(response, 'body', {
-    configurable: true,
-    get() {
-      if (wrapped === undefined) {
-        const inner = bodyGetter?.call(response) as ReadableStream<Uint8Array> | null;
-        wrapped = inner === null ? null : digesting(inner, report);
-      }
-      return wrapped;
-    },
-  });
+  observed.set(response, { onRead, reported: false, wrapped: undefined });
+  for (const [name, read] of readers) Object.defineProperty(response, name, { configurable: true, writable: true, value: read });
+  Object.defineProperty(response, 'body', { configurable: true, get: observedBody });
   return response;
 }
 

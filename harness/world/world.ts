@@ -7,7 +7,7 @@ import type { FaultInjector } from '../faults/injector.ts';
 import type { Actor } from '../sim/actors.ts';
 import type { Kernel } from '../sim/kernel.ts';
 import type { RandomStream } from '../sim/rng.ts';
-import type { ChannelOptions } from './coordination/channel.ts';
+import type { Channel, ChannelOptions } from './coordination/channel.ts';
 import type { Coordination } from './coordination/coordination.ts';
 import type { AcquireOptions, Semaphore } from './coordination/locks.ts';
 import type { Envelope, ReceiveOptions } from './coordination/mailboxes.ts';
@@ -142,14 +142,7 @@ export function createWorld(context: WorldContext, actor: Actor): World {
     send: (to, body) => context.coordination.mailboxes.send(actor, to, body),
     receive: (options) => context.coordination.mailboxes.receive(actor, options),
     channel: <T>(name: string, options?: ChannelOptions) => {
-      const channel = context.coordination.channel<T>(name, options?.capacity ?? Number.POSITIVE_INFINITY);
-      return {
-        send: (item: T, o?: { timeoutMs?: number }) => channel.send(actor, item, o),
-        receive: (o?: { timeoutMs?: number }) => channel.receive(actor, o),
-        get depth() {
-          return channel.depth;
-        },
-      };
+      return new ChannelView<T>(context.coordination.channel<T>(name, options?.capacity ?? Number.POSITIVE_INFINITY), actor);
     },
     join: (name, options) => context.coordination.join(actor, name, options),
     progress: (label) => kernel.progress(actor, label),
@@ -157,4 +150,21 @@ export function createWorld(context: WorldContext, actor: Actor): World {
     wrap: (name, client) => context.stores.wrap(actor, name, client),
   };
   return world;
+}
+
+/**
+ * An actor's handle on a channel. A class, so that `depth` is one getter on the prototype: a getter
+ * made per handle would give each its own hidden class in V8's old space, keeping the run's objects
+ * alive through young-generation collections. send and receive stay bound (arrow fields).
+ */
+class ChannelView<T> implements WorldChannel<T> {
+  constructor(
+    private readonly channel: Channel<T>,
+    private readonly actor: Actor,
+  ) {}
+  readonly send = (item: T, o?: { timeoutMs?: number }) => this.channel.send(this.actor, item, o);
+  readonly receive = (o?: { timeoutMs?: number }) => this.channel.receive(this.actor, o);
+  get depth(): number {
+    return this.channel.depth;
+  }
 }
