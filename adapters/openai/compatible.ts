@@ -36,17 +36,26 @@ export function compatibleRoutes(service: LlmService): RequestHandler[] {
     return base === undefined ? undefined : { provider: base.provider };
   };
   const history: ResponseHistory = new Map();
-  const chat = byProvider(service, (host) => serveWith(service, chatCompletions, host));
-  const responses = byProvider(service, (host) => serveWith(service, responsesApi(service, history), host));
+  const chat = byProvider((host) => serveWith(service, chatCompletions, host));
+  const responses = byProvider((host) => serveWith(service, responsesApi(service, history), host));
   return [
     route.postWhere('OpenAI-compatible hosts: {baseURL}/chat/completions', match('/chat/completions'), chat),
     route.postWhere('OpenAI-compatible hosts: {baseURL}/responses', match('/responses'), responses),
   ];
 }
 
-function byProvider(service: LlmService, serve: (host: OpenAiHost) => RouteResolver): RouteResolver {
-  const resolvers = new Map(Object.keys(service.hosts).map((provider) => [provider, serve(compatibleHost(provider))]));
-  return (info) => (resolvers.get(info.params.provider ?? '') as RouteResolver)(info);
+/** One resolver per provider, made on its first request (routes are made for every run; most runs call one host or none). */
+function byProvider(serve: (host: OpenAiHost) => RouteResolver): RouteResolver {
+  const resolvers = new Map<string, RouteResolver>();
+  return (info) => {
+    const provider = info.params.provider ?? '';
+    let resolver = resolvers.get(provider);
+    if (resolver === undefined) {
+      resolver = serve(compatibleHost(provider));
+      resolvers.set(provider, resolver);
+    }
+    return resolver(info);
+  };
 }
 
 /** An OpenAI-compatible host: OpenAI's shapes, but OpenRouter's own error body. */

@@ -16,7 +16,7 @@ import { mcpTransports } from '../../onDemand.ts';
 import type { Actor } from '../../sim/actors.ts';
 import { FaultlineError } from '../../sim/errors.ts';
 import { describeError, type Kernel } from '../../sim/kernel.ts';
-import { route } from '../route.ts';
+import { route, withoutCallFrames } from '../route.ts';
 import type { McpHttpEndpoints } from './httpEndpoints.ts';
 import { isScheduled, SCHEDULED_KINDS } from './requestFaults.ts';
 import type { QualifiedMcpServer } from './serverConfig.ts';
@@ -54,14 +54,16 @@ export class McpHub {
   routes(): RequestHandler[] {
     const http = this.http;
     if (http === undefined) return [];
-    return Object.values(this.servers).flatMap((server) => {
-      const routes = [route.all(server.url.href, (info) => http.streamable(server.name, info))];
-      if (server.legacy !== undefined) {
-        routes.push(route.get(server.legacy.sse.href, (info) => http.legacyStream(server.name, info)));
-        routes.push(route.post(server.legacy.messages.href, (info) => http.legacyMessage(server.name, info)));
-      }
-      return routes;
-    });
+    return withoutCallFrames(() =>
+      Object.values(this.servers).flatMap((server) => {
+        const routes = [route.all(server.url.href, (info) => http.streamable(server.name, info))];
+        if (server.legacy !== undefined) {
+          routes.push(route.get(server.legacy.sse.href, (info) => http.legacyStream(server.name, info)));
+          routes.push(route.post(server.legacy.messages.href, (info) => http.legacyMessage(server.name, info)));
+        }
+        return routes;
+      }),
+    );
   }
 
   /** Where server `name` is served over Streamable HTTP: `new StreamableHTTPClientTransport(new URL(world.mcp.url('crm')), { fetch: world.fetch })`. */
