@@ -281,9 +281,18 @@ function drifted(tool: Tool, params: { field?: string | undefined; to?: string |
 
 /** The JSON Schema of a tool's input, without the `$schema` line providers do not want. */
 export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema) as Record<string, unknown>;
-  return rest;
+  let text = schemaTexts.get(schema);
+  if (text === undefined) {
+    const { $schema: _ignored, ...rest } = z.toJSONSchema(schema) as Record<string, unknown>;
+    text = JSON.stringify(rest);
+    schemaTexts.set(schema, text);
+  }
+  // A fresh copy each time: a caller (an SDK, a framework) may change what it is given.
+  return JSON.parse(text) as Record<string, unknown>;
 }
+
+/** JSON Schemas already converted, as text, by schema (zod schemas do not change; a drifted one is a new schema). Converting one is ~30 µs, parsing its text a few. */
+const schemaTexts = new WeakMap<z.ZodType, string>();
 
 /** Wraps a tool call's body so that `record` learns its span and how it answered. */
 function recorded<C extends { readonly span: number }>(record: ToolCallRecord, body: (call: C) => Promise<unknown>): (call: C) => Promise<unknown> {

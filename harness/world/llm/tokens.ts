@@ -20,7 +20,22 @@ export function encoding(): Encoding {
   return (loaded ??= require('gpt-tokenizer/cjs/encoding/o200k_base') as Encoding);
 }
 
-const countTokens = (text: string): number => encoding().countTokens(text);
+/**
+ * Counts already made, by text: the runs of a check send the same prompts, tool definitions and
+ * replies again and again, and a count is a pure function of its text. Bounded: emptied when full.
+ */
+const counted = new Map<string, number>();
+const COUNTED_MAX = 20_000;
+
+function countTokens(text: string): number {
+  let n = counted.get(text);
+  if (n === undefined) {
+    n = encoding().countTokens(text);
+    if (counted.size >= COUNTED_MAX) counted.clear();
+    counted.set(text, n);
+  }
+  return n;
+}
 
 /** Tokens in a piece of text. */
 export function tokensIn(text: string): number {
