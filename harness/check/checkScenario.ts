@@ -20,6 +20,7 @@ import { runChecked } from './runCase.ts';
 import { type CaseOutcome, defaultWorkers, RunPool, type ScenarioReference } from './runPool.ts';
 import type { Scenario } from './scenario.ts';
 import { type CheckVacuity, formatVacuous, VacuityTally } from './vacuity.ts';
+import { verifyReference } from './verifyReference.ts';
 
 export { runCase } from './runCase.ts';
 export type { ScenarioReference } from './runPool.ts';
@@ -73,7 +74,9 @@ export interface CheckOptions<I = unknown, O = unknown> {
   /**
    * How a worker thread loads this scenario and agent: a scenario file (YAML, JSON), a module that
    * exports `scenario`, or a built-in id, and the agent's name among the scenario's `agents`. It
-   * must name the scenario and agent given to this call: workers run what it names.
+   * must name the scenario and agent given to this call: workers run what it names. It is loaded
+   * in the calling thread before any run, whatever the worker count, and a reference that cannot
+   * be loaded fails the check at once (FaultlineError, with the nearest valid name).
    */
   readonly reference?: ScenarioReference;
   /** A pool to run on, owned by the caller (the CLI keeps one for all its checks); default: one made and ended by this call. */
@@ -149,6 +152,8 @@ export function shardFromEnv(raw = process.env.FAULTLINE_SHARD): { index: number
  * Checks `scenario` over many generated runs (see the top of this file).
  * @throws FaultlineError INVALID_FAULT_PLAN when a rule of the fault space is invalid, naming the
  *   rule by its index in `scenario.faults` as written (runs switch subsets of rules on).
+ * @throws FaultlineError INVALID_SCENARIO or INVALID_OPTIONS, before any run, when `options.reference`
+ *   cannot be loaded: what is wrong with it, and the nearest valid file, built-in id or agent name.
  */
 export function checkScenario<I, O>(scenario: Scenario<I, O>, options: CheckOptions<I, O> = {}): Promise<CheckReport> {
   // The check's runs share one installation of the patched globals (see GlobalsSession).
@@ -204,6 +209,8 @@ async function check<I, O>(scenario: Scenario<I, O>, options: CheckOptions<I, O>
   const checkParameters = { seed, numRuns: runs, unbiased: true } as const;
   const workers = path !== undefined || options.reference === undefined ? 1 : (options.pool?.workers ?? options.workers ?? defaultWorkers(runs));
   validateWorkerOptions(scenario.name, options);
+  // Before any run: a reference no worker could load fails here, not when a case reaches a worker.
+  if (options.reference !== undefined) await verifyReference('checkScenario', scenario, options.reference);
   let details: { failed: boolean; counterexample: [RunCase] | null; counterexamplePath: string | null; numShrinks: number; numRuns: number };
   if (workers > 1 && options.reference !== undefined) {
     details = await checkOnWorkers(scenario, options, options.reference, workers, seed, determinism, {

@@ -31,6 +31,7 @@ import { defaultSoakWorkers, RunPool } from './runPool.ts';
 import { type RunStop, requestStop, runStop, stopRequested } from './runStop.ts';
 import type { Scenario } from './scenario.ts';
 import { type FoundFailure, type SoakFailure, SoakFailures } from './soakFailures.ts';
+import { verifyReference } from './verifyReference.ts';
 
 export type { SoakFailure } from './soakFailures.ts';
 
@@ -92,7 +93,9 @@ interface BatchEnd {
  * Soaks `scenario` for `forMs` (see the top of this file).
  * @throws FaultlineError INVALID_OPTIONS for a budget, batch size, worker count or stall limit that
  *   is not a positive integer, or when no run could be made in the time.
- * @throws FaultlineError WORKER_FAILED when a worker thread crashed (it could not load `reference`).
+ * @throws FaultlineError INVALID_SCENARIO or INVALID_OPTIONS, before any run, when `reference`
+ *   cannot be loaded (see checkScenario's `reference`).
+ * @throws FaultlineError WORKER_FAILED when a worker thread crashed.
  */
 export function soakScenario<I, O>(scenario: Scenario<I, O>, options: SoakOptions<I, O>): Promise<SoakReport> {
   // The soak's runs share one installation of the patched globals (see GlobalsSession).
@@ -116,6 +119,8 @@ async function soak<I, O>(scenario: Scenario<I, O>, options: SoakOptions<I, O>):
   }
   validateWorkerOptions(scenario.name, options);
   parseFaultPlan(scenario.faults ?? [], `scenario "${scenario.name}": faults`);
+  // Before the clock starts: a reference no worker could load fails here (see verifyReference.ts).
+  if (options.reference !== undefined) await verifyReference('soakScenario', scenario, options.reference);
   const started = now();
   const deadline = started + options.forMs;
   // Workers read a real deadline themselves; a test clock reaches them only through the stop flag.
