@@ -209,8 +209,8 @@ async function check<I, O>(scenario: Scenario<I, O>, options: CheckOptions<I, O>
   const checkParameters = { seed, numRuns: runs, unbiased: true } as const;
   const workers = path !== undefined || options.reference === undefined ? 1 : (options.pool?.workers ?? options.workers ?? defaultWorkers(runs));
   validateWorkerOptions(scenario.name, options);
-  // Before any run: a reference no worker could load fails here, not when a case reaches a worker.
-  if (options.reference !== undefined) await verifyReference('checkScenario', scenario, options.reference);
+  // Before any run: a reference no worker could load, or one naming another agent, fails here (see verifyReference.ts).
+  if (options.reference !== undefined) await verifyReference('checkScenario', scenario, options.reference, { agent, agentLabel: options.agentLabel });
   let details: { failed: boolean; counterexample: [RunCase] | null; counterexamplePath: string | null; numShrinks: number; numRuns: number };
   if (workers > 1 && options.reference !== undefined) {
     details = await checkOnWorkers(scenario, options, options.reference, workers, seed, determinism, {

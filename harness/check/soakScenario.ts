@@ -119,14 +119,14 @@ async function soak<I, O>(scenario: Scenario<I, O>, options: SoakOptions<I, O>):
   }
   validateWorkerOptions(scenario.name, options);
   parseFaultPlan(scenario.faults ?? [], `scenario "${scenario.name}": faults`);
-  // Before the clock starts: a reference no worker could load fails here (see verifyReference.ts).
-  if (options.reference !== undefined) await verifyReference('soakScenario', scenario, options.reference);
+  const agent = options.agent ?? scenario.agent;
+  // Before the clock starts: a reference no worker could load, or one naming another agent, fails here (see verifyReference.ts).
+  if (options.reference !== undefined) await verifyReference('soakScenario', scenario, options.reference, { agent, agentLabel: options.agentLabel });
   const started = now();
   const deadline = started + options.forMs;
   // Workers read a real deadline themselves; a test clock reaches them only through the stop flag.
   const stop = runStop(options.now === undefined ? realEpochMs() + options.forMs : undefined);
   const base = options.seed ?? envSeed() ?? seedFromName(scenario.name);
-  const agent = options.agent ?? scenario.agent;
   const determinism = options.determinism ?? (process.env.FAULTLINE_CHECK_DETERMINISM === '1' || scenario.determinism === true);
   const tally = new CoverageTally(scenario.faults ?? []);
   const arbitrary = runCaseArbitrary(scenario.faults ?? [], scenario.schedules ?? ['fifo']);
