@@ -3,8 +3,9 @@
 // replays as `--seed <its seed> --path <path>`. A failure is shrunk and minimised as checkScenario
 // does, and kept once per shrunk signature (./signature.ts). The soak stops at its deadline even
 // inside a batch: a run that would start after the deadline is not made (and shrinking stops
-// there too, keeping the smallest failing case found so far), so a soak never overruns by more
-// than one run plus the minimisation of a failure already found.
+// there too, keeping the smallest failing case found so far, which the failure then says is not
+// minimal: ./shrinkCut.ts), so a soak never overruns by more than one run plus the minimisation of
+// a failure already found.
 //
 // On worker threads (`workers`, with the scenario given by `reference`), a batch's cases are drawn
 // here as fast-check draws them for its seed and run on the pool (./parallelRuns.ts); outcomes are
@@ -30,6 +31,7 @@ import { runChecked } from './runCase.ts';
 import { defaultSoakWorkers, RunPool } from './runPool.ts';
 import { type RunStop, requestStop, runStop, stopRequested } from './runStop.ts';
 import type { Scenario } from './scenario.ts';
+import { cutAtDeadline, type ShrinkCut } from './shrinkCut.ts';
 import { type FoundFailure, type SoakFailure, SoakFailures } from './soakFailures.ts';
 import { verifyReference } from './verifyReference.ts';
 
@@ -83,10 +85,21 @@ export interface SoakReport {
   readonly coverage: CheckCoverage;
 }
 
-/** How a batch ended: its runs, and the failing case (shrunk) or stuck case it found, with its path. */
+/** How a batch ended: its runs, and the failing case (shrunk, unless the deadline cut that short) or stuck case it found, with its path. */
 interface BatchEnd {
-  readonly found?: { readonly case: RunCase; readonly path: string };
+  readonly found?: { readonly case: RunCase; readonly path: string; readonly cut?: ShrinkCut };
   readonly stalled?: { readonly case: RunCase; readonly path: string; readonly message: string };
+}
+
+/**
+ * Where a batch's property is: counting the batch's runs (until its first failure), and shrinking
+ * a failure (after it, or from the start when it replays one found on a worker); `cut` once a
+ * shrink candidate was not run because the deadline had come.
+ */
+interface BatchState {
+  counting: boolean;
+  shrinking: boolean;
+  cut: boolean;
 }
 
 /**
@@ -152,16 +165,21 @@ async function soak<I, O>(scenario: Scenario<I, O>, options: SoakOptions<I, O>):
   });
   // The batch's property in this thread: it runs the batch (counting its runs up to the first
   // failure) or, on workers, only replays and shrinks the failure they found (counting nothing).
-  const property = (counting: { on: boolean }) =>
+  const property = (state: BatchState) =>
     fc.asyncProperty(arbitrary, async (c) => {
-      // Past the deadline nothing more runs: a generated case passes unrun, a shrink candidate too.
-      if (now() >= deadline) return true;
+      // Past the deadline nothing more runs: a generated case passes unrun, a shrink candidate too
+      // (and then the shrink was cut short: the case it ends with is not minimal).
+      if (now() >= deadline) {
+        if (state.shrinking) state.cut = true;
+        return true;
+      }
       const { verdicts, result } = await runChecked(scenario, agent, c, determinism);
       const failed = verdicts.some((v) => !v.ok);
-      if (counting.on) {
+      if (state.counting) {
         count(c, result);
-        if (failed) counting.on = false;
+        if (failed) state.counting = false;
       }
+      if (failed) state.shrinking = true;
       return !failed;
     });
   const workers = options.reference === undefined ? 1 : (options.pool?.workers ?? options.workers ?? defaultSoakWorkers(options.forMs));
@@ -173,9 +191,13 @@ async function soak<I, O>(scenario: Scenario<I, O>, options: SoakOptions<I, O>):
       batchRunCount = 0;
       let end: BatchEnd;
       if (pool === undefined || options.reference === undefined) {
-        const details = await fc.check(property({ on: true }), { seed, numRuns: batchRuns, unbiased: true });
+        const state: BatchState = { counting: true, shrinking: false, cut: false };
+        const details = await fc.check(property(state), { seed, numRuns: batchRuns, unbiased: true });
         const shrunk = details.failed ? details.counterexample?.[0] : undefined;
-        end = shrunk === undefined || details.counterexamplePath === null ? {} : { found: { case: shrunk, path: details.counterexamplePath } };
+        end =
+          shrunk === undefined || details.counterexamplePath === null
+            ? {}
+            : { found: { case: shrunk, path: details.counterexamplePath, ...(state.cut ? { cut: cutAtDeadline(details.numShrinks) } : {}) } };
       } else {
         end = await batchOnPool({ pool, reference: options.reference, seed, stop, stallMs }, () => now() >= deadline);
       }
@@ -227,19 +249,22 @@ async function soak<I, O>(scenario: Scenario<I, O>, options: SoakOptions<I, O>):
       options.onRun?.(runs);
       return { stalled: { case: at, path: String(ran.index), message: ran.error.message } };
     }
-    const details = await fc.check(property({ on: false }), { seed: on.seed, numRuns: batchRuns, unbiased: true, path: String(ran.index) });
+    const state: BatchState = { counting: false, shrinking: true, cut: false };
+    const details = await fc.check(property(state), { seed: on.seed, numRuns: batchRuns, unbiased: true, path: String(ran.index) });
     // The case failed on a worker but not here (the deadline came first, or the agent is not
     // deterministic): minimise reruns it, and reports nondeterminism as a failure of its own.
     const shrunk = details.failed ? details.counterexample?.[0] : undefined;
-    if (shrunk === undefined || details.counterexamplePath === null) return { found: { case: at, path: String(ran.index) } };
-    return { found: { case: shrunk, path: details.counterexamplePath } };
+    if (shrunk === undefined || details.counterexamplePath === null) {
+      return { found: { case: at, path: String(ran.index), ...(state.cut ? { cut: cutAtDeadline(0) } : {}) } };
+    }
+    return { found: { case: shrunk, path: details.counterexamplePath, ...(state.cut ? { cut: cutAtDeadline(details.numShrinks) } : {}) } };
   }
 
   /** Keeps a batch's failure once per signature (a found one minimised first); returns what the batch found. */
   async function record(end: BatchEnd, seed: number): Promise<FoundFailure | undefined> {
     if (end.stalled !== undefined) return failures.addStall(end.stalled.case, seed, end.stalled.path, end.stalled.message);
     if (end.found === undefined) return undefined;
-    return failures.addFailure(await minimise(scenario, agent, end.found.case, determinism), seed, end.found.path);
+    return failures.addFailure(await minimise(scenario, agent, end.found.case, determinism), seed, end.found.path, end.found.cut);
   }
 }
 
