@@ -1,6 +1,6 @@
 // The distinct failures of a soak, by signature (./signature.ts): the first time a signature is
 // found, its failure is kept with the batch seed, fast-check path and replay command that reach it;
-// later finds only count (but one whose shrink was complete replaces one the deadline cut short).
+// later finds only count (but one whose shrink was complete replaces one that was cut short).
 // Every stall (a worker thread ended on a case that never yields) is one failure of its own, as a
 // stuck run has no result to shrink or sign.
 
@@ -25,8 +25,9 @@ export interface SoakFailure {
   /** How many batches found it. */
   readonly found: number;
   /**
-   * Present when the soak's deadline came while the failure was being shrunk: the case (its plan
-   * and replay command) still fails, but is not minimal; `message` says so, for the user.
+   * Present when the shrink stopped before it was done (the soak's deadline came, or its reruns
+   * that hit the wall-clock limit used up timeoutShrinkMs): the case (its plan and replay command)
+   * still fails, but is not minimal; `message` says so, for the user.
    */
   readonly shrinkCut?: ShrinkCut;
   /**
@@ -57,7 +58,7 @@ export class SoakFailures {
     return [...this.bySignature.values()];
   }
 
-  /** A minimised counterexample reached by `path` from batch seed `seed` (by a shrink the deadline cut short, with `cut`). */
+  /** A minimised counterexample reached by `path` from batch seed `seed` (by a shrink that was cut short, with `cut`). */
   addFailure(c: Counterexample, seed: number, path: string, cut?: ShrinkCut): FoundFailure {
     const signature = signatureOf(this.scenario, this.agent, c.verdicts, c.result);
     return this.keep(signature, () => ({
@@ -95,7 +96,7 @@ export class SoakFailures {
     const seen = this.bySignature.get(signature);
     if (seen === undefined) this.bySignature.set(signature, first());
     else {
-      // A failure whose shrink the deadline cut short is replaced by a later, fully shrunk find of it.
+      // A failure whose shrink was cut short is replaced by a later, fully shrunk find of it.
       const later = seen.shrinkCut === undefined ? undefined : first();
       this.bySignature.set(
         signature,
