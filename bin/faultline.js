@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The `faultline` command: the built JavaScript in dist/ (`npm run build`, run by `prepare` and
-// `prepack`). In this repository, `npm run faultline -- …` runs the TypeScript source instead.
+// The `faultline` command: the built JavaScript in dist/ (`npm run build`, run by `prepack`). In
+// this repository, `npm start` and `npm run faultline -- …` run the TypeScript source instead.
 let cli;
 try {
   cli = await import('../dist/harness/cli/main.js');

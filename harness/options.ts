@@ -118,6 +118,11 @@ export interface RunResult<T = unknown> {
   readonly error?: unknown;
   /** One or two sentences on how the run ended, with the virtual time and what to do. */
   readonly message: string;
+  /**
+   * For `timeout`: the limit that ended the run, `virtualTime` (limits.virtualTimeMs, deterministic)
+   * or `wallClock` (limits.wallClockMs of real time: a rerun of such a run takes as long again).
+   */
+  readonly limit?: 'virtualTime' | 'wallClock';
   readonly seed: string;
   readonly scenario: string | undefined;
   readonly virtualTimeMs: number;

@@ -1,46 +1,27 @@
 // What a worker thread of a check's pool runs (harness/check/runPool.ts): it loads the scenario by
 // reference, as `faultline run` would, keeps it for the next chunks, runs the cases it is sent in
 // order and stops at the first failure, or before a case once one of the task's stops was
-// requested (a soak's deadline, or the caller no longer needing the chunk). It sits at the top of harness/ because it needs the CLI's scenario resolution
-// (built-in ids, files, modules) and the check layer together.
+// requested (a soak's deadline, or the caller no longer needing the chunk). It sits at the top of
+// harness/ because it needs the CLI's scenario resolution (built-in ids, files, modules, through
+// loadReference.ts) and the check layer together.
 
 import { subjectsOf } from './check/properties/property.ts';
 import { runChecked } from './check/runCase.ts';
-import type { CaseOutcome, RunTask, ScenarioReference } from './check/runPool.ts';
+import type { CaseOutcome, RunTask } from './check/runPool.ts';
 import { stopRequested } from './check/runStop.ts';
 import type { Scenario } from './check/scenario.ts';
-import { resolveScenario } from './cli/scenarios.ts';
-import { FaultlineError } from './sim/errors.ts';
+import { type LoadedReference, loadReference } from './loadReference.ts';
 import { withGlobalsHeld } from './sim/runGlobals.ts';
 
-interface Loaded {
-  readonly scenario: Scenario<unknown, unknown>;
-  readonly agent: Scenario<unknown, unknown>['agent'];
-}
-
-const loaded = new Map<string, Promise<Loaded>>();
-
-async function load(reference: ScenarioReference): Promise<Loaded> {
-  const { scenario } = await resolveScenario(reference.scenario, {
-    ...(reference.root === undefined ? {} : { root: reference.root }),
-    ...(reference.allowOutsideRoot === undefined ? {} : { allowOutsideRoot: reference.allowOutsideRoot }),
-  });
-  const agent = reference.agent === undefined ? scenario.agent : (scenario.agents?.[reference.agent] ?? scenario.agent);
-  if (agent === undefined) {
-    throw new FaultlineError('INVALID_SCENARIO', {
-      what: `Scenario "${scenario.name}" (${reference.scenario}) has no agent "${reference.agent}" in a worker thread`,
-      where: { scenario: scenario.name },
-    });
-  }
-  return { scenario: scenario as unknown as Scenario<unknown, unknown>, agent: agent as Scenario<unknown, unknown>['agent'] };
-}
+const loaded = new Map<string, Promise<LoadedReference>>();
 
 /** Runs a chunk of cases; the outcomes end at the first failure, or where a stop came. */
 export default async function runCases(task: RunTask): Promise<CaseOutcome[]> {
   const key = JSON.stringify(task.reference);
   let pending = loaded.get(key);
   if (pending === undefined) {
-    pending = load(task.reference);
+    // The calling thread loaded the same reference before sending any case (harness/check/verifyReference.ts).
+    pending = loadReference(task.reference);
     loaded.set(key, pending);
   }
   const { scenario, agent } = await pending;
@@ -51,7 +32,13 @@ export default async function runCases(task: RunTask): Promise<CaseOutcome[]> {
   return outcomes;
 }
 
-async function runAll(task: RunTask, scenario: Loaded['scenario'], agent: Loaded['agent'], progress: Int32Array, outcomes: CaseOutcome[]): Promise<void> {
+async function runAll(
+  task: RunTask,
+  scenario: Scenario<unknown, unknown>,
+  agent: LoadedReference['agent'],
+  progress: Int32Array,
+  outcomes: CaseOutcome[],
+): Promise<void> {
   for (let i = 0; i < task.cases.length; i++) {
     if (stopRequested(task.stops)) break;
     Atomics.store(progress, 0, i);

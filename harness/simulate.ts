@@ -129,6 +129,7 @@ export async function simulate<T>(agent: Agent<T>, options: SimulateOptions = {}
     ...(ending.outcome === 'ok' ? { value: ending.value } : {}),
     ...(ending.outcome === 'threw' ? { error: ending.error } : {}),
     message: redactRun(message, kernel.secrets),
+    ...(ending.outcome === 'timeout' ? { limit: ending.limit } : {}),
     seed: q.seed,
     scenario: q.scenario,
     virtualTimeMs: kernel.endTime,

@@ -41,6 +41,7 @@ export function checkReportInput(source: CheckReportSource): ReportInput {
       failed: check.ok ? 0 : 1,
       ...(check.firstFailureAt === undefined ? {} : { firstFailureAt: check.firstFailureAt }),
       shrinkSteps: check.shrinkSteps,
+      ...(check.shrinkCut === undefined ? {} : { shrinkCut: check.shrinkCut.message }),
     },
   };
 }

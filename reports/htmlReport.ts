@@ -47,6 +47,7 @@ ${s.failureMode === undefined ? '' : html`<span class="badge info">failure mode:
 ${report.runs === undefined ? '' : html`<span class="badge info">${runsText(report.runs)}</span>`}
 <span class="badge info mono" title="trace hash">${report.traceHash.slice(0, 16)}</span></div>
 ${report.untested === undefined ? '' : html`<p class="message fail" id="untested">${report.untested}</p>`}
+${report.runs?.shrinkCut === undefined ? '' : html`<p class="message" id="shrink-cut">Not minimal: ${report.runs.shrinkCut}.</p>`}
 <p class="message${report.outcome === 'ok' ? '' : ' fail'}" id="message">${report.message}</p>
 <h2>Replay</h2>
 ${report.replay === undefined ? html`<p class="muted">No replay command was recorded; rerun with seed ${report.seed} and the fault plan below.</p>` : html`<pre class="replay" id="replay"><code>${report.replay}</code></pre>`}
@@ -57,6 +58,7 @@ function runsText(runs: NonNullable<Report['runs']>): string {
   const parts = [`${runs.failed}/${runs.total} runs failed`];
   if (runs.firstFailureAt !== undefined) parts.push(`first at run ${runs.firstFailureAt}`);
   if (runs.shrinkSteps !== undefined) parts.push(`shrunk in ${runs.shrinkSteps} step${runs.shrinkSteps === 1 ? '' : 's'}`);
+  if (runs.shrinkCut !== undefined) parts.push('shrink cut short: not minimal');
   return parts.join(', ');
 }
 

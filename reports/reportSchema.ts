@@ -145,6 +145,12 @@ export const reportSchema = z
         failed: z.number().int().min(0).describe('How many of them failed.'),
         firstFailureAt: z.number().int().min(1).optional().describe('The 1-based number of the first failing run.'),
         shrinkSteps: z.number().int().min(0).optional().describe('Shrinking steps from that failure to the run reported.'),
+        shrinkCut: z
+          .string()
+          .optional()
+          .describe(
+            'Present when the shrink stopped before it was done (reruns that hit the wall-clock limit used up timeoutShrinkMs): why; the run reported fails but is not minimal.',
+          ),
       })
       .optional()
       .describe('How the run in this report was found.'),

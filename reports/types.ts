@@ -26,6 +26,8 @@ export interface RunsSummary {
   readonly firstFailureAt?: number;
   /** Shrinking steps from the first failure to the run in the report. */
   readonly shrinkSteps?: number;
+  /** Why the shrink stopped before it was done, when it did: the run reported fails but is not minimal. */
+  readonly shrinkCut?: string;
 }
 
 export interface ReportInput {

@@ -2,7 +2,8 @@
 // draws a run seed, a fault plan from the scenario's fault space and a scheduling strategy; every
 // property is checked on every run. On a failure fast-check shrinks the case to the smallest plan
 // that still fails, the interleaving is shrunk towards first-in-first-out, and the report carries
-// the one command that replays it.
+// the one command that replays it. A failure whose reruns hit the wall-clock limit (agent code
+// that never yields) is shrunk only as far as timeoutShrinkMs allows (./hangBudget.ts).
 import fc from 'fast-check';
 import { parseFaultPlan } from '../faults/plan.ts';
 import type { RunResult } from '../options.ts';
@@ -12,6 +13,7 @@ import { withGlobalsHeld } from '../sim/runGlobals.ts';
 import { type RunCase, runCaseArbitrary } from './arbitraries.ts';
 import { type CheckCoverage, CoverageTally, formatUncovered } from './coverage.ts';
 import { formatFailure } from './failureReport.ts';
+import { hangBudget } from './hangBudget.ts';
 import { minimise } from './minimise.ts';
 import { caseStallMs, drawCases, type PoolRunEnd, runOnPool } from './parallelRuns.ts';
 import type { PropertyVerdict } from './properties/property.ts';
@@ -19,7 +21,9 @@ import { defaultReplayCommand } from './replayCommand.ts';
 import { runChecked } from './runCase.ts';
 import { type CaseOutcome, defaultWorkers, RunPool, type ScenarioReference } from './runPool.ts';
 import type { Scenario } from './scenario.ts';
+import { cutByHangs, type ShrinkCut } from './shrinkCut.ts';
 import { type CheckVacuity, formatVacuous, VacuityTally } from './vacuity.ts';
+import { verifyReference } from './verifyReference.ts';
 
 export { runCase } from './runCase.ts';
 export type { ScenarioReference } from './runPool.ts';
@@ -73,7 +77,9 @@ export interface CheckOptions<I = unknown, O = unknown> {
   /**
    * How a worker thread loads this scenario and agent: a scenario file (YAML, JSON), a module that
    * exports `scenario`, or a built-in id, and the agent's name among the scenario's `agents`. It
-   * must name the scenario and agent given to this call: workers run what it names.
+   * must name the scenario and agent given to this call: workers run what it names. It is loaded
+   * in the calling thread before any run, whatever the worker count, and a reference that cannot
+   * be loaded fails the check at once (FaultlineError, with the nearest valid name).
    */
   readonly reference?: ScenarioReference;
   /** A pool to run on, owned by the caller (the CLI keeps one for all its checks); default: one made and ended by this call. */
@@ -86,6 +92,16 @@ export interface CheckOptions<I = unknown, O = unknown> {
    * every run is quick, as in a test of the limit itself: a slow case past it fails the check.
    */
   readonly workerStallMs?: number;
+  /**
+   * Real milliseconds that the reruns of a failure's shrink and minimisation which hit the
+   * wall-clock limit may take (default 60,000): agent code that never yields costs the whole limit
+   * plus the watchdog's 1 s grace per rerun. It allows that many ms / (limits.wallClockMs + 1,000)
+   * such reruns (half as many under determinism checking), half to the shrink and half to the
+   * minimisation, counted, not timed, so a check always shrinks to the same case. Past them the case
+   * found so far is reported, and the report says the shrink was cut (`shrinkCut`). Reruns that end
+   * in time are not counted.
+   */
+  readonly timeoutShrinkMs?: number;
 }
 
 export interface Counterexample {
@@ -105,6 +121,11 @@ export interface CheckReport {
   /** The 1-based run at which the first failure was found. */
   readonly firstFailureAt: number | undefined;
   readonly shrinkSteps: number;
+  /**
+   * Present when the shrink stopped before it was done (reruns that hit the wall-clock limit used
+   * up timeoutShrinkMs): the counterexample fails, and its replay reaches it, but it is not minimal.
+   */
+  readonly shrinkCut?: ShrinkCut;
   readonly seed: number;
   readonly path: string | undefined;
   readonly counterexample: Counterexample | undefined;
@@ -149,6 +170,8 @@ export function shardFromEnv(raw = process.env.FAULTLINE_SHARD): { index: number
  * Checks `scenario` over many generated runs (see the top of this file).
  * @throws FaultlineError INVALID_FAULT_PLAN when a rule of the fault space is invalid, naming the
  *   rule by its index in `scenario.faults` as written (runs switch subsets of rules on).
+ * @throws FaultlineError INVALID_SCENARIO or INVALID_OPTIONS, before any run, when `options.reference`
+ *   cannot be loaded: what is wrong with it, and the nearest valid file, built-in id or agent name.
  */
 export function checkScenario<I, O>(scenario: Scenario<I, O>, options: CheckOptions<I, O> = {}): Promise<CheckReport> {
   // The check's runs share one installation of the patched globals (see GlobalsSession).
@@ -187,7 +210,12 @@ async function check<I, O>(scenario: Scenario<I, O>, options: CheckOptions<I, O>
   const tally = new CoverageTally(scenario.faults ?? []);
   const vacuityTally = new VacuityTally(scenario.properties);
   const arbitrary = runCaseArbitrary(scenario.faults ?? [], scenario.schedules ?? ['fifo']);
+  // Once a failure is found, its reruns that hit the wall-clock limit are counted against this
+  // budget (./hangBudget.ts); its minimisation has one of its own.
+  const hangs = hangBudget(scenario, determinism, options.timeoutShrinkMs);
   const property = fc.asyncProperty(arbitrary, async (c) => {
+    // A shrink candidate past the budget is not run: it passes, and the shrink ends where it is.
+    if (firstFailureAt !== undefined && !hangs.allows()) return true;
     const { verdicts, result } = await runChecked(scenario, agent, c, determinism);
     const failed = verdicts.some((v) => !v.ok);
     if (firstFailureAt === undefined) {
@@ -197,6 +225,7 @@ async function check<I, O>(scenario: Scenario<I, O>, options: CheckOptions<I, O>
       if (failed) firstFailureAt = executed;
       options.onRun?.(executed, failed);
     }
+    if (firstFailureAt !== undefined) hangs.spend(result);
     return !failed;
   });
   // Unbiased: fast-check's bias makes early draws small, which for a fault plan means rules off or
@@ -204,6 +233,8 @@ async function check<I, O>(scenario: Scenario<I, O>, options: CheckOptions<I, O>
   const checkParameters = { seed, numRuns: runs, unbiased: true } as const;
   const workers = path !== undefined || options.reference === undefined ? 1 : (options.pool?.workers ?? options.workers ?? defaultWorkers(runs));
   validateWorkerOptions(scenario.name, options);
+  // Before any run: a reference no worker could load, or one naming another agent, fails here (see verifyReference.ts).
+  if (options.reference !== undefined) await verifyReference('checkScenario', scenario, options.reference, { agent, agentLabel: options.agentLabel });
   let details: { failed: boolean; counterexample: [RunCase] | null; counterexamplePath: string | null; numShrinks: number; numRuns: number };
   if (workers > 1 && options.reference !== undefined) {
     details = await checkOnWorkers(scenario, options, options.reference, workers, seed, determinism, {
@@ -261,7 +292,9 @@ async function check<I, O>(scenario: Scenario<I, O>, options: CheckOptions<I, O>
     };
   }
   const shrunk = details.counterexample[0];
-  const counterexample = await minimise(scenario, agent, shrunk, determinism);
+  const minimiseHangs = hangBudget(scenario, determinism, options.timeoutShrinkMs);
+  const counterexample = await minimise(scenario, agent, shrunk, determinism, minimiseHangs);
+  const shrinkCut = hangs.cut || minimiseHangs.cut ? cutByHangs(details.numShrinks, hangs) : undefined;
   const failurePath = details.counterexamplePath ?? undefined;
   const replay = failurePath === undefined ? undefined : (options.replayCommand ?? defaultReplayCommand)(seed, failurePath, { determinism });
   const report = {
@@ -271,6 +304,7 @@ async function check<I, O>(scenario: Scenario<I, O>, options: CheckOptions<I, O>
     runs: executed,
     firstFailureAt,
     shrinkSteps: details.numShrinks,
+    ...(shrinkCut === undefined ? {} : { shrinkCut }),
     seed,
     path: failurePath,
     counterexample,
@@ -283,13 +317,15 @@ async function check<I, O>(scenario: Scenario<I, O>, options: CheckOptions<I, O>
 }
 
 /**
- * Refuses a worker count or stall limit that is not a positive whole number (options a soak shares).
+ * Refuses a worker count, stall limit or timeout-shrink budget that is not a positive whole number
+ * (options a soak shares).
  * @throws FaultlineError INVALID_OPTIONS naming the option and the scenario.
  */
-export function validateWorkerOptions(scenario: string, options: Pick<CheckOptions, 'workers' | 'workerStallMs'>): void {
+export function validateWorkerOptions(scenario: string, options: Pick<CheckOptions, 'workers' | 'workerStallMs' | 'timeoutShrinkMs'>): void {
   for (const [name, value] of [
     ['workers', options.workers],
     ['workerStallMs', options.workerStallMs],
+    ['timeoutShrinkMs', options.timeoutShrinkMs],
   ] as const) {
     if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) {
       throw new FaultlineError('INVALID_OPTIONS', {
@@ -298,7 +334,9 @@ export function validateWorkerOptions(scenario: string, options: Pick<CheckOptio
         todo:
           name === 'workers'
             ? 'Give the worker threads to use (1 runs in the calling thread)'
-            : 'Give the real milliseconds a case may run in a worker, or leave it out',
+            : name === 'workerStallMs'
+              ? 'Give the real milliseconds a case may run in a worker, or leave it out'
+              : 'Give the real milliseconds that shrink reruns hitting the wall-clock limit may take, or leave it out',
       });
     }
   }

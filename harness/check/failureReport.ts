@@ -1,5 +1,5 @@
 // The failure message of a property check: which property failed and why, the minimal fault plan
-// as JSON, the interleaving, a short excerpt of the trace around the violation, and the exact
+// as JSON (or, when the shrink was cut short, the plan it reached and why it is not minimal), the interleaving, a short excerpt of the trace around the violation, and the exact
 // command that replays it (STYLE.md: a failure message is a reproduction).
 import { canonicalJson } from '../sim/canonicalJson.ts';
 import type { StrategyOptions } from '../sim/strategy.ts';
@@ -28,13 +28,15 @@ export function formatFailure(scenario: Pick<Scenario, 'name'>, report: Omit<Che
   const c = report.counterexample;
   if (c === undefined) return `${scenario.name} failed, but no counterexample was kept.`;
   const agent = report.agent === undefined ? '' : ` × ${report.agent}`;
+  const cut = report.shrinkCut;
   const lines = [
     `[faultline] Scenario "${scenario.name}"${agent} failed ${c.failed.map((v) => v.property).join(', ')} ` +
-      `on run ${report.firstFailureAt ?? '?'} of ${report.runs} (shrunk in ${report.shrinkSteps} steps).`,
+      `on run ${report.firstFailureAt ?? '?'} of ${report.runs} (${cut === undefined ? 'shrunk' : 'shrink cut short'} in ${report.shrinkSteps} steps).`,
     '',
     ...c.failed.map((v) => `  ${v.property}: ${v.message}`),
     '',
-    `  Minimal fault plan (${c.case.plan.length} rule${c.case.plan.length === 1 ? '' : 's'}):`,
+    ...(cut === undefined ? [] : [`  Not minimal: ${cut.message}.`, '']),
+    `  ${cut === undefined ? 'Minimal fault plan' : 'Fault plan'} (${c.case.plan.length} rule${c.case.plan.length === 1 ? '' : 's'}):`,
     ...JSON.stringify(c.case.plan, null, 2)
       .split('\n')
       .map((l) => `    ${l}`),

@@ -2,26 +2,50 @@
 // turns the failure needs, the rules it does not need dropped, and the rest narrowed to a single
 // call each. Every step reruns the case and keeps a change only when the run still fails the same
 // properties, and every step is deterministic, so a replay of the check reaches the same case.
+// Reruns that hit the wall-clock limit draw on a budget of their own (./hangBudget.ts): once it
+// is spent, no step reruns anything, and the case is kept as it is.
 import { type FaultRuleInput, parseFaultPlan, ruleIds } from '../faults/plan.ts';
 import type { RunResult } from '../options.ts';
 import type { RunCase } from './arbitraries.ts';
 import type { Counterexample } from './checkScenario.ts';
+import type { HangBudget } from './hangBudget.ts';
 import type { PropertyVerdict } from './properties/property.ts';
 import { runChecked } from './runCase.ts';
 import type { Scenario } from './scenario.ts';
 
-/** The minimal counterexample for a shrunk failing case. */
-export async function minimise<I, O>(scenario: Scenario<I, O>, agent: Scenario<I, O>['agent'], shrunk: RunCase, determinism: boolean): Promise<Counterexample> {
-  const scheduled = await minimiseSchedule(scenario, agent, shrunk, determinism);
-  return narrowRules(scenario, agent, await dropRules(scenario, agent, scheduled, determinism), determinism);
+/** The minimal counterexample for a shrunk failing case (as minimal as `hangs`, its budget of reruns that hit the wall-clock limit, allows). */
+export async function minimise<I, O>(
+  scenario: Scenario<I, O>,
+  agent: Scenario<I, O>['agent'],
+  shrunk: RunCase,
+  determinism: boolean,
+  hangs?: HangBudget,
+): Promise<Counterexample> {
+  const scheduled = await minimiseSchedule(scenario, agent, shrunk, determinism, hangs);
+  return narrowRules(scenario, agent, await dropRules(scenario, agent, scheduled, determinism, hangs), determinism, hangs);
+}
+
+/** A rerun of `c`, unless the budget for reruns that hit the wall-clock limit is spent (then undefined). */
+async function rerunWithin<I, O>(scenario: Scenario<I, O>, agent: Scenario<I, O>['agent'], c: RunCase, determinism: boolean, hangs: HangBudget | undefined) {
+  if (hangs !== undefined && !hangs.allows()) return undefined;
+  const run = await runChecked(scenario, agent, c, determinism);
+  hangs?.spend(run.result);
+  return run;
 }
 
 /** A rerun of `found`'s case with another plan, kept when it fails the same properties. */
-function sameFailure<I, O>(scenario: Scenario<I, O>, agent: Scenario<I, O>['agent'], found: Counterexample, determinism: boolean) {
+function sameFailure<I, O>(
+  scenario: Scenario<I, O>,
+  agent: Scenario<I, O>['agent'],
+  found: Counterexample,
+  determinism: boolean,
+  hangs: HangBudget | undefined,
+) {
   const failing = new Set(found.failed.map((v) => v.property));
   return async (plan: readonly FaultRuleInput[]): Promise<Counterexample | undefined> => {
     const c = { ...found.case, plan };
-    const rerun = await runChecked(scenario, agent, c, determinism);
+    const rerun = await rerunWithin(scenario, agent, c, determinism, hangs);
+    if (rerun === undefined) return undefined;
     const still = rerun.verdicts.filter((v) => !v.ok);
     return still.length > 0 && still.every((v) => failing.has(v.property)) ? toCounterexample(c, rerun) : undefined;
   };
@@ -35,8 +59,14 @@ function sameFailure<I, O>(scenario: Scenario<I, O>, agent: Scenario<I, O>['agen
  * needed), then each rule alone as the user wrote it. A smaller plan is kept only when its run
  * still fails the same properties; narrowRules then narrows what is left.
  */
-async function dropRules<I, O>(scenario: Scenario<I, O>, agent: Scenario<I, O>['agent'], found: Counterexample, determinism: boolean): Promise<Counterexample> {
-  const attempt = sameFailure(scenario, agent, found, determinism);
+async function dropRules<I, O>(
+  scenario: Scenario<I, O>,
+  agent: Scenario<I, O>['agent'],
+  found: Counterexample,
+  determinism: boolean,
+  hangs: HangBudget | undefined,
+): Promise<Counterexample> {
+  const attempt = sameFailure(scenario, agent, found, determinism, hangs);
   const rules = found.result.coverage.rules;
   const active = found.case.plan.filter((_, i) => (rules[i]?.changed ?? 1) > 0);
   let best = (active.length < found.case.plan.length ? await attempt(active) : undefined) ?? found;
@@ -67,8 +97,9 @@ async function narrowRules<I, O>(
   agent: Scenario<I, O>['agent'],
   found: Counterexample,
   determinism: boolean,
+  hangs: HangBudget | undefined,
 ): Promise<Counterexample> {
-  const attempt = sameFailure(scenario, agent, found, determinism);
+  const attempt = sameFailure(scenario, agent, found, determinism, hangs);
   let best = found;
   for (let i = 0; i < best.case.plan.length; i++) {
     const rule = best.case.plan[i] as FaultRuleInput;
@@ -100,8 +131,17 @@ async function narrowRules<I, O>(
  * prefix of choices that still fails the same property is found, then each choice in it is blanked
  * (first ready event) while the failure persists. What is left are the turns the failure needs.
  */
-async function minimiseSchedule<I, O>(scenario: Scenario<I, O>, agent: Scenario<I, O>['agent'], c: RunCase, determinism: boolean): Promise<Counterexample> {
+async function minimiseSchedule<I, O>(
+  scenario: Scenario<I, O>,
+  agent: Scenario<I, O>['agent'],
+  c: RunCase,
+  determinism: boolean,
+  hangs: HangBudget | undefined,
+): Promise<Counterexample> {
+  // The case is always run once more (a failure that does not reproduce is reported as such); a
+  // fresh budget always allows one rerun.
   const rerun = await runChecked(scenario, agent, c, determinism);
+  hangs?.spend(rerun.result);
   const original = rerun.verdicts.some((v) => !v.ok) ? rerun : notReproduced(rerun);
   const failing = new Set(original.verdicts.filter((v) => !v.ok).map((v) => v.property));
   if (c.schedule.kind === 'fifo' || c.schedule.kind === 'replay' || failing.has('deterministic')) return toCounterexample(c, original);
@@ -109,8 +149,8 @@ async function minimiseSchedule<I, O>(scenario: Scenario<I, O>, agent: Scenario<
   const tries = { left: 400 };
   const attempt = async (choices: readonly string[]) => {
     if (tries.left-- <= 0) return undefined;
-    const run = await runChecked(scenario, agent, { ...c, schedule: { kind: 'replay', choices } }, false);
-    return run.verdicts.some((v) => !v.ok && failing.has(v.property)) ? run : undefined;
+    const run = await rerunWithin(scenario, agent, { ...c, schedule: { kind: 'replay', choices } }, false, hangs);
+    return run?.verdicts.some((v) => !v.ok && failing.has(v.property)) === true ? run : undefined;
   };
   let choices = [...original.result.schedule.choices];
   for (let round = 0; round < 2; round++) {

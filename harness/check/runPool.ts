@@ -23,8 +23,8 @@ import { type RunStop, stopRequested } from './runStop.ts';
 /**
  * How a worker finds a scenario: what `faultline run` accepts (a scenario file, a module exporting
  * `scenario`, or a built-in id such as `04-cap-for-agents`), and the agent by name (one of the
- * scenario's `agents`; default: its own `agent`). It must name the same scenario and agent the
- * check was given.
+ * scenario's `agents`, or `agent` for its own; default: its own `agent`). It must name the same
+ * scenario and agent the check was given; the check loads it first (harness/loadReference.ts).
  */
 export interface ScenarioReference extends ImportScope {
   readonly scenario: string;

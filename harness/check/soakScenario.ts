@@ -3,8 +3,9 @@
 // replays as `--seed <its seed> --path <path>`. A failure is shrunk and minimised as checkScenario
 // does, and kept once per shrunk signature (./signature.ts). The soak stops at its deadline even
 // inside a batch: a run that would start after the deadline is not made (and shrinking stops
-// there too, keeping the smallest failing case found so far), so a soak never overruns by more
-// than one run plus the minimisation of a failure already found.
+// there too, keeping the smallest failing case found so far, which the failure then says is not
+// minimal: ./shrinkCut.ts), so a soak never overruns by more than one run plus the minimisation of
+// a failure already found.
 //
 // On worker threads (`workers`, with the scenario given by `reference`), a batch's cases are drawn
 // here as fast-check draws them for its seed and run on the pool (./parallelRuns.ts); outcomes are
@@ -23,6 +24,7 @@ import { realEpochMs } from '../sim/watchdog.ts';
 import { type RunCase, runCaseArbitrary } from './arbitraries.ts';
 import { type CheckOptions, seedFromName, validateWorkerOptions } from './checkScenario.ts';
 import { type CheckCoverage, CoverageTally } from './coverage.ts';
+import { type HangBudget, hangBudget } from './hangBudget.ts';
 import { minimise } from './minimise.ts';
 import { caseStallMs, drawCases, runOnPool } from './parallelRuns.ts';
 import { defaultReplayCommand } from './replayCommand.ts';
@@ -30,16 +32,18 @@ import { runChecked } from './runCase.ts';
 import { defaultSoakWorkers, RunPool } from './runPool.ts';
 import { type RunStop, requestStop, runStop, stopRequested } from './runStop.ts';
 import type { Scenario } from './scenario.ts';
+import { cutAtDeadline, cutByHangs } from './shrinkCut.ts';
 import { type FoundFailure, type SoakFailure, SoakFailures } from './soakFailures.ts';
+import { verifyReference } from './verifyReference.ts';
 
 export type { SoakFailure } from './soakFailures.ts';
 
 /**
  * The check options a soak shares with checkScenario (agent, agentLabel, determinism,
- * replayCommand, reference, pool, workerStallMs), documented there.
+ * replayCommand, reference, pool, workerStallMs, timeoutShrinkMs), documented there.
  */
 export interface SoakOptions<I = unknown, O = unknown>
-  extends Pick<CheckOptions<I, O>, 'agent' | 'agentLabel' | 'determinism' | 'replayCommand' | 'reference' | 'pool' | 'workerStallMs'> {
+  extends Pick<CheckOptions<I, O>, 'agent' | 'agentLabel' | 'determinism' | 'replayCommand' | 'reference' | 'pool' | 'workerStallMs' | 'timeoutShrinkMs'> {
   /** How long to soak, in real milliseconds (at least 1). */
   readonly forMs: number;
   /** The first batch's fast-check seed (default: FAULTLINE_SEED, else one derived from the scenario's name); batch b uses seed + b. */
@@ -82,17 +86,35 @@ export interface SoakReport {
   readonly coverage: CheckCoverage;
 }
 
-/** How a batch ended: its runs, and the failing case (shrunk) or stuck case it found, with its path. */
+/**
+ * How a batch ended: its runs, and the failing case it found (shrunk `steps` steps, as far as the
+ * deadline and the budget for reruns that hang allowed: `state` says) or the stuck case, with its path.
+ */
 interface BatchEnd {
-  readonly found?: { readonly case: RunCase; readonly path: string };
+  readonly found?: { readonly case: RunCase; readonly path: string; readonly steps: number; readonly state: BatchState };
   readonly stalled?: { readonly case: RunCase; readonly path: string; readonly message: string };
+}
+
+/**
+ * Where a batch's property is: counting the batch's runs (until its first failure), and shrinking
+ * a failure (after it, or from the start when it replays one found on a worker); `cut` once a
+ * shrink candidate was not run because the deadline had come. Its shrink's reruns that hit the
+ * wall-clock limit draw on `hangs` (see checkScenario).
+ */
+interface BatchState {
+  counting: boolean;
+  shrinking: boolean;
+  cut: boolean;
+  readonly hangs: HangBudget;
 }
 
 /**
  * Soaks `scenario` for `forMs` (see the top of this file).
  * @throws FaultlineError INVALID_OPTIONS for a budget, batch size, worker count or stall limit that
  *   is not a positive integer, or when no run could be made in the time.
- * @throws FaultlineError WORKER_FAILED when a worker thread crashed (it could not load `reference`).
+ * @throws FaultlineError INVALID_SCENARIO or INVALID_OPTIONS, before any run, when `reference`
+ *   cannot be loaded (see checkScenario's `reference`).
+ * @throws FaultlineError WORKER_FAILED when a worker thread crashed.
  */
 export function soakScenario<I, O>(scenario: Scenario<I, O>, options: SoakOptions<I, O>): Promise<SoakReport> {
   // The soak's runs share one installation of the patched globals (see GlobalsSession).
@@ -116,12 +138,14 @@ async function soak<I, O>(scenario: Scenario<I, O>, options: SoakOptions<I, O>):
   }
   validateWorkerOptions(scenario.name, options);
   parseFaultPlan(scenario.faults ?? [], `scenario "${scenario.name}": faults`);
+  const agent = options.agent ?? scenario.agent;
+  // Before the clock starts: a reference no worker could load, or one naming another agent, fails here (see verifyReference.ts).
+  if (options.reference !== undefined) await verifyReference('soakScenario', scenario, options.reference, { agent, agentLabel: options.agentLabel });
   const started = now();
   const deadline = started + options.forMs;
   // Workers read a real deadline themselves; a test clock reaches them only through the stop flag.
   const stop = runStop(options.now === undefined ? realEpochMs() + options.forMs : undefined);
   const base = options.seed ?? envSeed() ?? seedFromName(scenario.name);
-  const agent = options.agent ?? scenario.agent;
   const determinism = options.determinism ?? (process.env.FAULTLINE_CHECK_DETERMINISM === '1' || scenario.determinism === true);
   const tally = new CoverageTally(scenario.faults ?? []);
   const arbitrary = runCaseArbitrary(scenario.faults ?? [], scenario.schedules ?? ['fifo']);
@@ -147,16 +171,30 @@ async function soak<I, O>(scenario: Scenario<I, O>, options: SoakOptions<I, O>):
   });
   // The batch's property in this thread: it runs the batch (counting its runs up to the first
   // failure) or, on workers, only replays and shrinks the failure they found (counting nothing).
-  const property = (counting: { on: boolean }) =>
+  // A batch's state: counting its runs in this thread, or (on workers) replaying its failure to shrink it.
+  const batchState = (counting: boolean): BatchState => ({
+    counting,
+    shrinking: !counting,
+    cut: false,
+    hangs: hangBudget(scenario, determinism, options.timeoutShrinkMs),
+  });
+  const property = (state: BatchState) =>
     fc.asyncProperty(arbitrary, async (c) => {
-      // Past the deadline nothing more runs: a generated case passes unrun, a shrink candidate too.
-      if (now() >= deadline) return true;
+      // Past the deadline nothing more runs: a generated case passes unrun, a shrink candidate too
+      // (and then the shrink was cut short: the case it ends with is not minimal).
+      if (now() >= deadline) {
+        if (state.shrinking) state.cut = true;
+        return true;
+      }
+      if (state.shrinking && !state.hangs.allows()) return true;
       const { verdicts, result } = await runChecked(scenario, agent, c, determinism);
       const failed = verdicts.some((v) => !v.ok);
-      if (counting.on) {
+      if (state.counting) {
         count(c, result);
-        if (failed) counting.on = false;
+        if (failed) state.counting = false;
       }
+      if (failed) state.shrinking = true;
+      if (state.shrinking) state.hangs.spend(result);
       return !failed;
     });
   const workers = options.reference === undefined ? 1 : (options.pool?.workers ?? options.workers ?? defaultSoakWorkers(options.forMs));
@@ -168,9 +206,13 @@ async function soak<I, O>(scenario: Scenario<I, O>, options: SoakOptions<I, O>):
       batchRunCount = 0;
       let end: BatchEnd;
       if (pool === undefined || options.reference === undefined) {
-        const details = await fc.check(property({ on: true }), { seed, numRuns: batchRuns, unbiased: true });
+        const state = batchState(true);
+        const details = await fc.check(property(state), { seed, numRuns: batchRuns, unbiased: true });
         const shrunk = details.failed ? details.counterexample?.[0] : undefined;
-        end = shrunk === undefined || details.counterexamplePath === null ? {} : { found: { case: shrunk, path: details.counterexamplePath } };
+        end =
+          shrunk === undefined || details.counterexamplePath === null
+            ? {}
+            : { found: { case: shrunk, path: details.counterexamplePath, steps: details.numShrinks, state } };
       } else {
         end = await batchOnPool({ pool, reference: options.reference, seed, stop, stallMs }, () => now() >= deadline);
       }
@@ -222,19 +264,26 @@ async function soak<I, O>(scenario: Scenario<I, O>, options: SoakOptions<I, O>):
       options.onRun?.(runs);
       return { stalled: { case: at, path: String(ran.index), message: ran.error.message } };
     }
-    const details = await fc.check(property({ on: false }), { seed: on.seed, numRuns: batchRuns, unbiased: true, path: String(ran.index) });
+    const state = batchState(false);
+    const details = await fc.check(property(state), { seed: on.seed, numRuns: batchRuns, unbiased: true, path: String(ran.index) });
     // The case failed on a worker but not here (the deadline came first, or the agent is not
     // deterministic): minimise reruns it, and reports nondeterminism as a failure of its own.
     const shrunk = details.failed ? details.counterexample?.[0] : undefined;
-    if (shrunk === undefined || details.counterexamplePath === null) return { found: { case: at, path: String(ran.index) } };
-    return { found: { case: shrunk, path: details.counterexamplePath } };
+    if (shrunk === undefined || details.counterexamplePath === null) {
+      return { found: { case: at, path: String(ran.index), steps: 0, state } };
+    }
+    return { found: { case: shrunk, path: details.counterexamplePath, steps: details.numShrinks, state } };
   }
 
   /** Keeps a batch's failure once per signature (a found one minimised first); returns what the batch found. */
   async function record(end: BatchEnd, seed: number): Promise<FoundFailure | undefined> {
     if (end.stalled !== undefined) return failures.addStall(end.stalled.case, seed, end.stalled.path, end.stalled.message);
     if (end.found === undefined) return undefined;
-    return failures.addFailure(await minimise(scenario, agent, end.found.case, determinism), seed, end.found.path);
+    const { state, steps } = end.found;
+    const minimiseHangs = hangBudget(scenario, determinism, options.timeoutShrinkMs);
+    const minimal = await minimise(scenario, agent, end.found.case, determinism, minimiseHangs);
+    const cut = state.cut ? cutAtDeadline(steps) : state.hangs.cut || minimiseHangs.cut ? cutByHangs(steps, state.hangs) : undefined;
+    return failures.addFailure(minimal, seed, end.found.path, cut);
   }
 }
 

@@ -186,7 +186,8 @@ function summaryLine(label: string, expected: Expectation, report: CheckReport, 
   return [
     `${mark} ${label}: failed ${c.failed.map((v) => v.property).join(', ')} at run ${report.firstFailureAt} (expected to ${expected})`,
     ...c.failed.map((v) => `       ${v.property}: ${v.message}`),
-    `       minimal plan ${JSON.stringify(c.case.plan)}`,
+    report.shrinkCut === undefined ? `       minimal plan ${JSON.stringify(c.case.plan)}` : `       plan (not minimal) ${JSON.stringify(c.case.plan)}`,
+    ...(report.shrinkCut === undefined ? [] : [`       ${report.shrinkCut.message}`]),
     `       replay: ${report.replay ?? ''}`,
     ...coverage,
   ].join('\n');

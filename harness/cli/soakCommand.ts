@@ -92,7 +92,10 @@ export async function soakScenarios(refs: readonly string[], options: SoakComman
         onBatch: (batch, soFar) => {
           const line = `soak ${label}: batch ${batch.index + 1} (seed ${batch.seed}) ${batch.runs} runs; ${statusText(soFar)}`;
           const fresh = batch.failure?.isNew === true ? soFar.failures.find((f) => f.signature === batch.failure?.signature) : undefined;
-          if (fresh !== undefined) show.done(`soak ${label}: new failure ${fresh.signature}: ${whatFailed(fresh)}\n       replay: ${fresh.replay}`);
+          if (fresh !== undefined) {
+            const cut = fresh.shrinkCut === undefined ? '' : ` (${fresh.shrinkCut.message})`;
+            show.done(`soak ${label}: new failure ${fresh.signature}: ${whatFailed(fresh)}${cut}\n       replay: ${fresh.replay}`);
+          }
           if (interactive) show.update(line);
           else show.done(line);
         },
@@ -104,6 +107,17 @@ export async function soakScenarios(refs: readonly string[], options: SoakComman
     await pool?.close();
   }
   return reports;
+}
+
+/** A distinct failure in the soak's summary: what failed, its plan (minimal, unless a stall or a cut shrink), and its replay command. */
+export function failureLines(f: SoakFailure): string[] {
+  const plan = f.stalled === true ? 'plan (not shrunk: the run never ended)' : f.shrinkCut === undefined ? 'minimal plan' : 'plan (not minimal)';
+  return [
+    `       ${f.signature} (found in ${f.found} batch${f.found === 1 ? '' : 'es'}) ${f.message.split('\n').join('\n         ')}`,
+    `         ${plan} ${JSON.stringify(f.plan)}`,
+    ...(f.shrinkCut === undefined ? [] : [`         ${f.shrinkCut.message}`]),
+    `         replay: ${f.replay}`,
+  ];
 }
 
 /** The failed properties, or for a stall what happened. */
@@ -121,11 +135,7 @@ function statusText(r: SoakReport): string {
 function summary(label: string, r: SoakReport): string {
   const broken = r.failures.length > 0 || r.coverage.unmatched.length > 0;
   const lines = [`${broken ? 'FAIL' : 'ok  '} ${label}: ${r.batches} batches, ${statusText(r)}`];
-  for (const f of r.failures) {
-    lines.push(`       ${f.signature} (found in ${f.found} batch${f.found === 1 ? '' : 'es'}) ${f.message.split('\n').join('\n         ')}`);
-    lines.push(`         ${f.stalled === true ? 'plan (not shrunk: the run never ended)' : 'minimal plan'} ${JSON.stringify(f.plan)}`);
-    lines.push(`         replay: ${f.replay}`);
-  }
+  for (const f of r.failures) lines.push(...failureLines(f));
   for (const u of r.coverage.unmatched) lines.push(`       ✗ ${u.rule}: ${unmatchedSentence(u, r.coverage)}`);
   return lines.join('\n');
 }

@@ -2,7 +2,8 @@
 // tried, the first failure in run order is reported, it shrinks to the same minimal case, and the
 // report and replay command are the same; a passing check counts the same runs. A scenario that
 // cannot be loaded by reference (an inline closure) still runs, in the calling thread. A worker that
-// cannot load its scenario fails the check with an error naming scenario, seed and case.
+// cannot load its scenario (one this thread could load) fails the check with an error naming
+// scenario, seed and case; test/check/reference.test.ts has the references refused before any run.
 // Method: the fixture's naive agent fails only in a few runs (its first failure is run 23 of the
 // default seed, past the first chunks of 2 and 4 workers); check it with 1, 2 and 4 workers, and run
 // the CLI with --workers 1 and 2, comparing reports. No assertion on speed (bench/workers.ts measures).
@@ -84,7 +85,9 @@ describe('worker threads', () => {
   });
 
   it('names the scenario, seed and case when a worker cannot load the scenario', async () => {
-    const failing = checkScenario(scenario, { runs: 20, runsFixed: true, workers: 2, reference: { scenario: 'test/fixtures/throwsOnImport.ts' } });
+    // The module loads in this thread (the reference is checked here first) but not in a worker.
+    const reference = { scenario: 'test/fixtures/workers/mainThreadOnly.ts', agent: 'hardened' };
+    const failing = checkScenario(scenario, { agent: scenario.agents?.hardened, runs: 20, runsFixed: true, workers: 2, reference });
     await expect(failing).rejects.toThrow(/worker thread running scenario "workers: rare failure", fast-check seed \d+, case 1 \(path 0.*crashed/);
   });
 

@@ -26,7 +26,8 @@ describe('faultline soak', () => {
     );
     const listed = [
       ...soak.stdout.matchAll(
-        /^ {7}([0-9a-f]{16}) \(found in \d+ batch(?:es)?\) gracefulDegradation: .*Tool "(\w+)" failed.*\n.*minimal plan (.*)\n {9}replay: (.*)$/gm,
+        // A failure whose shrink the deadline cut short says so, on a line of its own.
+        /^ {7}([0-9a-f]{16}) \(found in \d+ batch(?:es)?\) gracefulDegradation: .*Tool "(\w+)" failed.*\n.*(?:minimal plan|plan \(not minimal\)) (.*)\n(?: {9}shrink stopped at the soak's deadline .*\n)? {9}replay: (.*)$/gm,
       ),
     ].map((m) => ({
       signature: m[1] as string,
