@@ -99,8 +99,8 @@ export function virtualTimers(current: CurrentClock) {
     return clock === undefined ? realHrtime.bigint() : (clock.hrtime as unknown as { bigint(): bigint }).bigint();
   };
 
-  const now = (): number => current()?.clock.now ?? NativeDate.now();
-  // The Date class of a run, as fake-timers builds it: `new Date()` and Date.now() read the virtual
+  const now = (): number => current()?.clock.now ?? NativeDate.now(); // allowed: real time only with no run (a Date class kept past its run)
+  // The Date class of a run, as fake-timers builds it: a Date made without arguments and its static now read the virtual
   // clock, every other form is the real Date's, instances are real Dates (instanceof, constructor),
   // and Date() called without new gives the virtual now as a string.
   class VirtualDate extends NativeDate {
