@@ -21,33 +21,36 @@ export async function minimise<I, O>(
   determinism: boolean,
   hangs?: HangBudget,
 ): Promise<Counterexample> {
-  const scheduled = await minimiseSchedule(scenario, agent, shrunk, determinism, hangs);
-  return narrowRules(scenario, agent, await dropRules(scenario, agent, scheduled, determinism, hangs), determinism, hangs);
+  const rerun = reruns(scenario, agent, determinism, hangs);
+  const scheduled = await minimiseSchedule(rerun, shrunk);
+  return narrowRules(rerun, await dropRules(rerun, scenario.faults ?? [], scheduled));
 }
 
-/** A rerun of `c`, unless the budget for reruns that hit the wall-clock limit is spent (then undefined). */
-async function rerunWithin<I, O>(scenario: Scenario<I, O>, agent: Scenario<I, O>['agent'], c: RunCase, determinism: boolean, hangs: HangBudget | undefined) {
-  if (hangs !== undefined && !hangs.allows()) return undefined;
-  const run = await runChecked(scenario, agent, c, determinism);
-  hangs?.spend(run.result);
-  return run;
+/** A rerun of a case, or undefined when the budget for reruns that hit the wall-clock limit is spent (`always`: run it anyway). */
+type Rerun = (
+  c: RunCase,
+  options?: { readonly determinism?: boolean; readonly always?: boolean },
+) => Promise<Awaited<ReturnType<typeof runChecked>> | undefined>;
+
+/** Reruns of the scenario's cases with the check's agent and determinism checking, counted against `hangs`. */
+function reruns<I, O>(scenario: Scenario<I, O>, agent: Scenario<I, O>['agent'], determinism: boolean, hangs: HangBudget | undefined): Rerun {
+  return async (c, options = {}) => {
+    if (options.always !== true && hangs !== undefined && !hangs.allows()) return undefined;
+    const run = await runChecked(scenario, agent, c, options.determinism ?? determinism);
+    hangs?.spend(run.result);
+    return run;
+  };
 }
 
 /** A rerun of `found`'s case with another plan, kept when it fails the same properties. */
-function sameFailure<I, O>(
-  scenario: Scenario<I, O>,
-  agent: Scenario<I, O>['agent'],
-  found: Counterexample,
-  determinism: boolean,
-  hangs: HangBudget | undefined,
-) {
+function sameFailure(rerun: Rerun, found: Counterexample) {
   const failing = new Set(found.failed.map((v) => v.property));
   return async (plan: readonly FaultRuleInput[]): Promise<Counterexample | undefined> => {
     const c = { ...found.case, plan };
-    const rerun = await rerunWithin(scenario, agent, c, determinism, hangs);
-    if (rerun === undefined) return undefined;
-    const still = rerun.verdicts.filter((v) => !v.ok);
-    return still.length > 0 && still.every((v) => failing.has(v.property)) ? toCounterexample(c, rerun) : undefined;
+    const run = await rerun(c);
+    if (run === undefined) return undefined;
+    const still = run.verdicts.filter((v) => !v.ok);
+    return still.length > 0 && still.every((v) => failing.has(v.property)) ? toCounterexample(c, run) : undefined;
   };
 }
 
@@ -59,14 +62,8 @@ function sameFailure<I, O>(
  * needed), then each rule alone as the user wrote it. A smaller plan is kept only when its run
  * still fails the same properties; narrowRules then narrows what is left.
  */
-async function dropRules<I, O>(
-  scenario: Scenario<I, O>,
-  agent: Scenario<I, O>['agent'],
-  found: Counterexample,
-  determinism: boolean,
-  hangs: HangBudget | undefined,
-): Promise<Counterexample> {
-  const attempt = sameFailure(scenario, agent, found, determinism, hangs);
+async function dropRules(rerun: Rerun, space: readonly FaultRuleInput[], found: Counterexample): Promise<Counterexample> {
+  const attempt = sameFailure(rerun, found);
   const rules = found.result.coverage.rules;
   const active = found.case.plan.filter((_, i) => (rules[i]?.changed ?? 1) > 0);
   let best = (active.length < found.case.plan.length ? await attempt(active) : undefined) ?? found;
@@ -76,7 +73,6 @@ async function dropRules<I, O>(
   }
   // Narrow rules can need each other (a stall at one call shifts which request a second rule's
   // call index hits): one of them on every call, as the user wrote it, may fail alone.
-  const space = scenario.faults ?? [];
   for (let i = 0; i < best.case.plan.length && best.case.plan.length > 1; i++) {
     const rule = best.case.plan[i] as FaultRuleInput;
     const written = space.find((r) => r.kind === rule.kind && r.target === rule.target && r.id === rule.id);
@@ -92,14 +88,8 @@ async function dropRules<I, O>(
  * when that needs both changed at once; the calls a rule changed are in the run's fault marks, so
  * each is tried alone (a few per rule), and kept when the run still fails the same properties.
  */
-async function narrowRules<I, O>(
-  scenario: Scenario<I, O>,
-  agent: Scenario<I, O>['agent'],
-  found: Counterexample,
-  determinism: boolean,
-  hangs: HangBudget | undefined,
-): Promise<Counterexample> {
-  const attempt = sameFailure(scenario, agent, found, determinism, hangs);
+async function narrowRules(rerun: Rerun, found: Counterexample): Promise<Counterexample> {
+  const attempt = sameFailure(rerun, found);
   let best = found;
   for (let i = 0; i < best.case.plan.length; i++) {
     const rule = best.case.plan[i] as FaultRuleInput;
@@ -131,25 +121,17 @@ async function narrowRules<I, O>(
  * prefix of choices that still fails the same property is found, then each choice in it is blanked
  * (first ready event) while the failure persists. What is left are the turns the failure needs.
  */
-async function minimiseSchedule<I, O>(
-  scenario: Scenario<I, O>,
-  agent: Scenario<I, O>['agent'],
-  c: RunCase,
-  determinism: boolean,
-  hangs: HangBudget | undefined,
-): Promise<Counterexample> {
-  // The case is always run once more (a failure that does not reproduce is reported as such); a
-  // fresh budget always allows one rerun.
-  const rerun = await runChecked(scenario, agent, c, determinism);
-  hangs?.spend(rerun.result);
-  const original = rerun.verdicts.some((v) => !v.ok) ? rerun : notReproduced(rerun);
+async function minimiseSchedule(rerun: Rerun, c: RunCase): Promise<Counterexample> {
+  // The case is always run once more (a failure that does not reproduce is reported as such).
+  const again = (await rerun(c, { always: true })) as NonNullable<Awaited<ReturnType<Rerun>>>;
+  const original = again.verdicts.some((v) => !v.ok) ? again : notReproduced(again);
   const failing = new Set(original.verdicts.filter((v) => !v.ok).map((v) => v.property));
   if (c.schedule.kind === 'fifo' || c.schedule.kind === 'replay' || failing.has('deterministic')) return toCounterexample(c, original);
   let best = original;
   const tries = { left: 400 };
   const attempt = async (choices: readonly string[]) => {
     if (tries.left-- <= 0) return undefined;
-    const run = await rerunWithin(scenario, agent, { ...c, schedule: { kind: 'replay', choices } }, false, hangs);
+    const run = await rerun({ ...c, schedule: { kind: 'replay', choices } }, { determinism: false });
     return run?.verdicts.some((v) => !v.ok && failing.has(v.property)) === true ? run : undefined;
   };
   let choices = [...original.result.schedule.choices];
