@@ -5,6 +5,7 @@ import { performance as perfHooksPerformance } from 'node:perf_hooks';
 import type { Clock } from '@sinonjs/fake-timers';
 import { type BridgeTarget, originalOf } from './builtinBridge.ts';
 import { patchProperty } from './patch.ts';
+import type { VirtualTimers } from './virtualTimers.ts';
 
 /** Seconds the simulated host has been up when a run starts (os.uptime); any fixed value would do. */
 const HOST_UPTIME_S = 86_400;
@@ -30,13 +31,6 @@ function immediatePromise(setImmediate: typeof globalThis.setImmediate, clearImm
     });
 }
 
-/** The virtual clock's functions a run swaps in (virtualTimers.ts). */
-interface VirtualTimers {
-  readonly globals: Readonly<Record<'setTimeout' | 'clearTimeout' | 'setInterval' | 'clearInterval', unknown>>;
-  readonly promiseSetTimeout: unknown;
-  readonly promiseSetInterval: unknown;
-}
-
 /**
  * The bridge entries for timers during a run: the virtual clock's timers, and the session's counted
  * setImmediate (the one on the global object while the session is open). Built once per session.
@@ -53,7 +47,7 @@ export function timersTarget(timers: VirtualTimers): BridgeTarget {
     'timersPromises.setTimeout': timers.promiseSetTimeout,
     'timersPromises.setInterval': timers.promiseSetInterval,
     'timersPromises.setImmediate': immediatePromise(g.setImmediate, g.clearImmediate),
-  } as BridgeTarget;
+  };
 }
 
 /** What the clock extras read of the run holding the globals. */

@@ -44,10 +44,7 @@ class AbortError extends Error {
 
 /** True when `handle` (a timer object or its number) is one of fake-timers' timers rather than Node's. */
 function isVirtualTimer(handle: unknown): boolean {
-  if (handle === null || handle === undefined) return false;
-  if (typeof handle !== 'number' && typeof handle !== 'object') return false;
-  const id = Number(handle);
-  return id >= FIRST_FAKE_TIMER_ID;
+  return (typeof handle === 'number' || (typeof handle === 'object' && handle !== null)) && Number(handle) >= FIRST_FAKE_TIMER_ID;
 }
 
 /**
@@ -100,9 +97,9 @@ export function virtualTimers(current: CurrentClock) {
   };
 
   const now = (): number => current()?.clock.now ?? NativeDate.now(); // allowed: real time only with no run (a Date class kept past its run)
-  // The Date class of a run, as fake-timers builds it: a Date made without arguments and its static now read the virtual
-  // clock, every other form is the real Date's, instances are real Dates (instanceof, constructor),
-  // and Date() called without new gives the virtual now as a string.
+  // The Date class of a run, as fake-timers builds it: a Date made without arguments and its static
+  // now read the virtual clock, every other form is the real Date's, instances are real Dates
+  // (instanceof, constructor), and Date() called without new gives the virtual now as a string.
   class VirtualDate extends NativeDate {
     static isFake = true;
     constructor(...args: unknown[]) {
@@ -193,6 +190,9 @@ export function virtualTimers(current: CurrentClock) {
     promiseSetInterval,
   };
 }
+
+/** The functions `virtualTimers` makes, for the builtin bridge (virtualClockExtras.ts, timersTarget). */
+export type VirtualTimers = ReturnType<typeof virtualTimers>;
 
 /** The process's clock between runs, reset and handed to the next run (never one the watchdog cut off). */
 let spare: Clock | undefined;
